@@ -1,0 +1,37 @@
+# Kit des forums sécurité 2009 : les commandes du projet.
+#   make serve   installe tout (.venv) puis sert le kit sur http://127.0.0.1:8000
+#   make test    installe tout puis lance tous les tests
+#   make build   construit le site dans site/ (mode strict)
+#   make bench   mesure les temps de construction et le poids des pages
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+serve: $(VENV)/.installed
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf site .cache .pytest_cache .hypothesis

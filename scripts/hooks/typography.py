@@ -1,0 +1,28 @@
+"""MkDocs hook: French typography on French pages, applied after Markdown."""
+
+from __future__ import annotations
+
+import _setup  # noqa: F401  (puts scripts/ on sys.path)
+from kit.typography import french_html
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+
+def is_french(page: Page) -> bool:
+    """English pages are ``page.en.md``; every other page is French."""
+    return not page.file.src_uri.endswith(".en.md")
+
+
+def _retitle(links: list[AnchorLink]) -> None:
+    for link in links:
+        link.title = french_html(link.title)
+        _retitle(link.children)
+
+
+def on_page_content(html: str, *, page: Page, **_: object) -> str:
+    if not is_french(page):
+        return html
+    _retitle(list(page.toc))
+    if page.title:
+        page.title = french_html(page.title)
+    return french_html(html)

@@ -1,0 +1,1 @@
+"""Domain code of the forum kit: pure modules that never import MkDocs."""

@@ -1,0 +1,38 @@
+"""Shared fixtures: the whole site is built once per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | None = None,
+               cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` into ``dest`` and return the finished process."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    cmd = [*MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(dest)]
+    if config is not None:
+        cmd += ["--config-file", str(config)]
+    return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kit built once, strict, from the repository as it is."""
+    dest = tmp_path_factory.mktemp("site") / "site"
+    result = build_site(dest)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+def page(site: Path, url: str) -> str:
+    """The HTML of the page served at ``url`` (``"lettre/"``, ``""`` for home)."""
+    path = site / url / "index.html" if not url.endswith(".html") else site / url
+    return path.read_text(encoding="utf-8")

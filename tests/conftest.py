@@ -17,7 +17,9 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
                cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` into ``dest`` and return the finished process."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    cmd = [*MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(dest)]
+    # No --quiet: it lowers the log level so far that warnings are never counted
+    # and --strict stops failing (checked with MkDocs 1.6.1).
+    cmd = [*MKDOCS, "build", "--strict", "--site-dir", str(dest)]
     if config is not None:
         cmd += ["--config-file", str(config)]
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)

@@ -1,0 +1,140 @@
+"""Serve a built site on 127.0.0.1 under a sub-path, as the intranet does.
+
+Used by the browser tests and by the page-weight measures of ``bench.py``:
+a small threaded ``http.server`` that maps ``/<prefix>/…`` onto a folder,
+answers 404 to anything outside the prefix (so a link that escapes the
+sub-path is caught), optionally compresses text with gzip and sends cache
+headers like an intranet web server would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_PREFIX = "/kit-forums/"
+# Types worth compressing; images and fonts already are.
+_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ics", ".map")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How the site is served."""
+
+    prefix: str = DEFAULT_PREFIX
+    # Seconds that CSS, JS, fonts and images may be kept; HTML is always revalidated.
+    cache_seconds: int = 0
+    gzip: bool = False
+
+
+@dataclass
+class _GzipCache:
+    """Compressed bodies, computed once per file and modification time."""
+
+    entries: dict[tuple[str, float], bytes] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, path: Path) -> bytes:
+        key = (str(path), path.stat().st_mtime)
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            return self.entries[key]
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files under one URL prefix, nothing else."""
+
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, *args: object, options: ServeOptions, gzip_cache: _GzipCache,
+                 **kwargs: object) -> None:
+        self.options = options
+        self.gzip_cache = gzip_cache
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Stay quiet: the tests and the bench print their own figures."""
+
+    def _in_prefix(self) -> bool:
+        path = unquote(urlsplit(self.path).path)
+        return path.startswith(self.options.prefix) or path + "/" == self.options.prefix
+
+    def translate_path(self, path: str) -> str:
+        """Map ``/<prefix>/a/b`` onto ``<directory>/a/b``."""
+        url_path = urlsplit(path).path
+        prefix = self.options.prefix.rstrip("/")
+        rest = url_path[len(prefix):] if url_path.startswith(prefix) else url_path
+        return super().translate_path(rest or "/")
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """Refuse what is outside the prefix, then serve (maybe compressed)."""
+        if not self._in_prefix():
+            self.send_error(HTTPStatus.NOT_FOUND, "Hors du sous-chemin du site")
+            return None
+        path = Path(self.translate_path(self.path))
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if (self.options.gzip and accepts_gzip and path.is_file()
+                and path.suffix in _COMPRESSIBLE and not self._not_modified(path)):
+            return self._send_gzip(path)
+        return super().send_head()
+
+    def _not_modified(self, path: Path) -> bool:
+        since = self.headers.get("If-Modified-Since")
+        return since is not None and since == formatdate(int(path.stat().st_mtime), usegmt=True)
+
+    def _send_gzip(self, path: Path):  # type: ignore[no-untyped-def]
+        import io
+
+        body = self.gzip_cache.get(path)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", formatdate(int(path.stat().st_mtime), usegmt=True))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        """Add the cache policy: HTML revalidated, assets kept ``cache_seconds``."""
+        path = urlsplit(self.path).path
+        if self.options.cache_seconds and not (path.endswith("/") or path.endswith(".html")):
+            self.send_header("Cache-Control", f"public, max-age={self.options.cache_seconds}")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+        self.send_header("Vary", "Accept-Encoding")
+        super().end_headers()
+
+
+@contextlib.contextmanager
+def serve(root: Path, options: ServeOptions | None = None) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 (a free port) and yield the site's base URL.
+
+    The URL ends with the prefix, for instance ``http://127.0.0.1:40123/kit-forums/``.
+    """
+    options = options or ServeOptions()
+    if not (options.prefix.startswith("/") and options.prefix.endswith("/")):
+        raise ValueError(f"Le sous-chemin doit commencer et finir par « / » : {options.prefix!r}")
+    if not root.is_dir():
+        raise FileNotFoundError(f"Dossier du site introuvable : {root}")
+    handler = partial(_Handler, directory=os.fspath(root), options=options, gzip_cache=_GzipCache())
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="kit-localserve", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{options.prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,1 @@
+"""Browser tests: the built kit, served under a sub-path, driven in Chromium."""

@@ -1,0 +1,109 @@
+"""Browser fixtures: the site built once, served under a sub-path, one Chromium per session.
+
+Every page opened through the ``tab`` fixture has its requests recorded; a
+request to any host other than 127.0.0.1 is blocked and fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from kit.chromium import CHROMIUM, launch
+from kit.localserve import ServeOptions, serve
+
+PREFIX = "/kit-forums/"
+AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives the browser: mark it, and skip it without Chromium."""
+    here = Path(__file__).parent
+    missing = pytest.mark.skip(
+        reason=f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « chromium »."
+    )
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(missing)
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """The built kit served at ``http://127.0.0.1:PORT/kit-forums/``."""
+    with serve(site, ServeOptions(prefix=PREFIX)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class RequestLog:
+    """Every URL the browser asked for, and those that left 127.0.0.1."""
+
+    urls: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def record(self, url: str) -> None:
+        self.urls.append(url)
+        scheme, host = urlsplit(url).scheme, urlsplit(url).hostname
+        if scheme in {"http", "https", "ws", "wss"} and host != "127.0.0.1":
+            self.outside.append(url)
+
+
+@pytest.fixture
+def requests_log() -> RequestLog:
+    """The requests of the current test's browser context."""
+    return RequestLog()
+
+
+@pytest.fixture
+def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh French browser context (desktop size) that refuses to leave 127.0.0.1."""
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
+                              accept_downloads=True, service_workers="block")
+    ctx.on("request", lambda request: requests_log.record(request.url))
+
+    def guard(route) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    ctx.route("**/*", guard)
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+    assert not requests_log.outside, f"Requêtes hors de 127.0.0.1 : {requests_log.outside}"
+
+
+@pytest.fixture
+def tab(context):  # type: ignore[no-untyped-def]
+    """A page (browser tab) in the test's context."""
+    return context.new_page()
+
+
+def url_of(base_url: str, path: str) -> str:
+    """The absolute URL of a site page given relative to the site root."""
+    return base_url + path.lstrip("/")
+
+
+def site_path(base_url: str, url: str) -> str:
+    """The part of ``url`` after the site prefix (``"lettre/"``), without query or fragment."""
+    path = urlsplit(url).path
+    prefix = urlsplit(base_url).path
+    assert path.startswith(prefix), f"{url} est hors du site ({prefix})"
+    return path[len(prefix):]

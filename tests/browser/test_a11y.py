@@ -1,0 +1,57 @@
+"""axe-core on every kind of page, in each language: no WCAG 2.1 A or AA violation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import AXE_JS, url_of
+from .pagetypes import PAGE_TYPES, PageType
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def run_axe(tab) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Inject the vendored axe-core into the page and return its violations."""
+    tab.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = tab.evaluate(
+        """async (tags) => {
+             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                resultTypes: ['violations']});
+             return r.violations.map(v => ({
+               id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+           }""",
+        WCAG_TAGS,
+    )
+    return result
+
+
+def describe(violations: list[dict]) -> str:
+    """A readable list: rule, impact and the first few elements concerned."""
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}) : {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']} — {node['summary'].splitlines()[-1].strip()}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … et {len(v['nodes']) - 5} autres éléments")
+    return "\n".join(lines)
+
+
+def test_axe_is_vendored_not_published(site: Path) -> None:
+    assert AXE_JS.is_file() and AXE_JS.read_text(encoding="utf-8").startswith("/*! axe v4.")
+    assert not list(site.rglob("axe*.js")), "axe-core sert aux tests : il ne doit pas être publié"
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda p: p.id)
+def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    url = page_type.find(site)
+    if url is None:
+        pytest.skip(f"pas encore de page « {page_type.key} » en {page_type.lang} dans le site")
+    tab.goto(url_of(base_url, url), wait_until="load")
+    lang = tab.evaluate("document.documentElement.lang")
+    assert lang.startswith(page_type.lang), f"{url} : <html lang> vaut {lang!r}"
+    violations = run_axe(tab)
+    assert not violations, f"{url} ({page_type.lang}) :\n{describe(violations)}"

@@ -1,0 +1,131 @@
+"""Keyboard alone: skip link, visible focus, menu and table of contents with Tab and Enter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import site_path, url_of
+from .pagetypes import documents
+
+# What the focused element looks like: enough to say whether the focus is visible.
+_ACTIVE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(), cls: el.className && el.className.baseVal === undefined ? el.className : '',
+    text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
+    href: el.getAttribute('href'), outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
+    boxShadow: s.boxShadow, width: r.width, height: r.height,
+    inContent: !!el.closest('.md-content'), inToc: !!el.closest('.md-nav--secondary'),
+    inNav: !!el.closest('.md-nav--primary'),
+    focusVisible: el.matches(':focus-visible'),
+  };
+}"""
+
+MAX_TABS = 120
+
+
+def content_page(site: Path) -> str:
+    """A page with a table of contents: a document if one is built, else the statement."""
+    for url in ["lettre/", "note/", "fiche-1/", "accessibilite/"]:
+        if (site / url / "index.html").is_file():
+            return url
+    pytest.skip("aucune page de contenu avec table des matières")
+
+
+def has_visible_focus(active: dict) -> bool:
+    """An outline of at least 2 px, or a box-shadow ring, on a box that has a size."""
+    outline = active["outlineStyle"] != "none" and active["outlineWidth"] >= 2
+    ring = active["boxShadow"] not in ("none", "")
+    return (outline or ring) and active["width"] > 0 and active["height"] > 0
+
+
+def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:  # type: ignore[no-untyped-def]
+    """Press Tab until the focused element matches ``predicate``; return its description."""
+    seen = []
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        active = tab.evaluate(_ACTIVE)
+        if active and predicate(active):
+            return active
+        seen.append(active and (active["tag"], active["text"], active["href"]))
+    raise AssertionError(f"élément jamais atteint au clavier en {limit} tabulations ; parcours : {seen[:40]}")
+
+
+def test_skip_link_comes_first_and_leads_to_the_text(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, content_page(site)))
+    tab.keyboard.press("Tab")
+    first = tab.evaluate(_ACTIVE)
+    assert first is not None and "md-skip" in first["cls"], f"premier arrêt du clavier : {first}"
+    assert first["text"] == "Aller au contenu"
+    assert has_visible_focus(first), f"le lien d'évitement n'a pas de focus visible : {first}"
+    box = tab.locator("a.md-skip").bounding_box()
+    assert box and box["y"] >= 0 and box["x"] >= 0, "le lien d'évitement reste hors de l'écran"
+    target = first["href"].split("#", 1)[1]
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("(id) => location.hash === '#' + id", arg=target)
+    assert tab.locator(f"[id='{target}']").is_visible()
+    assert tab.evaluate(
+        "(id) => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top >= 0 && r.top < innerHeight; }", target
+    ), "le contenu visé n'est pas à l'écran"
+    # The next Tab continues from the text, not from the header or the menu.
+    tab.keyboard.press("Tab")
+    after = tab.evaluate(_ACTIVE)
+    assert after and after["inContent"], f"après le lien d'évitement, le focus va à {after}"
+
+
+@pytest.mark.parametrize("where", ["accueil", "document"])
+def test_every_focus_stop_is_visible(where: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    url = "" if where == "accueil" else content_page(site)
+    tab.goto(url_of(base_url, url))
+    hidden = []
+    stops = 0
+    for _ in range(MAX_TABS):
+        tab.keyboard.press("Tab")
+        active = tab.evaluate(_ACTIVE)
+        if active is None or stops and "md-skip" in active["cls"]:
+            break  # past the last element (or wrapped around): the whole page was walked
+        stops += 1
+        if not has_visible_focus(active):
+            hidden.append(active)
+    assert stops >= 5, f"seulement {stops} arrêts au clavier sur {url or 'accueil'}"
+    assert not hidden, "focus invisible sur : " + "; ".join(
+        f"<{a['tag']} class={a['cls']!r}> {a['text']!r} (outline {a['outlineStyle']} "
+        f"{a['outlineWidth']}px, box-shadow {a['boxShadow']})" for a in hidden[:10])
+
+
+def test_menu_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    targets = [u for u in documents(site) if u != ""]
+    if not targets:
+        pytest.skip("aucun document dans le menu")
+    tab.goto(url_of(base_url, ""))
+    active = tab_until(tab, lambda a: a["inNav"] and bool(a["href"]) and a["href"].rstrip("/") != "."
+                       and not a["href"].startswith("#"))
+    expected = urlsplit(tab.evaluate("document.activeElement.href")).path
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(lambda u: urlsplit(u).path == expected)
+    assert site_path(base_url, tab.url) in targets + [f"{t}" for t in targets], active
+    assert tab.locator("h1").first.is_visible()
+
+
+def test_table_of_contents_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, content_page(site)))
+    links = tab.locator(".md-nav--secondary a.md-nav__link")
+    if links.count() < 2:
+        pytest.skip("table des matières trop courte")
+    # The second entry: the first one may already be at the top of the page.
+    wanted = links.nth(1).get_attribute("href")
+    active = tab_until(tab, lambda a: a["inToc"] and a["href"] == wanted)
+    tab.keyboard.press("Enter")
+    anchor = wanted.split("#", 1)[1]
+    tab.wait_for_function("(id) => location.hash === '#' + id", arg=anchor)
+    tab.wait_for_function(
+        "(id) => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top >= 0 && r.top < innerHeight / 2; }", arg=anchor)
+    assert active["text"], "entrée de table des matières sans texte"

@@ -91,6 +91,13 @@ class Territory:
                 for canton in cantons:
                     self._canton_index[(dep, normalise(canton.code))] = canton
                     self._canton_index.setdefault((dep, normalise(canton.libelle)), canton)
+            # « Saint-Herblain-Ouest-Indre hors Saint-Herblain (Partiel) » also answers to
+            # the legal canton's own name, unless another unit already has it.
+            for dep, cantons in self.cantons.items():
+                for canton in cantons:
+                    if " hors " in canton.libelle:
+                        short = canton.libelle.split(" hors ", 1)[0]
+                        self._canton_index.setdefault((dep, normalise(short)), canton)
 
     def find_canton(self, dep: str, text: str) -> Canton | None:
         """The canton of ``dep`` named or numbered ``text``, or ``None``.

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Calendrier des forums : vérifier, fusionner et exporter les fichiers des préfectures.
+
+    python scripts/forums.py check FICHIER…
+    python scripts/forums.py merge FICHIER… [--into data/forums.csv]
+    python scripts/forums.py export --format ics|json|csv [--departement CODE] [-o FICHIER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kit import exports  # noqa: E402
+from kit.forums import (Calendar, Forum, Problem, format_time, load_campaign, merge_files,  # noqa: E402
+                        read_calendar, read_calendars, write_atomic)
+from kit.paths import ROOT  # noqa: E402
+from kit.territory import load_territory, normalise_departement_code  # noqa: E402
+
+# argparse's own messages, in French (it looks `_` up at call time).
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "expected one argument": "une valeur attendue",
+    "expected at least one argument": "au moins une valeur attendue",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+}
+argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+
+
+def _display(path: Path) -> str:
+    """A path as short as possible: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _default_calendar() -> Path:
+    """$FORUMS_CSV (from the project's root when relative), else data/forums.csv."""
+    return Path(_display(ROOT / os.environ.get("FORUMS_CSV", "data/forums.csv")))
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count in (0, 1) else plural}"
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _counts(calendar_problems: Sequence[Problem]) -> tuple[int, int]:
+    errors = sum(1 for p in calendar_problems if p.severity == "erreur")
+    return errors, len(calendar_problems) - errors
+
+
+def _describe(forum: Forum) -> str:
+    """« 44 · 14/04/2009 17:30 · Saint-Herblain »."""
+    when = forum.date.strftime("%d/%m/%Y")
+    if forum.heure_debut:
+        when += " " + format_time(forum.heure_debut)
+    return f"{forum.departement} · {when} · {forum.commune}"
+
+
+# check ----------------------------------------------------------------------
+
+def check(args: argparse.Namespace) -> int:
+    """Check files, print every problem and a summary; 0 when valid."""
+    calendar = read_calendars([Path(f) for f in args.files], territory=load_territory(),
+                              campaign=load_campaign())
+    _print_problems(calendar.problems)
+    errors, warnings = _counts(calendar.problems)
+    files = _plural(len(args.files), "fichier", "fichiers")
+    forums = _plural(len(calendar.forums), "forum", "forums")
+    if errors:
+        found = _plural(errors, "erreur", "erreurs")
+        if warnings:
+            found += " et " + _plural(warnings, "avertissement", "avertissements")
+        print(f"{found} dans {files} ({_plural(len(calendar.forums), 'forum lu', 'forums lus')}) : "
+              "corrigez les lignes indiquées puis relancez la vérification.", file=sys.stderr)
+        return 1
+    if warnings:
+        refused = args.strict
+        ending = ("refusés avec --strict : corrigez-les ou relancez sans --strict." if refused
+                  else "à relire ; le calendrier est valide.")
+        print(f"{forums} dans {files}, aucune erreur, "
+              f"{_plural(warnings, 'avertissement', 'avertissements')} {ending}", file=sys.stderr)
+        return 1 if refused else 0
+    print(f"Tout est en ordre : {forums} dans {files}, aucune erreur.", file=sys.stderr)
+    return 0
+
+
+# merge ----------------------------------------------------------------------
+
+def merge(args: argparse.Namespace) -> int:
+    """Check and merge files into the calendar; the target is untouched on any error."""
+    into = Path(args.into) if args.into else _default_calendar()
+    if not into.parent.is_dir():
+        print(f"{into}: erreur : le dossier « {into.parent} » n'existe pas", file=sys.stderr)
+        return 1
+    try:
+        report = merge_files([Path(f) for f in args.files], into, territory=load_territory(),
+                             campaign=load_campaign(), strict=args.strict, dry_run=args.dry_run)
+    except (OSError, RuntimeError) as exc:
+        print(f"{into}: erreur : écriture impossible ({exc}) ; le fichier n'a pas été modifié",
+              file=sys.stderr)
+        return 1
+    _print_problems(report.problems)
+    errors, warnings = _counts(report.problems)
+    if report.result is None or report.result.problems or errors or (warnings and args.strict):
+        reason = (_plural(errors, "erreur", "erreurs") if errors
+                  else _plural(warnings, "avertissement refusé", "avertissements refusés") + " (--strict)")
+        print(f"Fusion refusée ({reason}) : {into} n'a pas été modifié. Corrigez les lignes indiquées "
+              "puis relancez la fusion.", file=sys.stderr)
+        return 1
+    result = report.result
+    for forum in result.added:
+        print(f"  ajouté      {_describe(forum)}")
+    for _, forum in result.updated:
+        print(f"  mis à jour  {_describe(forum)}")
+    for _, forum in result.cancelled:
+        print(f"  annulé      {_describe(forum)}")
+    if report.written:
+        print(f"{into} mis à jour : {result.summary()}.")
+    elif args.dry_run:
+        print(f"Essai sans écriture ({into} inchangé) : {result.summary()}.")
+    else:
+        print(f"Aucun changement : {into} est déjà à jour ({result.summary()}).")
+    if warnings:
+        print(f"{_plural(warnings, 'avertissement', 'avertissements')} à relire ci-dessus.", file=sys.stderr)
+    return 0
+
+
+# export ---------------------------------------------------------------------
+
+def export(args: argparse.Namespace) -> int:
+    """Write the calendar as ICS, JSON or CSV (stdout, or -o atomically)."""
+    territory = load_territory()
+    source = Path(args.data) if args.data else _default_calendar()
+    calendar: Calendar = read_calendar(source, territory=territory, campaign=load_campaign())
+    if calendar.errors:
+        _print_problems(calendar.errors)
+        print(f"Export impossible : {source} contient "
+              f"{_plural(len(calendar.errors), 'erreur', 'erreurs')} (vérifiez-le avec "
+              "« python scripts/forums.py check »).", file=sys.stderr)
+        return 1
+    forums = calendar.forums
+    name = exports.DEFAULT_NAME
+    if args.departement:
+        code = normalise_departement_code(args.departement)
+        departement = territory.departements.get(code)
+        if departement is None:
+            print(f"erreur : département « {args.departement} » inconnu", file=sys.stderr)
+            return 1
+        forums = [f for f in forums if f.departement == code]
+        name = f"{name} – {departement.nom}"
+    if args.format == "ics":
+        data = exports.to_ics(forums, territory, name=name)
+    elif args.format == "json":
+        data = exports.to_json(forums, territory, name=name).encode("utf-8")
+    else:
+        # With a BOM, Excel opens UTF-8 without garbling the accents.
+        data = exports.to_csv(forums, territory).encode("utf-8-sig")
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    output = Path(args.output)
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        print(f"{output}: erreur : écriture impossible ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"{output} : {_plural(len(forums), 'forum exporté', 'forums exportés')} ({args.format}).",
+          file=sys.stderr)
+    return 0
+
+
+# command line ---------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser, in French."""
+    main = argparse.ArgumentParser(
+        prog="forums.py",
+        description="Vérifier, fusionner et exporter le calendrier des forums sécurité 2009.")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMANDE",
+                                   title="commandes")
+
+    check_cmd = commands.add_parser(
+        "check", help="vérifier un ou plusieurs fichiers (.csv ou .xlsx)",
+        description="Vérifie les fichiers et affiche tous les problèmes, avec le fichier et la ligne. "
+                    "Code de sortie 0 si les fichiers sont valides, 1 sinon.")
+    check_cmd.add_argument("files", nargs="+", metavar="FICHIER", help="fichier .csv ou .xlsx")
+    check_cmd.add_argument("--strict", action="store_true",
+                           help="refuser aussi les avertissements (date hors campagne, canton inconnu…)")
+    check_cmd.set_defaults(run=check)
+
+    merge_cmd = commands.add_parser(
+        "merge", help="ajouter ou mettre à jour des forums dans le calendrier",
+        description="Vérifie tout, puis ajoute les nouveaux forums et met à jour les forums existants "
+                    "(même id, ou même département, date et commune). En cas d'erreur, le calendrier "
+                    "n'est pas modifié.")
+    merge_cmd.add_argument("files", nargs="+", metavar="FICHIER", help="fichier reçu (.csv ou .xlsx)")
+    merge_cmd.add_argument("--into", metavar="CALENDRIER",
+                           help="calendrier à mettre à jour (par défaut : data/forums.csv)")
+    merge_cmd.add_argument("--strict", action="store_true", help="refuser aussi les avertissements")
+    merge_cmd.add_argument("--dry-run", action="store_true",
+                           help="montrer ce qui changerait, sans rien écrire")
+    merge_cmd.set_defaults(run=merge)
+
+    export_cmd = commands.add_parser(
+        "export", help="exporter le calendrier (ICS, JSON ou CSV)",
+        description="Exporte le calendrier, sans la colonne contact, sur la sortie standard ou dans "
+                    "un fichier.")
+    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv"),
+                            help="format de sortie")
+    export_cmd.add_argument("--departement", metavar="CODE", help="un seul département (code Insee)")
+    export_cmd.add_argument("-o", "--output", metavar="FICHIER",
+                            help="fichier à écrire (par défaut : sortie standard)")
+    export_cmd.add_argument("--data", metavar="CALENDRIER",
+                            help="calendrier à exporter (par défaut : data/forums.csv)")
+    export_cmd.set_defaults(run=export)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the exit code is returned."""
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

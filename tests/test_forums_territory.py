@@ -1,0 +1,57 @@
+"""The 2009 territory: départements, time zones and canton lookups."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from kit.paths import REFERENCE_DIR
+from kit.territory import load_territory, normalise, normalise_departement_code
+
+
+def test_departements_in_official_order_with_corsica_and_overseas() -> None:
+    territory = load_territory()
+    codes = list(territory.departements)
+    assert codes[:3] == ["01", "02", "03"]
+    assert codes.index("2A") == codes.index("19") + 1
+    assert codes.index("2B") == codes.index("2A") + 1
+    assert codes.index("21") == codes.index("2B") + 1
+    for code in ("971", "972", "973", "974", "975", "976", "977", "978", "986", "987", "988"):
+        assert code in territory.departements
+    # 96 metropolitan + 4 DOM + Mayotte and 6 inhabited collectivities; no TAAF.
+    assert len(codes) == 107
+    assert "984" not in territory.departements
+    assert "20" not in territory.departements
+
+
+def test_every_time_zone_exists_and_reunion_is_utc_plus_4() -> None:
+    territory = load_territory()
+    for departement in territory.departements.values():
+        ZoneInfo(departement.timezone)
+    assert territory.departements["974"].timezone == "Indian/Reunion"
+    assert territory.departements["2A"].timezone == "Europe/Paris"
+    assert territory.departements["988"].timezone == "Pacific/Noumea"
+    assert territory.departements["44"].region == "Pays de la Loire"
+    # A collectivity without a 2009 region is its own region.
+    assert territory.departements["987"].region == "Polynésie française"
+
+
+def test_find_canton_by_code_name_and_legal_name() -> None:
+    territory = load_territory()
+    assert territory.find_canton("44", "4408").libelle == "Châteaubriant"
+    assert territory.find_canton("44", "08").code == "4408"
+    assert territory.find_canton("44", "CHATEAUBRIANT").code == "4408"
+    assert territory.find_canton("44", "  saint etienne de montluc ").code == "4435"
+    assert territory.find_canton("44", "Saint-Herblain-Ouest-Indre").code == "4455"
+    assert territory.find_canton("974", "La Possession").code == "97408"
+    # Cantons belong to their département.
+    assert territory.find_canton("76", "Châteaubriant") is None
+    assert territory.find_canton("44", "Atlantide") is None
+    assert territory.find_canton("976", "Mamoudzou") is None
+    assert territory.find_canton("44", "") is None
+
+
+def test_load_is_cached_and_codes_are_normalised() -> None:
+    assert load_territory() is load_territory(REFERENCE_DIR)
+    assert normalise_departement_code(" 1 ") == "01"
+    assert normalise_departement_code("2a") == "2A"
+    assert normalise("L’Étang-Salé") == normalise("l'etang sale") == "l etang sale"

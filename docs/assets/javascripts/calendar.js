@@ -1,0 +1,82 @@
+/* Calendrier des forums : filtre par département, commune ou mot-clé.
+   Amélioration progressive : sans JavaScript, le formulaire reste caché et la
+   liste entière reste lisible. Aucune bibliothèque, aucun appel extérieur. */
+(function () {
+  "use strict";
+
+  // Accents, case, hyphens and apostrophes ignored: « chateaubriant » finds « Châteaubriant ».
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[-'\u2019\u00a0\u202f]/g, " ").replace(/\s+/g, " ").trim();
+  }
+
+  function count(n, one, many) {
+    return n.toLocaleString("fr-FR") + "\u00a0" + (n < 2 ? one : many);
+  }
+
+  function setup(root) {
+    var form = root.querySelector("[data-kit-cal-filter]");
+    var status = root.querySelector("[data-kit-cal-count]");
+    var table = root.querySelector("table");
+    if (!form || !status || !table || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "1");
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var texts = rows.map(function (row) { return fold(row.textContent); });
+    var dep = form.elements.dep;
+    var query = form.elements.q;
+    var timer = null;
+
+    function apply() {
+      var wanted = dep.value;
+      var words = fold(query.value).split(" ").filter(Boolean);
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var text = texts[i];
+        var match = (!wanted || rows[i].getAttribute("data-dep") === wanted) &&
+          words.every(function (word) { return text.indexOf(word) !== -1; });
+        if (rows[i].hidden === match) rows[i].hidden = !match;
+        if (match) shown++;
+      }
+      table.hidden = shown === 0;
+      if (shown === rows.length) {
+        status.textContent = count(shown, "forum", "forums") + ".";
+      } else if (shown === 0) {
+        status.textContent = "Aucun forum ne correspond à ces critères.";
+      } else {
+        status.textContent = count(shown, "forum affiché", "forums affichés") + " sur " +
+          rows.length.toLocaleString("fr-FR") + ".";
+      }
+      // The filtered list can be shared: its address keeps the criteria.
+      var params = new URLSearchParams();
+      if (wanted) params.set("dep", wanted);
+      if (query.value.trim()) params.set("q", query.value.trim());
+      var search = params.toString();
+      history.replaceState(null, "", (search ? "?" + search : location.pathname) + location.hash);
+    }
+
+    form.addEventListener("input", function (event) {
+      clearTimeout(timer);
+      timer = setTimeout(apply, event.target === query ? 300 : 0);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+
+    var params = new URLSearchParams(location.search);
+    if (params.get("dep")) dep.value = params.get("dep");
+    if (params.get("q")) query.value = params.get("q");
+    form.hidden = false;
+    if (dep.value || query.value) apply();
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kit-cal]"), setup);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

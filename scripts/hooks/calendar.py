@@ -1,0 +1,123 @@
+"""MkDocs hook: the forum calendar, its département pages, coverage map and downloads.
+
+The calendar file (``extra.forums_csv``, or the FORUMS_CSV environment
+variable) is read inside ``on_files`` at every build, so that ``mkdocs serve``
+picks up each edit. Errors in it stop the build with their file and line;
+warnings are logged at INFO (a forum after the circular's end date is a fact
+of 2009, not a defect) and listed on the coverage page.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import _setup  # noqa: F401  (puts scripts/ on sys.path)
+from kit.calendar_pages import CalendarSite, downloads, placeholder, render_calendar
+from kit.forums import Problem, load_campaign, read_calendar
+from kit.territory import Territory, load_territory
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.calendar")
+
+# What the current build renders: set in on_files, used by the later events.
+_site: CalendarSite | None = None
+_territory: Territory | None = None
+
+
+def _calendar_path(config: MkDocsConfig) -> Path:
+    root = Path(config.config_file_path).resolve().parent
+    return root / config.extra.get("forums_csv", "data/forums.csv")
+
+
+def _shown(problem: Problem, config: MkDocsConfig) -> Problem:
+    """The problem with its file named from the project's root, as editors know it."""
+    root = Path(config.config_file_path).resolve().parent
+    path = Path(problem.file)
+    if path.is_absolute() and path.is_relative_to(root):
+        return replace(problem, file=path.relative_to(root).as_posix())
+    return problem
+
+
+def _git(path: Path, *args: str) -> str:
+    return subprocess.run(["git", *args, "--", path.name], cwd=path.parent, capture_output=True,
+                          text=True, timeout=20, check=True).stdout.strip()
+
+
+def _data_date(path: Path) -> date:
+    """The day the calendar last changed: its last commit, or its file date if edited since."""
+    try:
+        if not _git(path, "status", "--porcelain"):
+            committed = _git(path, "log", "-1", "--format=%cI")
+            if committed:
+                return date.fromisoformat(committed[:10])
+    except (OSError, subprocess.SubprocessError):
+        pass  # not in a git checkout: the file's own date
+    return date.fromtimestamp(path.stat().st_mtime)
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    global _site, _territory
+    path = _calendar_path(config)
+    if not path.is_file():
+        raise PluginError(f"Calendrier des forums : le fichier {path} est introuvable "
+                          "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
+    territory = load_territory()
+    campaign = load_campaign()
+    calendar = read_calendar(path, territory=territory, campaign=campaign)
+    if calendar.errors:
+        count = len(calendar.errors)
+        lines = "\n".join(f"  {_shown(problem, config)}" for problem in calendar.errors)
+        raise PluginError(
+            f"Le calendrier des forums contient {count} erreur{'s' if count > 1 else ''} ; "
+            f"le site n'est pas construit.\n{lines}\n"
+            "Corrigez le fichier puis relancez la construction "
+            f"(python scripts/forums.py check {_shown(Problem(str(path), 0, ''), config).file} "
+            "donne le même diagnostic).")
+    for problem in calendar.warnings:
+        log.info("%s", _shown(problem, config))
+    _territory = territory
+    _site = render_calendar(
+        calendar.forums, territory, campaign,
+        warnings=calendar.warnings,
+        data_date=_data_date(path),
+        directory_urls=config.use_directory_urls,
+    )
+    for uri, markdown in _site.pages.items():
+        # Département pages are reached from the calendar, not from the nav (one nav entry per page
+        # rendered into every page would slow the whole build down).
+        inclusion = InclusionLevel.NOT_IN_NAV if uri in _site.departement_pages else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+    return files
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    # After the search plugin has indexed the page: the big tables stay out of the index.
+    fragments = _site.fragments.get(page.file.src_uri) if _site else None
+    if not fragments:
+        return output
+    for name, html in fragments.items():
+        mark = placeholder(name)
+        if mark not in output:
+            raise PluginError(f"Calendrier des forums : l'emplacement « {name} » a disparu de la page "
+                              f"{page.file.src_uri} ; le gabarit ou une extension l'a retiré.")
+        output = output.replace(mark, html, 1)
+    return output
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if _site is None or _territory is None:
+        return
+    site_dir = Path(config.site_dir)
+    for relative, content in downloads(_site, _territory).items():
+        target = site_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(content)
+        partial.replace(target)  # never a half-written download

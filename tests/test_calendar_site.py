@@ -1,0 +1,345 @@
+"""The forum calendar in the site: list, filter, département pages, coverage map, downloads.
+
+The site is built once with the small calendar of tests/data/calendar/forums.csv: a
+cancelled and a postponed forum, Paris, La Réunion, Mayotte, a forum after the
+campaign window and an XSS payload in every text field of one forum.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import icalendar
+import lxml.html
+import pytest
+from conftest import ROOT, build_site, page
+from kit.calendar_pages import coverage, forum_cantons, french_date, french_time, load_map, plural, time_range
+from kit.forums import Forum
+from kit.territory import load_territory
+
+FIXTURES = Path(__file__).parent / "data" / "calendar"
+CALENDAR = FIXTURES / "forums.csv"
+XSS_FIELDS = ("commune", "lieu", "adresse", "animateur")
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def cantons_of(dep: str) -> int:
+    with (ROOT / "data" / "reference" / "cantons_villes_2009.csv").open(encoding="utf-8") as handle:
+        return sum(1 for row in csv.DictReader(handle) if row["dep"] == dep)
+
+
+def tree(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(html)
+
+
+def article(site: Path, url: str) -> lxml.html.HtmlElement:
+    (found,) = tree(page(site, url)).xpath("//article")
+    return found
+
+
+def text(element: lxml.html.HtmlElement) -> str:
+    """Text content with the no-break spaces of French typography made plain."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", element.text_content()).strip()
+
+
+def forum_rows(site: Path, url: str, table_id: str = "kit-cal-forums") -> list[lxml.html.HtmlElement]:
+    return article(site, url).xpath(f"//table[@id='{table_id}']/tbody/tr")
+
+
+@pytest.fixture(scope="module")
+def cal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kit built, strict, with the fixture calendar."""
+    dest = tmp_path_factory.mktemp("calendar") / "site"
+    result = build_site(dest, env={"FORUMS_CSV": str(CALENDAR)})
+    assert result.returncode == 0, result.stderr
+    # A date after the window is a warning: logged, never a strict-mode failure.
+    assert "date hors de la campagne" in result.stderr
+    return dest
+
+
+# The calendar page --------------------------------------------------------------------------
+
+def test_every_forum_is_listed_with_its_status(cal: Path) -> None:
+    rows = forum_rows(cal, "calendrier/")
+    assert len(rows) == len(rows_of(CALENDAR)) == 9
+    by_commune = {text(row.xpath("td")[4]): row for row in rows}
+    assert set(by_commune) >= {"Saint-Herblain", "Rezé", "Toussaint", "Paris 20e", "Le Tampon", "Mamoudzou"}
+    expected = {"Saint-Herblain": "Prévu", "Rezé": "Annulé", "Toussaint": "Reporté", "Paris 20e": "Tenu"}
+    for commune, status in expected.items():
+        row = by_commune[commune]
+        assert text(row.xpath("td[2]")[0]) == status
+    # Cancelled and postponed forums stay, date struck through; the others are not struck.
+    for commune in ("Rezé", "Toussaint"):
+        assert by_commune[commune].xpath("td[1]/s/time"), commune
+        assert "kit-cal-off" in by_commune[commune].get("class", "")
+    assert not by_commune["Saint-Herblain"].xpath(".//s")
+
+
+def test_dates_and_times_are_french(cal: Path) -> None:
+    rows = {text(row.xpath("td")[4]): row for row in forum_rows(cal, "calendrier/")}
+    herblain = rows["Saint-Herblain"]
+    assert text(herblain.xpath("td[1]")[0]) == "mardi 14 avril 2009"
+    assert herblain.xpath("td[1]/time/@datetime") == ["2009-04-14"]
+    assert text(herblain.xpath("td[3]")[0]) == "17 h 30 – 19 h 30"
+    assert text(rows["Mamoudzou"].xpath("td[1]")[0]) == "jeudi 30 avril 2009"
+    assert text(rows["Mamoudzou"].xpath("td[3]")[0]) == "9 h – 11 h (heure locale)"
+    assert "(heure locale)" in text(rows["Le Tampon"].xpath("td[3]")[0])
+    assert "heure locale" not in text(rows["Toussaint"].xpath("td[3]")[0])
+
+
+def test_calendar_page_says_what_it_holds(cal: Path) -> None:
+    body = text(article(cal, "calendrier/"))
+    assert "les forums annoncés à ce jour" in body
+    assert "9 forums dans 6 départements" in body
+    assert re.search(r"Données du (1er|\d{1,2}) \w+ \d{4}", body)
+    assert "2 forums annulés ou reportés restent dans la liste" in body
+
+
+def test_downloads_are_linked_relatively_and_published(cal: Path) -> None:
+    links = article(cal, "calendrier/").xpath("//a/@href")
+    for name in ("forums.ics", "forums.csv", "forums.json", "couverture/"):
+        assert name in links
+        assert (cal / "calendrier" / name).exists()
+
+
+def test_filter_is_labelled_and_progressive(cal: Path) -> None:
+    html = page(cal, "calendrier/")
+    root = article(cal, "calendrier/")
+    (form,) = root.xpath("//form[@data-kit-cal-filter]")
+    # Hidden until calendar.js runs: with JavaScript off, only the full list shows.
+    assert form.get("hidden") is not None
+    for control in form.xpath(".//select | .//input"):
+        labels = form.xpath(f".//label[@for='{control.get('id')}']")
+        assert labels and text(labels[0]), control.get("id")
+    options = form.xpath(".//select/option/@value")
+    assert options == ["", "13", "44", "75", "76", "974", "976"]
+    (status,) = root.xpath("//*[@data-kit-cal-count]")
+    assert status.get("role") == "status" and status.get("aria-live") == "polite"
+    assert text(status) == "9 forums."
+    scripts = tree(html).xpath("//script[contains(@src, 'calendar.js')]/@src")
+    assert scripts and not urlsplit(scripts[0]).scheme and not scripts[0].startswith("/")
+    assert (cal / "calendrier" / scripts[0]).resolve().is_file()
+
+
+def test_big_tables_stay_out_of_the_search_index(cal: Path) -> None:
+    index = json.loads((cal / "search" / "search_index.json").read_text(encoding="utf-8"))
+    calendar_text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("calendrier/"))
+    assert "Bernardière" not in calendar_text  # a place: only in the tables
+    assert "Saint-Herblain" in calendar_text  # a commune: in the département's summary
+    assert "Couverture du territoire" in " ".join(d["title"] for d in index["docs"])
+
+
+# Escaping ---------------------------------------------------------------------------------
+
+def calendar_pages(site: Path) -> list[Path]:
+    return sorted((site / "calendrier").rglob("index.html"))
+
+
+def test_payloads_are_shown_as_text_never_run(cal: Path) -> None:
+    for path in calendar_pages(cal):
+        root = tree(path.read_text(encoding="utf-8"))
+        assert not [s for s in root.xpath("//script") if "xss" in (s.text or "")], path
+        assert not root.xpath("//*[@onerror or @onload or @onmouseover]"), path
+        assert "<script>alert" not in path.read_text(encoding="utf-8"), path
+    body = text(article(cal, "calendrier/"))
+    for field in XSS_FIELDS:
+        shown = f'<img src=x onerror=alert("xss-{field}")>' if field == "adresse" \
+            else f'<script>alert("xss-{field}")</script>'
+        assert shown in body, field
+    # The unknown canton of the payload row is reported on the coverage page, escaped.
+    assert '<script>alert("xss-cantons")</script>' in text(article(cal, "calendrier/couverture/"))
+
+
+def test_contact_is_never_published(cal: Path) -> None:
+    for path in cal.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".ics", ".json", ".csv", ".xml"}:
+            content = path.read_text(encoding="utf-8")
+            assert "xss-contact" not in content and "accueil@loire-atlantique" not in content, path
+
+
+def test_links_in_calendar_pages_are_relative(cal: Path) -> None:
+    for path in calendar_pages(cal):
+        for link in tree(path.read_text(encoding="utf-8")).xpath("//article//@href | //article//@src"):
+            assert not urlsplit(link).scheme and not link.startswith("/"), (path, link)
+            target = urlsplit(link).path
+            if target:
+                resolved = (path.parent / target).resolve()
+                assert resolved.exists() or (resolved / "index.html").exists(), (path, link)
+
+
+# Département pages ---------------------------------------------------------------------------
+
+def test_departement_pages_exist_only_for_departements_with_forums(cal: Path) -> None:
+    deps = {row["departement"] for row in rows_of(CALENDAR)}
+    built = {p.parent.name for p in (cal / "calendrier").glob("*/index.html")} - {"couverture"}
+    assert built == deps
+    assert not (cal / "calendrier" / "01").exists()
+
+
+def test_departement_pages_are_not_in_the_nav(cal: Path) -> None:
+    nav_links = tree(page(cal, "calendrier/")).xpath("//nav[contains(@class, 'md-nav--primary')]//a/@href")
+    assert any(link.startswith("couverture") for link in nav_links)
+    assert not [link for link in nav_links if re.match(r"(\.\./)*\d", link)]
+
+
+def test_departement_page_lists_its_forums_and_coverage(cal: Path) -> None:
+    rows = forum_rows(cal, "calendrier/44/")
+    assert [text(r.xpath("td")[3]) for r in rows] == ["Saint-Herblain", "Rezé", "Châteaubriant"]
+    body = text(article(cal, "calendrier/44/"))
+    # Saint-Herblain, Châteaubriant and Derval; Rezé's cantons do not count: it is cancelled.
+    total = cantons_of("44")
+    assert f"3 sur {total} cantons-ou-villes de 2009 ({3 * 100 // total} %)" in body
+    covered = article(cal, "calendrier/44/").xpath("//details[contains(@class, 'kit-cal-cantons')][1]//li")
+    assert sorted(text(li) for li in covered) == ["Châteaubriant", "Derval", "Saint-Herblain"]
+    assert "Rezé" not in [text(li) for li in covered]
+    assert article(cal, "calendrier/44/").xpath("//a[@href='forums.ics']")
+
+
+def test_paris_arrondissement_covers_paris(cal: Path) -> None:
+    body = text(article(cal, "calendrier/75/"))
+    assert "Tous les cantons couverts : 1 sur 1" in body
+
+
+def test_territory_without_cantons_is_said_so(cal: Path) -> None:
+    assert "découpage en cantons de 2009 n'est pas disponible" in text(article(cal, "calendrier/976/"))
+
+
+# Downloads -----------------------------------------------------------------------------------
+
+def events(path: Path) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+def test_national_ics_holds_every_forum(cal: Path) -> None:
+    found = events(cal / "calendrier" / "forums.ics")
+    assert len(found) == 9
+    statuses = sorted(str(e["STATUS"]) for e in found)
+    assert statuses.count("CANCELLED") == 1 and statuses.count("TENTATIVE") == 1
+
+
+def test_departement_ics_holds_only_its_forums(cal: Path) -> None:
+    for dep in ("44", "974"):
+        found = events(cal / "calendrier" / dep / "forums.ics")
+        expected = [row for row in rows_of(CALENDAR) if row["departement"] == dep]
+        assert len(found) == len(expected)
+        assert all(str(e["UID"]).startswith(f"{dep}-") for e in found)
+
+
+def test_json_and_csv_downloads(cal: Path) -> None:
+    data = json.loads((cal / "calendrier" / "forums.json").read_text(encoding="utf-8"))
+    assert data["numberOfItems"] == len(data["forums"]) == 9
+    table = list(csv.DictReader(io.StringIO((cal / "calendrier" / "forums.csv").read_text(encoding="utf-8")),
+                                delimiter=";"))
+    assert len(table) == 9
+    assert "contact" not in table[0] and "commune" in table[0]
+
+
+# Coverage page -------------------------------------------------------------------------------
+
+def test_coverage_map_has_a_title_and_link_per_departement(cal: Path) -> None:
+    root = article(cal, "calendrier/couverture/")
+    (svg,) = root.xpath("//figure//*[local-name()='svg' and contains(@class, 'kit-cal-map__svg')]")
+    assert svg.get("aria-describedby") and svg.get("aria-labelledby")
+    titles = [t.text for t in svg.xpath(".//*[local-name()='title']")]
+    territory = load_territory()
+    for code, dep in territory.departements.items():
+        assert any(t.startswith(f"{dep.nom} ({code}) :") for t in titles), code
+    links = svg.xpath(".//*[local-name()='a']/@href")
+    assert {link.split("/")[1] for link in links} == {row["departement"] for row in rows_of(CALENDAR)}
+    # Three levels, each in the legend, never colour alone (white, hatched, solid).
+    legend = text(root.xpath("//ul[contains(@class, 'kit-cal-legend')]")[0])
+    assert "Aucun forum" in legend and "Une partie des cantons couverte" in legend and "Tous les cantons couverts" in legend
+    assert svg.xpath(".//*[local-name()='pattern']")
+    assert "CC BY 4.0" in text(root) and "Victor Cazanave" in text(root)
+
+
+def test_coverage_table_is_the_maps_text_alternative(cal: Path) -> None:
+    root = article(cal, "calendrier/couverture/")
+    (table,) = root.xpath("//table[@id='kit-cal-couverture']")
+    assert table.xpath("caption") and all(th.get("scope") == "col" for th in table.xpath("thead//th"))
+    rows = table.xpath("tbody/tr")
+    assert len(rows) == len(load_territory().departements)
+    assert all(row.xpath("th[@scope='row']") for row in rows)
+    by_dep = {text(row.xpath("th")[0]): [text(td) for td in row.xpath("td")] for row in rows}
+    assert by_dep["Loire-Atlantique (44)"][:3] == ["3", "1", f"3 sur {cantons_of('44')}"]
+    assert by_dep["Paris (75)"][-1] == "Tous les cantons couverts"
+    assert by_dep["Ain (01)"][0] == "0" and by_dep["Ain (01)"][-1] == "Aucun forum"
+
+
+def test_coverage_page_lists_gaps_and_forums_outside_the_window(cal: Path) -> None:
+    root = article(cal, "calendrier/couverture/")
+    body = text(root)
+    assert "Ain (01)" in body and "Seine-Maritime (76), 1 forum annulé ou reporté" in body
+    outside = forum_rows(cal, "calendrier/couverture/", "kit-cal-outside")
+    assert [text(r.xpath("td")[4]) for r in outside] == ["Saint-Paul"]
+    assert text(outside[0].xpath("td[1]")[0]) == "samedi 23 mai 2009"
+
+
+# Errors and the real calendar ---------------------------------------------------------------
+
+def test_calendar_with_errors_fails_the_build_in_french(tmp_path: Path) -> None:
+    dest = tmp_path / "site"
+    result = build_site(dest, env={"FORUMS_CSV": str(FIXTURES / "erreurs.csv")})
+    assert result.returncode != 0
+    assert "Le calendrier des forums contient 2 erreurs" in result.stderr
+    assert re.search(r"erreurs\.csv:3: erreur : date impossible", result.stderr)
+    assert re.search(r"erreurs\.csv:4: erreur : département « 99 » inconnu", result.stderr)
+    assert not (dest / "calendrier").exists()
+
+
+def test_real_calendar_shows_the_fifteen_forums(site: Path) -> None:
+    rows = forum_rows(site, "calendrier/")
+    assert len(rows) == len(rows_of(ROOT / "data" / "forums.csv")) == 15
+    assert "15 forums" in text(article(site, "calendrier/"))
+    assert (site / "calendrier" / "974" / "forums.ics").is_file()
+
+
+# Pure helpers --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (date(2009, 4, 14), "mardi 14 avril 2009"),
+    (date(2009, 5, 1), "vendredi 1er mai 2009"),
+    (date(2009, 3, 16), "lundi 16 mars 2009"),
+])
+def test_french_date(day: date, expected: str) -> None:
+    assert french_date(day) == expected
+
+
+def test_times_and_counts() -> None:
+    assert french_time(time(17, 30)) == "17\u00a0h\u00a030"
+    assert french_time(time(18, 0)) == "18\u00a0h"
+    assert time_range(None, None) == "horaire non précisé"
+    assert time_range(time(9, 5), time(11, 0)) == "9\u00a0h\u00a005 – 11\u00a0h"
+    assert plural(1, "forum") == "1\u00a0forum" and plural(0, "forum") == "0\u00a0forum"
+    assert plural(12000, "forum") == "12\u202f000\u00a0forums"
+
+
+def test_coverage_levels_and_canton_lookup() -> None:
+    territory = load_territory()
+    forum = Forum("44", date(2009, 4, 14), None, None, "Saint-Herblain", "salle")
+    assert [c.code for c in forum_cantons(forum, territory)] == ["4496"]
+    # A commune that names no canton covers nothing by itself.
+    assert forum_cantons(Forum("44", date(2009, 4, 14), None, None, "Basse-Goulaine", ""), territory) == ()
+    paris = Forum("75", date(2009, 5, 12), None, None, "Paris 20e", "mairie")
+    cancelled = Forum("01", date(2009, 4, 1), None, None, "Belley", "", statut="annulé")
+    covers = coverage([forum, paris, cancelled], territory)
+    assert covers["44"].level == "partiel" and len(covers["44"].covered) == 1
+    assert covers["75"].level == "complet"
+    assert covers["01"].level == "aucun" and covers["01"].withdrawn == 1
+    assert covers["976"].level == "aucun" and covers["976"].cantons == ()
+
+
+def test_map_has_every_metropolitan_departement() -> None:
+    shapes = {s.code for s in load_map().shapes}
+    metro = {code for code, dep in load_territory().departements.items() if dep.zone == "metro"}
+    assert shapes == metro

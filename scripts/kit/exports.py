@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
@@ -97,6 +98,46 @@ def _ordered(forums: Iterable[Forum]) -> list[Forum]:
 
 # iCalendar ------------------------------------------------------------------
 
+@lru_cache(maxsize=64)
+def _observances(tzid: str, first: date, last: date) -> tuple[tuple[datetime, timedelta, timedelta, str, bool], ...]:
+    """(local onset, offset before, offset after, name, is summer time) of each period."""
+    zone = ZoneInfo(tzid)
+
+    def offset_at(instant: datetime) -> timedelta:
+        return instant.astimezone(zone).utcoffset() or timedelta(0)
+
+    def period(instant: datetime, before: timedelta) -> tuple[datetime, timedelta, timedelta, str, bool]:
+        local = instant.astimezone(zone)
+        return ((instant + before).replace(tzinfo=None), before, offset_at(instant), local.tzname() or tzid,
+                bool(local.dst()))
+
+    # The first period starts at local midnight of ``first``, whatever the zone.
+    opening = datetime.combine(first, time(0), zone)
+    offset = opening.utcoffset() or timedelta(0)
+    instant = opening.astimezone(timezone.utc)
+    end = datetime.combine(last, time(0), zone).astimezone(timezone.utc)
+    periods = [period(instant, offset)]
+    step = timedelta(days=1)
+    while instant < end:
+        following = instant + step
+        if offset_at(following) != offset:
+            # The change happened within this day: find its minute.
+            low, high = instant, following
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if offset_at(middle) == offset:
+                    low = middle
+                else:
+                    high = middle
+            high = high.replace(second=0, microsecond=0)
+            periods.append(period(high, offset))
+            offset = offset_at(high)
+            instant = high
+            continue
+        instant = following
+    return tuple(periods)
+
+
 def vtimezone(tzid: str, first: date, last: date) -> icalendar.Timezone:
     """VTIMEZONE for ``tzid`` valid from ``first`` to ``last``.
 
@@ -104,42 +145,15 @@ def vtimezone(tzid: str, first: date, last: date) -> icalendar.Timezone:
     offset in force before it (RFC 5545, 3.6.5): summer time of 2009 in
     Europe/Paris starts at 20090329T020000.
     """
-    zone = ZoneInfo(tzid)
     component = icalendar.Timezone()
     component.add("tzid", tzid)
-
-    def observance(instant: datetime, before: timedelta) -> icalendar.Component:
-        local = instant.astimezone(zone)
-        kind = icalendar.TimezoneDaylight if local.dst() else icalendar.TimezoneStandard
-        part = kind()
-        part.add("dtstart", (instant + before).replace(tzinfo=None))
+    for onset, before, after, name, summer in _observances(tzid, first, last):
+        part = icalendar.TimezoneDaylight() if summer else icalendar.TimezoneStandard()
+        part.add("dtstart", onset)
         part.add("tzoffsetfrom", before)
-        part.add("tzoffsetto", local.utcoffset())
-        part.add("tzname", local.tzname())
-        return part
-
-    # The first observance starts at local midnight of ``first``, whatever the zone.
-    opening = datetime.combine(first, time(0), zone)
-    offset = opening.utcoffset()
-    instant = opening.astimezone(timezone.utc)
-    end = datetime.combine(last, time(0), zone).astimezone(timezone.utc)
-    component.add_component(observance(instant, offset))
-    step = timedelta(hours=1)
-    while instant < end:
-        following = instant + step
-        new_offset = following.astimezone(zone).utcoffset()
-        if new_offset != offset:
-            # The change happened within this hour: find its minute.
-            low, high = instant, following
-            while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
-                if middle.astimezone(zone).utcoffset() == offset:
-                    low = middle
-                else:
-                    high = middle
-            component.add_component(observance(high, offset))
-            offset = new_offset
-        instant = following
+        part.add("tzoffsetto", after)
+        part.add("tzname", name)
+        component.add_component(part)
     return component
 
 

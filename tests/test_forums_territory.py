@@ -55,3 +55,14 @@ def test_load_is_cached_and_codes_are_normalised() -> None:
     assert normalise_departement_code(" 1 ") == "01"
     assert normalise_departement_code("2a") == "2A"
     assert normalise("L’Étang-Salé") == normalise("l'etang sale") == "l etang sale"
+
+
+def test_commune_canton_from_the_2009_communes() -> None:
+    territory = load_territory()
+    assert territory.commune_canton("76", "Toussaint").libelle == "Valmont"
+    assert territory.commune_canton("44", "basse goulaine").code == "4459"
+    assert territory.commune_canton("75", "Paris 20e").code == "7599"
+    assert territory.commune_canton("13", "Marseille 1er").libelle == "Marseille"
+    assert territory.commune_canton("974", "Le Tampon").dep == "974"
+    assert territory.commune_canton("44", "Toussaint") is None
+    assert territory.commune_canton("976", "Mamoudzou") is None

@@ -8,6 +8,8 @@ lookup the forum calendar makes goes through the cached :class:`Territory`.
 from __future__ import annotations
 
 import csv
+import gzip
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -82,6 +84,8 @@ class Territory:
 
     departements: dict[str, Departement]
     cantons: dict[str, list[Canton]]
+    # Where the communes file is read from, on first use of `commune_canton`.
+    reference_dir: Path = REFERENCE_DIR
     # Lookup tables built once: (dep, folded code or name) -> canton.
     _canton_index: dict[tuple[str, str], Canton] = field(default_factory=dict, repr=False)
 
@@ -113,6 +117,20 @@ class Territory:
             found = self._canton_index.get((dep, normalise(dep + key)))
         return found
 
+    def commune_canton(self, dep: str, commune: str) -> Canton | None:
+        """The canton-ou-ville the 2009 commune ``commune`` of ``dep`` belongs to.
+
+        Case, accents and hyphens do not matter; « Paris 20e » or
+        « Marseille 1er » count as the town. ``None`` for an unknown commune,
+        a name two communes of the département share, or a territory
+        without cantons.
+        """
+        index = _commune_index(Path(self.reference_dir))
+        code = index.get((dep, normalise(_ARRONDISSEMENT.sub("", commune))))
+        if not code:
+            return None
+        return self.find_canton(dep, code)
+
     def departement(self, code: str) -> Departement | None:
         """The département whose INSEE code is ``code`` (« 1 » is read « 01 »)."""
         return self.departements.get(normalise_departement_code(code))
@@ -124,6 +142,20 @@ def normalise_departement_code(code: str) -> str:
     if code.isdigit() and len(code) == 1:
         return "0" + code
     return code
+
+
+_ARRONDISSEMENT = re.compile(r"\s+\d{1,2}\s*(?:e|er|ème)(?:\s+arrondissement)?$", re.I)
+
+
+@lru_cache(maxsize=4)
+def _commune_index(reference_dir: Path) -> dict[tuple[str, str], str]:
+    """(dep, folded commune name) -> canton-ou-ville code; "" for homonyms."""
+    index: dict[tuple[str, str], str] = {}
+    with gzip.open(reference_dir / "communes_2009_cv_arr.csv.gz", "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["dep"], normalise(row["libgeo"]))
+            index[key] = "" if key in index and index[key] != row["cv"] else row["cv"]
+    return index
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -149,7 +181,7 @@ def _load(reference_dir: Path) -> Territory:
     for row in _read_csv(reference_dir / "cantons_villes_2009.csv"):
         canton = Canton(code=row["cv_code"], dep=row["dep"], libelle=row["libelle"], type=row["type"])
         cantons.setdefault(canton.dep, []).append(canton)
-    return Territory(departements=departements, cantons=cantons)
+    return Territory(departements=departements, cantons=cantons, reference_dir=reference_dir)
 
 
 def load_territory(reference_dir: Path = REFERENCE_DIR) -> Territory:

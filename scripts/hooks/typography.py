@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _setup  # noqa: F401  (puts scripts/ on sys.path)
+from jinja2 import Environment
 from kit.typography import french_html
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -17,6 +18,12 @@ def _retitle(links: list[AnchorLink]) -> None:
     for link in links:
         link.title = french_html(link.title)
         _retitle(link.children)
+
+
+def on_env(env: Environment, **_: object) -> Environment:
+    # Templates printing front matter (the letter header) apply the same rules: {{ x | french }}.
+    env.filters["french"] = french_html
+    return env
 
 
 def on_page_content(html: str, *, page: Page, **_: object) -> str:

@@ -110,6 +110,16 @@ def test_keeps_the_target_separator_and_bom(tmp_path: Path) -> None:
     assert len(read_calendar(target, territory=TERRITORY, campaign=CAMPAIGN).forums) == 6
 
 
+def test_keeps_windows_line_ends(tmp_path: Path) -> None:
+    target = tmp_path / "forums.csv"
+    shutil.copyfile(FIXTURES / "valide_windows1252.csv", target)
+    assert run(["reunion.csv"], target).written
+    data = target.read_bytes()
+    assert data.count(b"\r\n") == 4 and b"\n" not in data.replace(b"\r\n", b"")
+    # Rewritten in UTF-8, the accents kept.
+    assert "Châteaubriant" in data.decode("utf-8")
+
+
 def test_creates_a_missing_target_with_semicolons(tmp_path: Path) -> None:
     target = tmp_path / "nouveau.csv"
     report = run(["reunion.csv"], target)

@@ -839,10 +839,10 @@ def forum_cells(forum: Forum, territory: Territory | None = None) -> dict[str, s
 
 
 def calendar_text(forums: Iterable[Forum], *, territory: Territory | None = None,
-                  delimiter: str = ";", columns: Sequence[str] = COLUMNS) -> str:
+                  delimiter: str = ";", newline: str = "\n", columns: Sequence[str] = COLUMNS) -> str:
     """The forums as CSV text with a header row (the data file's format)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
     writer.writerow(columns)
     for forum in forums:
         cells = forum_cells(forum, territory)
@@ -856,10 +856,11 @@ class FileFormat:
 
     delimiter: str = ";"
     bom: bool = False
+    newline: str = "\n"
 
 
 def file_format(path: Path) -> FileFormat:
-    """The separator and BOM of an existing CSV file (defaults for a new one)."""
+    """The separator, BOM and line ends of an existing CSV file (defaults for a new one)."""
     try:
         data = Path(path).read_bytes()
     except OSError:
@@ -869,7 +870,7 @@ def file_format(path: Path) -> FileFormat:
     except _Unreadable:
         return FileFormat()
     return FileFormat(delimiter=_detect_delimiter(text) if text.strip() else ";",
-                      bom=data.startswith(codecs.BOM_UTF8))
+                      bom=data.startswith(codecs.BOM_UTF8), newline="\r\n" if "\r\n" in text else "\n")
 
 
 @dataclass
@@ -911,7 +912,7 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
     if dry_run or not (result.added or result.updated or result.cancelled):
         return MergeReport(problems=problems, result=result)
     fmt = file_format(into)
-    text = calendar_text(result.forums, territory=territory, delimiter=fmt.delimiter)
+    text = calendar_text(result.forums, territory=territory, delimiter=fmt.delimiter, newline=fmt.newline)
     data = (codecs.BOM_UTF8 if fmt.bom else b"") + text.encode("utf-8")
     _check_round_trip(data, result.forums, into, territory=territory, campaign=campaign)
     write_atomic(into, data)

@@ -1,0 +1,184 @@
+"""MkDocs hook: the documents to take away.
+
+Every page of the kit (letter, note, sheets, method, run-sheet, templates)
+is also written as a PDF, the whole kit as one PDF, and the templates as
+editable DOCX files. They are made from each page's final HTML (the article
+as the site shows it, page templates included), so that paper and screen say
+the same thing. Files are cached by content hash in ``.cache/documents``.
+
+A page's own files are made as soon as the page is rendered, and their sizes
+written into its download buttons; the whole kit and the « Documents à
+imprimer » page, which need every page, are done after the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+import _setup  # noqa: F401  (puts scripts/ on sys.path)
+from kit import printing
+from kit.paths import ROOT
+from kit.printing import Download, FileCache, PrintPage
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.hooks.documents")
+
+DOCUMENTS_PAGE = "documents.md"
+CACHE_DIR = Path(os.environ.get("KIT_DOCUMENTS_CACHE") or ROOT / ".cache" / "documents")
+_LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
+_SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
+
+
+class _Build:
+    """What one build has made so far."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.out = Path(config.site_dir) / printing.OUTPUT_DIR
+        self.cache = FileCache(CACHE_DIR)
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.fetcher = printing.LocalOnlyFetcher([self.docs_dir])
+        self.site_url = config.site_url or ""
+        self.stylesheet = printing.STYLESHEET.read_text(encoding="utf-8")
+        self.code = Path(printing.__file__).read_text(encoding="utf-8")
+        self.pages: dict[str, PrintPage] = {}
+        self.downloads: dict[str, list[Download]] = {}
+        self.documents_page: Path | None = None
+        self.made = self.reused = 0
+        self.seconds = 0.0
+        self.keys: list[str] = []
+
+    def _write(self, name: str, suffix: str, key: str, make) -> int:
+        self.keys.append(key)
+        data = self.cache.get(key, suffix)
+        if data is None:
+            start = time.monotonic()
+            data = make()
+            self.seconds += time.monotonic() - start
+            self.cache.put(key, suffix, data)
+            self.made += 1
+        else:
+            self.reused += 1
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / f"{name}.{suffix}").write_bytes(data)
+        return len(data)
+
+    def pdf(self, name: str, html: str) -> int:
+        import weasyprint
+
+        key = printing.content_key(html, self.stylesheet, weasyprint.__version__)
+        base_url = self.docs_dir.as_uri() + "/"
+        return self._write(name, "pdf", key, lambda: printing.render_pdf(
+            html, base_url=base_url, fetcher=self.fetcher))
+
+    def docx(self, page: PrintPage) -> int:
+        key = printing.content_key(page.title, page.url, page.html, self.code)
+        return self._write(page.doc.slug, "docx", key, lambda: printing.render_docx(page))
+
+
+_build: _Build | None = None
+
+
+def _planned(doc: printing.KitDocument) -> list[Download]:
+    """The files of a kit page, before they are made (no size yet)."""
+    suffixes = ["pdf", "docx"] if doc.editable else ["pdf"]
+    return [Download(path=f"{printing.OUTPUT_DIR}/{doc.slug}.{suffix}", format=printing.FORMATS[suffix],
+                     size=None, label=doc.label) for suffix in suffixes]
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    global _build
+    _build = _Build(config)
+
+
+def on_page_content(html: str, *, page: Page, **_: object) -> str:
+    doc = printing.document_for(page.file.src_uri)
+    if doc is not None and doc.editable:
+        return printing.mark_fields(html)
+    return html
+
+
+def on_page_context(context: dict, *, page: Page, **_: object) -> dict:
+    doc = printing.document_for(page.file.src_uri)
+    context["kit_downloads"] = _planned(doc) if doc is not None else []
+    return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    assert _build is not None
+    if page.file.src_uri == DOCUMENTS_PAGE:
+        _build.documents_page = Path(page.file.abs_dest_path)
+        return output
+    doc = printing.document_for(page.file.src_uri)
+    if doc is None:
+        return output
+    article = printing.article_html(output)
+    if article is None:
+        raise PluginError(f"Documents à imprimer : contenu introuvable dans la page {page.file.src_uri}.")
+    print_page = PrintPage(doc=doc, title=page.title or doc.slug, url=page.url, html=article)
+    _build.pages[doc.src_uri] = print_page
+    sizes = {f"{printing.OUTPUT_DIR}/{doc.slug}.pdf": _build.pdf(
+        doc.slug, printing.document_html(print_page, _build.site_url))}
+    if doc.editable:
+        sizes[f"{printing.OUTPUT_DIR}/{doc.slug}.docx"] = _build.docx(print_page)
+    _build.downloads[doc.src_uri] = [
+        Download(path=d.path, format=d.format, size=sizes[d.path], label=d.label, title=print_page.title)
+        for d in _planned(doc)
+    ]
+    return _SIZE.sub(lambda m: m.group(1) + printing.human_size(sizes[m.group(2)]) + m.group(3)
+                     if m.group(2) in sizes else m.group(0), output)
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    assert _build is not None
+    pages = [_build.pages[doc.src_uri] for doc in printing.KIT_DOCUMENTS if doc.src_uri in _build.pages]
+    whole = None
+    if pages:
+        size = _build.pdf(printing.WHOLE_KIT_SLUG, printing.whole_kit_html(pages, _build.site_url))
+        whole = Download(path=f"{printing.OUTPUT_DIR}/{printing.WHOLE_KIT_SLUG}.pdf", format="PDF",
+                         size=size, label=printing.WHOLE_KIT_LABEL, title="Le kit complet")
+    for url in _build.fetcher.refused:
+        log.warning("Documents à imprimer : ressource refusée car extérieure au site : %s", url)
+    _build.cache.prune_older(keep=_build.keys, days=14)
+    if _build.documents_page is not None:
+        path = _build.documents_page
+        html = path.read_text(encoding="utf-8")
+        page_url = path.parent.relative_to(Path(config.site_dir)).as_posix() + "/"
+        path.write_text(_LIST.sub(lambda m: _list(m.group(1), pages, whole, page_url), html),
+                        encoding="utf-8")
+    log.info("Documents à imprimer : %d fichiers (%d faits en %.1f s, %d repris du cache)",
+             _build.made + _build.reused, _build.made, _build.seconds, _build.reused)
+
+
+def _list(group: str, pages: list[PrintPage], whole: Download | None, page_url: str) -> str:
+    """The table of one group of files on the « Documents à imprimer » page."""
+    assert _build is not None
+    if group == "complet":
+        if whole is None:
+            return '<p class="kit-documents-vide">Le kit complet sera disponible dès que ses pages seront publiées.</p>'
+        rows = [_row(page_url, "Le kit complet, tous les documents avec un sommaire", None, [whole])]
+    else:
+        rows = [_row(page_url, p.title, p.url, _build.downloads[p.doc.src_uri])
+                for p in pages if p.doc.group == group]
+        if not rows:
+            return '<p class="kit-documents-vide">Aucun document de cette rubrique n\'est encore publié.</p>'
+    return ('<table class="kit-documents-liste"><thead><tr><th scope="col">Document</th>'
+            '<th scope="col">Fichiers à télécharger</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")
+
+
+def _row(page_url: str, title: str, target_url: str | None, items: list[Download]) -> str:
+    link = (f'<a href="{get_relative_url(target_url, page_url)}">{title}</a>'
+            if target_url is not None else title)
+    files = " ".join(
+        f'<a class="kit-fichier" href="{get_relative_url(d.path, page_url)}" download '
+        f'aria-label="{d.accessible_name}">{d.format}, {d.size_text}</a>'
+        for d in items
+    )
+    return f"<tr><td>{link}</td><td>{files}</td></tr>"

@@ -1,0 +1,132 @@
+"""MkDocs hook: puts right, around mkdocs-i18n 0.4.6, what the plugin gets wrong.
+
+- It writes a list of language links before every H1: MkDocs 1.6 then takes
+  the file name as the page title (« Index.en »), the links land in the search
+  index and strict mode rejects them. The list is removed here; the language
+  switch is drawn by ``overrides/partials/kit-i18n.html``, outside the content.
+- Its links for a page that has no translation keep the configured value: they
+  link here to the other language's home page, relative, so they never 404.
+- It leaves the interface language, the nav and the site name of the last page
+  it saw to the pages rendered after all pages (404.html): they are reset to French.
+- English pages get an English site name and English heading-link titles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import _setup  # noqa: F401  (puts scripts/ on sys.path)
+from kit.i18n import (
+    DEFAULT_LANGUAGE,
+    STRINGS,
+    alternate_links,
+    home_source,
+    language_links,
+    language_of,
+    strip_injected_links,
+    translate_permalinks,
+)
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+_state: dict[str, Any] = {"urls": {}, "site_name": None, "home": None}
+
+
+def _translations(config: MkDocsConfig, lang: str) -> dict[str, str]:
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return {}
+    return dict(plugin.config.get("translate_nav", {}).get(lang, {}) or {})
+
+
+def _site_name(config: MkDocsConfig, lang: str) -> str:
+    """The site name in ``lang``, from the plugin's ``translate_nav`` table."""
+    name = _state["site_name"] or config.site_name
+    if lang == DEFAULT_LANGUAGE:
+        return name
+    return _translations(config, lang).get(name, name)
+
+
+def _page_url(url: str) -> str:
+    """MkDocs gives the home File the URL « ./ » but its Page the URL « »: use the latter."""
+    return "" if url in (".", "./") else url
+
+
+def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
+    if "i18n" not in config.plugins:
+        raise PluginError("scripts/hooks/i18n.py : le module « i18n » (mkdocs-i18n) doit être déclaré dans plugins.")
+    _state["site_name"] = config.site_name
+    return config
+
+
+def on_files(files: Files, **_: Any) -> Files:
+    _state["urls"] = {}
+    return files
+
+
+@event_priority(-50)  # after mkdocs-i18n has prepended its list
+def on_page_markdown(markdown: str, *, page: Page, **_: Any) -> str:
+    return strip_injected_links(markdown)
+
+
+def on_nav(nav: Navigation, *, files: Files, **_: Any) -> Navigation:
+    # Every page's URL, so that each language link can be checked before it is drawn.
+    _state["urls"] = {file.src_uri: _page_url(file.url) for file in files.documentation_pages()}
+    _state["home"] = next((file.page for file in files.documentation_pages()
+                           if file.src_uri == home_source(DEFAULT_LANGUAGE)), None)
+    return nav
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **_: Any) -> str:
+    toc = config.mdx_configs.get("toc", {}) or {}
+    french_title = toc.get("permalink_title") or STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
+    lang = language_of(page.file.src_uri)
+    if lang == DEFAULT_LANGUAGE or french_title != STRINGS[DEFAULT_LANGUAGE]["permalink_title"]:
+        return html
+    return translate_permalinks(html, lang)
+
+
+def _set_language(config: MkDocsConfig, lang: str) -> None:
+    # Material reads config.theme.language, which mkdocs-i18n sets as an attribute.
+    config.theme.language = lang  # type: ignore[attr-defined]
+    config.theme["language"] = lang
+    config.site_name = _site_name(config, lang)
+
+
+def _set_alternate(config: MkDocsConfig, src_uri: str) -> None:
+    alternate = config.extra.get("alternate")
+    if not isinstance(alternate, list):
+        return
+    links = alternate_links(src_uri, _state["urls"])
+    for entry in alternate:
+        if isinstance(entry, dict) and entry.get("lang") in links:
+            entry["link"] = links[entry["lang"]]
+
+
+@event_priority(-50)  # after mkdocs-i18n's own on_page_context
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:
+    src_uri = page.file.src_uri
+    lang = language_of(src_uri)
+    _set_language(config, lang)
+    _set_alternate(config, src_uri)
+    page.kit_lang = lang  # type: ignore[attr-defined]
+    page.kit_languages = language_links(src_uri, page.url, _state["urls"])  # type: ignore[attr-defined]
+    page.kit_strings = STRINGS[lang]  # type: ignore[attr-defined]
+    return context
+
+
+def on_template_context(context: dict[str, Any], *, template_name: str, config: MkDocsConfig,
+                        **_: Any) -> dict[str, Any]:
+    # Pages such as 404.html come after every page: put back the French interface and nav.
+    home = _state["home"]
+    plugin = config.plugins.get("i18n")
+    nav = context.get("nav")
+    if plugin is not None and home is not None and nav is not None:
+        plugin.on_page_context({**context, "page": home}, page=home, config=config, nav=nav)
+    _set_language(config, DEFAULT_LANGUAGE)
+    _set_alternate(config, home_source(DEFAULT_LANGUAGE))
+    return context

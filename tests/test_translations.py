@@ -101,6 +101,7 @@ class Article(HTMLParser):
         self.admonitions: list[Admonition] = []
         self.h1 = ""
         self.title = ""
+        self.lang = ""
         self.feed(html)
         self.close()
 
@@ -120,6 +121,8 @@ class Article(HTMLParser):
         classes = set(attr.get("class", "").split())
         if tag == "title":
             self._in_title = True
+        if tag == "html":
+            self.lang = attr.get("lang", "")
         if not self._in_article:
             self._in_article = tag == "article" and "md-content__inner" in classes
             return
@@ -244,6 +247,13 @@ def test_english_page_has_a_title_and_an_h1(articles: Articles, french: str,
     assert title and ".en" not in title.lower(), title
     assert title != original.title.split(" - ")[0].strip()
     assert article.h1.strip() != original.h1.strip()
+
+
+@pytest.mark.parametrize(("french", "english"), PAGES.items())
+def test_english_page_is_declared_english(articles: Articles, french: str, english: str) -> None:
+    """Screen readers pick their voice from the page's language."""
+    assert articles[english].lang == "en"
+    assert articles[french].lang == "fr"
 
 
 @pytest.mark.parametrize(("french", "english"), PAGES.items())

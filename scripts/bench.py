@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Mesurer le temps de construction du kit selon la taille du calendrier des forums.
+
+Pour chaque taille (0, 1 210, 4 000 et 12 000 forums), le script tire un calendrier
+fictif sur les vrais départements et cantons de 2009 (tirage aléatoire mais
+reproductible), construit le site dans un dossier temporaire avec ce calendrier
+(variable FORUMS_CSV) et mesure :
+
+- la durée de construction (médiane de plusieurs constructions) ;
+- la durée de « python scripts/forums.py check » sur le même fichier ;
+- le poids de la page du calendrier et de l'index de recherche.
+
+Il affiche ensuite les rapports aux objectifs : construction à 4 000 forums au plus
+1,3 fois celle à 0 forum, vérification de 4 000 forums en moins d'une seconde.
+Il n'échoue pas sur un objectif manqué : il donne des chiffres.
+
+    python scripts/bench.py            les quatre tailles, 3 constructions chacune
+    python scripts/bench.py --quick    0 et 4 000 forums, 2 constructions chacune
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kit.forums import COLUMNS, Campaign, load_campaign  # noqa: E402
+from kit.paths import ROOT  # noqa: E402
+from kit.territory import Territory, load_territory  # noqa: E402
+
+SIZES = (0, 1210, 4000, 12000)
+QUICK_SIZES = (0, 4000)
+SEED = 2009
+BUILD_TARGET = 1.3  # build(4 000) / build(0)
+CHECK_TARGET = 1.0  # seconds for check(4 000)
+
+_PLACES = ("salle des fêtes", "mairie, salle du conseil", "salle polyvalente", "espace culturel",
+           "maison des associations", "médiathèque", "centre social", "salle municipale")
+_ANIMATEURS = ("le préfet", "le sous-préfet", "le directeur départemental de la sécurité publique",
+               "le commandant du groupement de gendarmerie", "")
+# Mostly planned forums; a few held, cancelled or postponed, as in a real campaign.
+_STATUTS = (("prévu", 86), ("tenu", 8), ("annulé", 3), ("reporté", 3))
+
+
+def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
+                   seed: int = SEED) -> list[dict[str, str]]:
+    """``count`` forums spread over the départements in proportion to their cantons.
+
+    Each forum is held in the chef-lieu of one of its département's cantons
+    (the canton is filled in); dates run over the campaign window and the
+    five days after it, as in 2009. No two forums share a slot.
+    """
+    rng = random.Random(seed)
+    deps = [code for code in territory.departements]
+    weights = [max(len(territory.cantons.get(code, ())), 2) for code in deps]
+    days = (campaign.fin - campaign.debut).days + 6
+    statuts, statut_weights = zip(*_STATUTS)
+    slots: set[tuple[str, date, str, str]] = set()
+    rows: list[dict[str, str]] = []
+    while len(rows) < count:
+        dep = rng.choices(deps, weights)[0]
+        cantons = territory.cantons.get(dep) or []
+        canton = rng.choice(cantons) if cantons else None
+        commune = canton.libelle.split(" hors ")[0] if canton else territory.departements[dep].nom
+        day = campaign.debut + timedelta(days=rng.randrange(days))
+        start = f"{rng.randrange(9, 21):02d}:{rng.choice(('00', '30'))}"
+        if (dep, day, start, commune) in slots:
+            continue
+        slots.add((dep, day, start, commune))
+        end_hour = int(start[:2]) + 2
+        rows.append({
+            "departement": dep,
+            "date": day.isoformat(),
+            "heure_debut": start,
+            "heure_fin": f"{end_hour:02d}:{start[3:]}" if end_hour < 24 else "",
+            "commune": commune,
+            "lieu": rng.choice(_PLACES),
+            "adresse": f"{rng.randrange(1, 120)} rue de la République",
+            "cantons": canton.code if canton else "",
+            "animateur": rng.choice(_ANIMATEURS),
+            "statut": rng.choices(statuts, statut_weights)[0],
+            "contact": f"pref-{dep}@interieur.example",
+            "source": "",
+            "id": f"bench-{len(rows) + 1:05d}",
+            "annonce": (day - timedelta(days=rng.randrange(10, 40))).isoformat(),
+        })
+    return rows
+
+
+def write_calendar(path: Path, rows: Sequence[dict[str, str]]) -> None:
+    """Write ``rows`` as a calendar file in the project's format (« ; », UTF-8)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, result
+
+
+def _median(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def build_time(calendar: Path, site_dir: Path) -> float:
+    """Seconds of one ``mkdocs build`` of the kit with ``calendar``; raises if it fails."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FORUMS_CSV": str(calendar)}
+    seconds, result = _timed([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)], env)
+    if result.returncode != 0:
+        raise RuntimeError(f"la construction a échoué :\n{result.stderr[-2000:]}")
+    return seconds
+
+
+def check_time(calendar: Path) -> float:
+    """Seconds of ``python scripts/forums.py check`` on ``calendar`` (start-up included)."""
+    seconds, result = _timed([sys.executable, str(ROOT / "scripts" / "forums.py"), "check", str(calendar)],
+                             {**os.environ})
+    if result.returncode != 0:
+        raise RuntimeError(f"la vérification a échoué :\n{result.stdout[-1000:]}{result.stderr[-1000:]}")
+    return seconds
+
+
+@dataclass
+class Measure:
+    """What one calendar size costs."""
+
+    forums: int
+    build: float
+    check: float
+    page_bytes: int
+    index_bytes: int
+    extra: dict[str, str] = field(default_factory=dict)  # room for further columns
+
+
+def measure(count: int, *, runs: int, workdir: Path, territory: Territory, campaign: Campaign) -> Measure:
+    """Build the kit ``runs`` times with a calendar of ``count`` forums, and measure it."""
+    calendar = workdir / f"forums-{count}.csv"
+    write_calendar(calendar, synthetic_rows(count, territory=territory, campaign=campaign))
+    site_dir = workdir / f"site-{count}"
+    build = _median(runs, lambda: build_time(calendar, site_dir))
+    check = _median(runs, lambda: check_time(calendar))
+    return Measure(
+        forums=count,
+        build=build,
+        check=check,
+        page_bytes=(site_dir / "calendrier" / "index.html").stat().st_size,
+        index_bytes=(site_dir / "search" / "search_index.json").stat().st_size,
+    )
+
+
+def _fr(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _size(count: int) -> str:
+    return f"{count:,}".replace(",", "\u202f")
+
+
+def _kb(size: int) -> str:
+    return f"{_fr(size / 1024, 0)} Kio" if size < 1024 * 1024 else f"{_fr(size / 1024 / 1024, 1)} Mio"
+
+
+def print_table(measures: Sequence[Measure]) -> None:
+    """The measures as a plain-text table, in French."""
+    header = ("forums", "construction", "vérification", "page du calendrier", "index de recherche")
+    rows = [(_size(m.forums), f"{_fr(m.build)} s", f"{_fr(m.check)} s", _kb(m.page_bytes), _kb(m.index_bytes))
+            for m in measures]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+
+
+def print_targets(measures: Sequence[Measure]) -> None:
+    """Ratios against the targets, when the sizes they need were measured."""
+    by_count = {m.forums: m for m in measures}
+    if 0 in by_count and 4000 in by_count:
+        ratio = by_count[4000].build / by_count[0].build
+        verdict = "atteint" if ratio <= BUILD_TARGET else "manqué"
+        print(f"construction(4 000) / construction(0) = {_fr(ratio)} (objectif ≤ {_fr(BUILD_TARGET, 1)} : {verdict})")
+    if 4000 in by_count:
+        check = by_count[4000].check
+        verdict = "atteint" if check < CHECK_TARGET else "manqué"
+        print(f"vérification de 4 000 forums = {_fr(check)} s (objectif < {_fr(CHECK_TARGET, 0)} s : {verdict})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure, then print the table and the targets."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="0 et 4 000 forums, 2 constructions chacune")
+    parser.add_argument("--runs", type=int, help="constructions par taille (médiane)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="tailles de calendrier à mesurer")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
+    runs = args.runs or (2 if args.quick else 3)
+    territory, campaign = load_territory(), load_campaign()
+    print(f"Kit construit {runs} fois par taille (médiane), calendriers fictifs tirés avec la graine {SEED}.")
+    measures: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
+        for count in sizes:
+            print(f"… {_size(count)} forums", file=sys.stderr, flush=True)
+            try:
+                measures.append(measure(count, runs=runs, workdir=Path(tmp), territory=territory,
+                                        campaign=campaign))
+            except RuntimeError as exc:
+                print(f"{_size(count)} forums : {exc}", file=sys.stderr)
+                return 1
+    print_table(measures)
+    print_targets(measures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

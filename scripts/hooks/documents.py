@@ -13,6 +13,7 @@ imprimer » page, which need every page, are done after the build.
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import os
 import re
@@ -29,6 +30,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.documents")
+# The version, not the module: importing WeasyPrint takes a third of a second.
+_WEASYPRINT = importlib.metadata.version("weasyprint")
 
 DOCUMENTS_PAGE = "documents.md"
 CACHE_DIR = Path(os.environ.get("KIT_DOCUMENTS_CACHE") or ROOT / ".cache" / "documents")
@@ -44,6 +47,7 @@ class _Build:
         self.cache = FileCache(CACHE_DIR)
         self.docs_dir = Path(config.docs_dir).resolve()
         self.fetcher = printing.LocalOnlyFetcher([self.docs_dir])
+        self.resources = self.docs_dir.as_uri() + "/"
         self.site_url = config.site_url or ""
         self.stylesheet = printing.STYLESHEET.read_text(encoding="utf-8")
         self.code = Path(printing.__file__).read_text(encoding="utf-8")
@@ -70,9 +74,8 @@ class _Build:
         return len(data)
 
     def pdf(self, name: str, html: str) -> int:
-        import weasyprint
-
-        key = printing.content_key(html, self.stylesheet, weasyprint.__version__)
+        key = printing.content_key(html, self.stylesheet, _WEASYPRINT,
+                                   *(path.read_bytes() for path in printing.local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
         return self._write(name, "pdf", key, lambda: printing.render_pdf(
             html, base_url=base_url, fetcher=self.fetcher))
@@ -124,7 +127,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     print_page = PrintPage(doc=doc, title=page.title or doc.slug, url=page.url, html=article)
     _build.pages[doc.src_uri] = print_page
     sizes = {f"{printing.OUTPUT_DIR}/{doc.slug}.pdf": _build.pdf(
-        doc.slug, printing.document_html(print_page, _build.site_url))}
+        doc.slug, printing.document_html(print_page, _build.site_url, _build.resources))}
     if doc.editable:
         sizes[f"{printing.OUTPUT_DIR}/{doc.slug}.docx"] = _build.docx(print_page)
     _build.downloads[doc.src_uri] = [
@@ -140,7 +143,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     pages = [_build.pages[doc.src_uri] for doc in printing.KIT_DOCUMENTS if doc.src_uri in _build.pages]
     whole = None
     if pages:
-        size = _build.pdf(printing.WHOLE_KIT_SLUG, printing.whole_kit_html(pages, _build.site_url))
+        html = printing.whole_kit_html(pages, _build.site_url, _build.resources)
+        size = _build.pdf(printing.WHOLE_KIT_SLUG, html)
         whole = Download(path=f"{printing.OUTPUT_DIR}/{printing.WHOLE_KIT_SLUG}.pdf", format="PDF",
                          size=size, label=printing.WHOLE_KIT_LABEL, title="Le kit complet")
     for url in _build.fetcher.refused:

@@ -160,27 +160,26 @@ def mark_fields(html: str) -> str:
 
 # Network-free fetching --------------------------------------------------------
 
-try:  # WeasyPrint is only needed to write PDFs, not to mark fields or write DOCX.
-    from weasyprint.urls import URLFetcher as _URLFetcher
-except ImportError:  # pragma: no cover
-    _URLFetcher = object  # type: ignore[assignment,misc]
-
-
 class RefusedURLError(ValueError):
     """A document asked for a resource outside the allowed local folders."""
 
 
-class LocalOnlyFetcher(_URLFetcher):  # type: ignore[misc,valid-type]
+class LocalOnlyFetcher:
     """WeasyPrint URL fetcher that reads local files under ``roots`` and nothing else.
 
     ``data:`` URLs are allowed (they carry their content); any other URL, and
     any file outside ``roots``, is refused and remembered in :attr:`refused`.
+    Allowed URLs are read by WeasyPrint's own fetcher, limited to ``file`` and
+    ``data``; WeasyPrint is imported only when a file is actually read, which
+    keeps builds that take every document from the cache fast.
     """
 
+    _fail_on_errors = False  # read by WeasyPrint: a refused resource is left out, not fatal
+
     def __init__(self, roots: Iterable[Path]) -> None:
-        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = [Path(root).resolve() for root in roots]
         self.refused: list[str] = []
+        self._reader = None
 
     def allows(self, url: str) -> bool:
         """Whether ``url`` is a ``data:`` URL or a file under one of the roots."""
@@ -192,11 +191,18 @@ class LocalOnlyFetcher(_URLFetcher):  # type: ignore[misc,valid-type]
         path = Path(url2pathname(unquote(parts.path))).resolve()
         return any(path == root or root in path.parents for root in self.roots)
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN201 (WeasyPrint's response)
+        """Read ``url`` if it is allowed, else record it and raise :class:`RefusedURLError`."""
         if not self.allows(url):
             self.refused.append(url)
             raise RefusedURLError(f"Ressource refusée (hors du site) : {url}")
-        return super().fetch(url, headers)
+        if self._reader is None:
+            from weasyprint.urls import URLFetcher
+
+            self._reader = URLFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+        return self._reader.fetch(url, headers)
+
+    __call__ = fetch
 
 
 # HTML prepared for print ------------------------------------------------------
@@ -211,6 +217,8 @@ class LinkContext:
     site_url: str  # absolute URL of the site root, "" if unknown
     # Site URLs (« note/ ») of the pages that are in the same document, with their id prefix.
     in_document: dict[str, str] = field(default_factory=dict)
+    # file: URL of the docs folder: images are read from there, never from the network.
+    resources: str = ""
 
 
 # Parts of the site's article that are screen furniture, not the document.
@@ -326,9 +334,9 @@ def _rewrite_links(root: HtmlElement, page_url: str, prefix: str, links: LinkCon
         target = urlsplit(urljoin(base + page_url, href))
         site_path = posixpath.normpath(target.path).lstrip("/")
         site_path = "" if site_path == "." else site_path
-        key = site_path.rstrip("/") + "/" if site_path and not posixpath.splitext(site_path)[1] else site_path
-        if key.endswith("index.html"):
-            key = key[: -len("index.html")]
+        if site_path and target.path.endswith("/"):
+            site_path += "/"  # normpath drops it, and the site's addresses end with it
+        key = site_path.removesuffix("index.html")
         if key in links.in_document:
             other = links.in_document[key]
             a.set("href", f"#{other}{target.fragment}" if target.fragment else f"#{other}debut")
@@ -362,6 +370,10 @@ def print_fragment(page: PrintPage, links: LinkContext, *, prefix: str = "") -> 
         details.set("open", "open")
     _inline_footnotes(root)
     _rewrite_links(root, page.url, prefix, links)
+    if links.resources:
+        for img in root.xpath(".//img[@src]"):
+            # Relative to the page, so that one document can hold pages from several folders.
+            img.set("src", urljoin(links.resources + page.url, img.get("src")))
     for table in root.iter("table"):
         # A column of short labels (times, numbers) is not worth breaking.
         firsts = table.xpath("./thead/tr/*[1]|./tbody/tr/*[1]|./tr/*[1]")
@@ -402,9 +414,10 @@ def _running_header() -> str:
     )
 
 
-def document_html(page: PrintPage, site_url: str) -> str:
+def document_html(page: PrintPage, site_url: str, resources: str = "") -> str:
     """A complete HTML document holding one page of the kit."""
-    body = print_fragment(page, LinkContext(site_url=site_url, in_document={page.url: ""}))
+    body = print_fragment(page, LinkContext(site_url=site_url, in_document={page.url: ""},
+                                            resources=resources))
     return (
         _head(_plain(page.title))
         + f'<body class="kit-document kit-document--{page.doc.group}">'
@@ -414,10 +427,10 @@ def document_html(page: PrintPage, site_url: str) -> str:
     )
 
 
-def whole_kit_html(pages: Sequence[PrintPage], links_site_url: str) -> str:
+def whole_kit_html(pages: Sequence[PrintPage], links_site_url: str, resources: str = "") -> str:
     """A complete HTML document holding every page, with a cover and a table of contents."""
     prefixes = {page.url: f"{page.doc.slug}--" for page in pages}
-    links = LinkContext(site_url=links_site_url, in_document=prefixes)
+    links = LinkContext(site_url=links_site_url, in_document=prefixes, resources=resources)
     groups = {"officiels": "Textes officiels", "animation": "Animer un forum", "modeles": "Modèles à remplir"}
     toc: list[str] = []
     current = None
@@ -484,6 +497,16 @@ def render_pdf(html: str, *, base_url: str, fetcher: LocalOnlyFetcher,
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[css], font_config=_font_config, pdf_tags=True,
                               uncompressed_pdf=False)
+
+
+def local_resources(html: str) -> list[Path]:
+    """The local files an HTML document reads (its images), so that a change to them shows in a key."""
+    found = []
+    for url in re.findall(r'\ssrc="(file:[^"]+)"', html):
+        path = Path(url2pathname(unquote(urlsplit(url).path)))
+        if path.is_file():
+            found.append(path)
+    return found
 
 
 def content_key(*parts: str | bytes) -> str:

@@ -1,0 +1,423 @@
+"""Documents to take away: the PDFs of the kit, the DOCX templates, the
+download buttons, the « Documents à imprimer » page and the print stylesheet."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import docx
+import lxml.html
+from docx.shared import Cm
+import pytest
+from conftest import ROOT, build_site, page
+from kit import printing
+from kit.chromium import CHROMIUM, LAUNCH_ARGS
+from pypdf import PdfReader
+
+DOCS = ROOT / "docs"
+EXISTING = [doc for doc in printing.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]
+TEMPLATES = [doc for doc in EXISTING if doc.editable]
+
+# Page counts each document should keep (A4, the kit's layout): a wide range,
+# but a layout gone wrong (one word per line, a page per paragraph) leaves it.
+PAGES = {
+    "lettre.md": (1, 3), "note.md": (4, 10), "fiche-1.md": (2, 6), "fiche-2.md": (1, 4),
+    "methode.md": (3, 9), "fil-directeur.md": (3, 7), "modeles/invitation.md": (1, 3),
+    "modeles/compte-rendu.md": (2, 5), "modeles/synthese.md": (1, 4),
+}
+# Screen furniture that the site shows in the article and the PDF leaves out.
+CHROME = ('[contains(@class, "kit-downloads") or contains(@class, "kit-change") or contains(@class, "kit-lang")'
+          ' or contains(@class, "md-tags") or contains(@class, "footnote") or @data-search-exclude]')
+
+
+def squash(text: str) -> str:
+    """Text compared without spaces, line breaks or hyphens (PDF lines are hyphenated)."""
+    return re.sub(r"[\s\u00a0\u202f\u00ad\-‐]+", "", text)
+
+
+def pdf_pages(path: Path, *, layout: bool = False) -> list[str]:
+    """The text of each page of a PDF, as pdftotext reads it (in reading order, or as laid out)."""
+    out = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def url_of(doc: printing.KitDocument) -> str:
+    return doc.src_uri.removesuffix(".md").removesuffix("index") + "/"
+
+
+def article(site: Path, doc: printing.KitDocument) -> lxml.html.HtmlElement:
+    html = printing.article_html(page(site, url_of(doc)))
+    assert html is not None
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def text(el: lxml.html.HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def expected_passages(root: lxml.html.HtmlElement) -> tuple[list[str], list[str]]:
+    """Headings and the first and last long paragraphs of a page, as the site shows them."""
+    headings = [text(h) for h in root.xpath(f".//*[self::h1 or self::h2 or self::h3][not(ancestor-or-self::*{CHROME})]")]
+    paragraphs = [text(p) for p in root.xpath(f".//p[not(ancestor-or-self::*{CHROME})]")
+                  if len(text(p)) > 60]
+    return [h.rstrip("#").strip() for h in headings if h], paragraphs[:1] + paragraphs[-1:]
+
+
+# PDFs of the site --------------------------------------------------------------
+
+def test_the_kit_has_pages_to_print() -> None:
+    assert {"methode.md", "fil-directeur.md", "modeles/invitation.md"} <= {d.src_uri for d in EXISTING}
+
+
+@pytest.mark.parametrize("doc", EXISTING, ids=lambda d: d.slug)
+def test_pdf_of_each_document(site: Path, doc: printing.KitDocument) -> None:
+    path = site / "documents" / f"{doc.slug}.pdf"
+    assert path.is_file(), f"{path.name} manque"
+    low, high = PAGES[doc.src_uri]
+    reader = PdfReader(path)
+    assert low <= len(reader.pages) <= high, f"{path.name} : {len(reader.pages)} pages"
+    assert reader.metadata.title, "le PDF n'a pas de titre"
+    pages = pdf_pages(path)
+    whole = squash("".join(pages))
+    headings, passages = expected_passages(article(site, doc))
+    assert headings and passages
+    for expected in headings + passages:
+        assert squash(expected) in whole, f"{path.name} : « {expected[:60]} » manque"
+    total = len(pages)
+    for number, content in enumerate(pages, start=1):
+        assert f"Page {number} sur {total}" in content, f"{path.name} : numéro de la page {number}"
+        assert "RÉPUBLIQUE FRANÇAISE" in content and squash(printing.MINISTRY) in squash(content)
+        assert "Vos libertés, votre sécurité" in content
+    # No navigation, search or button of the site in the document.
+    for chrome in ("Aller au contenu", "Rechercher", f"Télécharger {doc.label}"):
+        assert squash(chrome) not in whole
+
+
+@pytest.mark.parametrize("doc", [d for d in EXISTING if d.src_uri in {"note.md", "fiche-1.md", "lettre.md"}],
+                         ids=lambda d: d.slug)
+def test_footnotes_at_the_foot_of_their_page(site: Path, doc: printing.KitDocument) -> None:
+    """Each note is printed on the page where it is called."""
+    root = article(site, doc)
+    notes = root.xpath('.//div[contains(@class, "footnote")]/ol/li')
+    if not notes:
+        pytest.skip(f"{doc.src_uri} n'a pas de note")
+    pages = [squash(p) for p in pdf_pages(site / "documents" / f"{doc.slug}.pdf")]
+    for li in notes:
+        note = squash(re.sub("[↩\ufe0e\ufe0f]", "", text(li)))
+        sup = root.xpath(f'.//a[@href="#{li.get("id")}"]')[0].getparent()
+        paragraph = sup.getparent()
+        sup.text, sup[0].text = "§§", ""  # the call's place in the paragraph's text
+        before = squash(text(paragraph).split("§§")[0])[-25:]
+        called = [i for i, p in enumerate(pages) if before in p]
+        printed = [i for i, p in enumerate(pages) if note in p]
+        assert called and printed, f"note « {note[:40]} »"
+        assert printed[0] in called, f"la note « {note[:40]} » n'est pas sur la page de son appel"
+
+
+def test_whole_kit_pdf(site: Path) -> None:
+    path = site / "documents" / f"{printing.WHOLE_KIT_SLUG}.pdf"
+    pages = pdf_pages(path)
+    singles = sum(len(PdfReader(site / "documents" / f"{d.slug}.pdf").pages) for d in EXISTING)
+    # A cover, a table of contents, then every document from a new page.
+    assert singles + 1 <= len(pages) <= singles + 4
+    assert "Sommaire" in pages[1]
+    toc = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", pdf_pages(path, layout=True)[1], re.M)]
+    assert len(toc) == len(EXISTING)
+    for doc, number in zip(EXISTING, toc):
+        h1 = text(article(site, doc).xpath(".//h1")[0]).rstrip("#").strip()
+        assert squash(h1) in squash(pages[number - 1]), f"le sommaire renvoie {doc.slug} à la page {number}"
+        headings, passages = expected_passages(article(site, doc))
+        for expected in headings + passages:
+            assert squash(expected) in squash("".join(pages)), f"kit complet : « {expected[:60]} » manque"
+    assert f"Page 1 sur {len(pages)}" not in pages[0]  # the cover has no page header or footer
+    assert f"Page 3 sur {len(pages)}" in pages[2]
+
+
+def test_pdf_links_stay_inside_the_kit(site: Path) -> None:
+    """Links between documents of the whole kit are internal; none points to a local file."""
+    reader = PdfReader(site / "documents" / f"{printing.WHOLE_KIT_SLUG}.pdf")
+    internal = external = 0
+    for pdf_page in reader.pages:
+        for annot in pdf_page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if action is not None and "/URI" in action:
+                uri = str(action["/URI"])
+                assert not uri.startswith("file:") and "kit.invalid" not in uri, uri
+                external += 1
+            elif "/Dest" in annot or (action is not None and action.get("/S") == "/GoTo"):
+                internal += 1
+    assert internal >= len(EXISTING), "le sommaire et les renvois doivent être des liens internes"
+
+
+# DOCX templates -------------------------------------------------------------------
+
+def highlighted(document: docx.document.Document) -> list[str]:
+    """The highlighted passages of a Word document (runs joined), in order."""
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs.extend(cell.paragraphs)
+    found = []
+    for paragraph in paragraphs:
+        current = ""
+        for run in paragraph.runs:
+            if run.font.highlight_color is not None:
+                current += run.text
+            elif current:
+                found.append(current)
+                current = ""
+        if current:
+            found.append(current)
+    return [" ".join(f.split()) for f in found]
+
+
+@pytest.mark.parametrize("doc", TEMPLATES, ids=lambda d: d.slug)
+def test_docx_of_each_template(site: Path, doc: printing.KitDocument) -> None:
+    path = site / "documents" / f"{doc.slug}.docx"
+    document = docx.Document(str(path))
+    fields = [text(m) for m in article(site, doc).xpath('.//mark[@class="kit-champ"]'
+                                                          '[not(ancestor::*[contains(@class, "kit-consigne")])]')]
+    assert len(fields) >= 5
+    marked = highlighted(document)
+    assert sorted(set(marked)) == sorted(set(fields))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Mode d'emploi" not in body and not body.startswith("Modèle")
+    header = document.sections[0].header.paragraphs[0].text
+    assert "RÉPUBLIQUE FRANÇAISE" in header and printing.MINISTRY in header
+    assert document.core_properties.title
+    assert abs(document.sections[0].page_width - Cm(21)) < Cm(0.01)
+
+
+def test_compte_rendu_docx_has_its_tables(site: Path) -> None:
+    doc = printing.document_for("modeles/compte-rendu.md")
+    document = docx.Document(str(site / "documents" / f"{doc.slug}.docx"))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert {"Cantons couverts", "Public (estimation)", "Engagement", "Échéance"} <= cells
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Propositions formulées" in headings and "Participation" in headings
+
+
+# Download buttons and the « Documents à imprimer » page -------------------------------
+
+def _links(site: Path) -> list[tuple[Path, lxml.html.HtmlElement]]:
+    found = []
+    for html in site.rglob("*.html"):
+        content = html.read_text(encoding="utf-8")
+        if "documents/" not in content and ".pdf" not in content:
+            continue
+        for a in lxml.html.fromstring(content).iter("a"):
+            href = a.get("href", "")
+            if re.search(r"\.(pdf|docx)$", urlsplit(href).path):
+                found.append((html, a))
+    return found
+
+
+def test_every_download_link_resolves(site: Path) -> None:
+    links = _links(site)
+    assert len(links) >= 2 * len(EXISTING)
+    for html, a in links:
+        href = a.get("href")
+        assert not urlsplit(href).scheme and not href.startswith("/"), f"lien non relatif : {href}"
+        target = Path(unquote(urljoin(html.as_uri(), href).removeprefix("file://")))
+        assert target.is_file(), f"{html.relative_to(site)} : {href} introuvable"
+
+
+@pytest.mark.parametrize("doc", EXISTING, ids=lambda d: d.slug)
+def test_download_button_of_each_page(site: Path, doc: printing.KitDocument) -> None:
+    tree = lxml.html.fromstring(page(site, url_of(doc)))
+    buttons = tree.xpath('//a[contains(@class, "kit-downloads__button")]')
+    suffixes = ["pdf", "docx"] if doc.editable else ["pdf"]
+    assert [b.get("href").rsplit(".", 1)[1] for b in buttons] == suffixes
+    for button, suffix in zip(buttons, suffixes):
+        size = (site / "documents" / f"{doc.slug}.{suffix}").stat().st_size
+        name = f"Télécharger {doc.label} ({suffix.upper()}, {printing.human_size(size)})"
+        assert " ".join(button.text_content().split()) == " ".join(name.split())
+        assert button.get("download") is not None
+
+
+def test_documents_page_lists_every_file_with_its_size(site: Path) -> None:
+    tree = lxml.html.fromstring(page(site, "documents/"))
+    listed = {}
+    for a in tree.xpath('//a[contains(@class, "kit-fichier")]'):
+        listed[a.get("href")] = " ".join(a.text_content().split())
+    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in {".pdf", ".docx"})
+    assert sorted(listed) == files
+    assert len(files) == len(EXISTING) + len(TEMPLATES) + 1
+    for name, label in listed.items():
+        size = printing.human_size((site / "documents" / name).stat().st_size)
+        assert label == " ".join(f"{name.rsplit('.', 1)[1].upper()}, {size}".split())
+    assert 'data-groupe' not in page(site, "documents/")
+
+
+# Print stylesheet -----------------------------------------------------------------
+
+def test_print_stylesheet_on_every_page(site: Path) -> None:
+    html = page(site, "methode/")
+    assert re.search(r'href="[./]*assets/stylesheets/print\.css"', html)
+    css = (site / "assets" / "stylesheets" / "print.css").read_text(encoding="utf-8")
+    assert css.lstrip().startswith("/*") and "@media print" in css
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium est absent : .ci/run l'installe.")
+def test_browser_prints_the_document_only(site: Path, tmp_path: Path) -> None:
+    """Chromium's own print of a page: the text, not the menus, search or buttons."""
+    out = tmp_path / "methode.pdf"
+    subprocess.run([str(CHROMIUM), "--headless", *LAUNCH_ARGS, "--no-pdf-header-footer",
+                    f"--print-to-pdf={out}", (site / "methode" / "index.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    printed = "".join(pdf_pages(out))
+    assert "Méthode d'animation" in printed and "Le but des forums" in printed
+    for chrome in ("Rechercher", "Télécharger la méthode", "Aller au contenu", "Calendrier des forums"):
+        assert chrome not in printed, f"« {chrome} » est imprimé"
+    assert "République française".upper() in printed.upper()
+
+
+# Pure functions ---------------------------------------------------------------------
+
+def test_fetcher_refuses_everything_outside_the_site(tmp_path: Path) -> None:
+    inside = tmp_path / "docs"
+    (inside / "img").mkdir(parents=True)
+    (inside / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    fetcher = printing.LocalOnlyFetcher([inside])
+    assert fetcher.allows((inside / "img" / "logo.svg").as_uri())
+    assert fetcher.allows("data:image/png;base64,iVBORw0KGgo=")
+    refused = [
+        "http://example.org/logo.png", "https://fonts.googleapis.com/css?family=Marianne",
+        "ftp://example.org/x", "//example.org/x.png", (tmp_path / "secret.txt").as_uri(),
+        (inside / ".." / "secret.txt").as_uri(), "file://example.org/etc/passwd",
+    ]
+    for url in refused:
+        assert not fetcher.allows(url), url
+        with pytest.raises(printing.RefusedURLError):
+            fetcher.fetch(url)
+    assert fetcher.refused == refused
+    assert fetcher.fetch((inside / "img" / "logo.svg").as_uri()).read().startswith(b"<svg")
+
+
+def test_pdf_rendering_never_opens_a_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"connexion réseau tentée : {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    html = ('<html><head><link rel="stylesheet" href="http://example.org/s.css">'
+            '<style>@import url("https://example.org/i.css");</style></head><body>'
+            '<p>Un logo <img src="https://example.org/logo.png" alt=""> et du texte.</p></body></html>')
+    fetcher = printing.LocalOnlyFetcher([tmp_path])
+    pdf = printing.render_pdf(html, base_url=tmp_path.as_uri() + "/", fetcher=fetcher)
+    assert pdf.startswith(b"%PDF")
+    assert set(fetcher.refused) == {"http://example.org/s.css", "https://example.org/i.css",
+                                    "https://example.org/logo.png"}
+
+
+def _print_page(html: str, url: str = "methode/") -> printing.PrintPage:
+    return printing.PrintPage(doc=printing.document_for("methode.md"), title="Essai", url=url, html=html)
+
+
+def test_print_fragment_links_and_notes() -> None:
+    html = ('<h1 id="essai">Essai<a class="headerlink" href="#essai">#</a></h1>'
+            '<p>Voir <a href="https://www.interieur.gouv.fr/">le site du ministère</a>, '
+            '<a href="https://www.example.org/">https://www.example.org/</a>, '
+            '<a href="../note/#objet">la note</a>, <a href="../calendrier/">le calendrier</a> '
+            'et <a href="#suite">la suite</a>.<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
+            '<div class="footnote"><hr><ol><li id="fn:1"><p>Une note.&nbsp;'
+            '<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>')
+    single = printing.print_fragment(_print_page(html), printing.LinkContext(
+        site_url="https://intranet.example/kit/", in_document={"methode/": ""}))
+    root = lxml.html.fragment_fromstring(single, create_parent="div")
+    links = {text(a): a for a in root.iter("a")}
+    assert links["le site du ministère"].get("data-url") == "https://www.interieur.gouv.fr/"
+    assert links["https://www.example.org/"].get("data-url") is None  # the URL is already the text
+    assert links["la note"].get("href") == "https://intranet.example/kit/note/#objet"
+    assert links["le calendrier"].get("href") == "https://intranet.example/kit/calendrier/"
+    assert links["la suite"].get("href") == "#suite"
+    assert "#" not in text(root.xpath("//h1")[0])
+    assert text(root.xpath('//span[@class="kit-note"]')[0]) == "Une note."
+    assert not root.xpath('//div[contains(@class, "footnote")]') and "↩" not in single
+
+    whole = printing.print_fragment(_print_page(html), printing.LinkContext(
+        site_url="", in_document={"methode/": "methode--", "note/": "note--"}), prefix="methode--")
+    root = lxml.html.fragment_fromstring(whole, create_parent="div")
+    links = {text(a): a for a in root.iter("a")}
+    assert links["la note"].get("href") == "#note--objet"
+    assert links["la suite"].get("href") == "#methode--suite"
+    assert links["le calendrier"].get("href") is None  # no address known: plain text on paper
+    assert root.xpath("//h1")[0].get("id") == "methode--essai"
+
+
+def test_footnote_called_twice_stays_at_the_end() -> None:
+    html = ('<p>A<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> '
+            'B<sup id="fnref2:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
+            '<div class="footnote"><ol><li id="fn:1"><p>Note. <a class="footnote-backref" href="#fnref:1">↩</a>'
+            '</p></li></ol></div>')
+    out = printing.print_fragment(_print_page(html), printing.LinkContext(site_url=""))
+    assert "kit-note" not in out and 'class="footnote"' in out and "↩" not in out
+
+
+def test_mark_fields_only_in_text() -> None:
+    html = ('<p>Le <a href="x" title="[pas un champ]">[lien]</a> [nom de la commune], '
+            '<code>[code]</code> et <img alt="[image]"> [date].</p>')
+    out = printing.mark_fields(html)
+    assert out.count('<mark class="kit-champ">') == 2
+    assert '<mark class="kit-champ">[nom de la commune]</mark>' in out
+    assert '<mark class="kit-champ">[date]</mark>' in out
+    assert printing.mark_fields(out) == out  # marking twice changes nothing
+    assert printing.fields_of(out) == ["[nom de la commune]", "[date]"]
+
+
+@pytest.mark.parametrize(("size", "shown"), [(0, "0\u00a0octets"), (1023, "1023\u00a0octets"),
+                                             (1024, "1\u00a0Ko"), (86_000, "84\u00a0Ko"),
+                                             (1_048_576, "1\u00a0Mo"), (1_300_000, "1,2\u00a0Mo")])
+def test_human_size(size: int, shown: str) -> None:
+    assert printing.human_size(size) == shown
+
+
+def test_file_cache_reuses_and_prunes(tmp_path: Path) -> None:
+    cache = printing.FileCache(tmp_path / "cache")
+    assert cache.get("abc", "pdf") is None
+    cache.put("abc", "pdf", b"%PDF-1")
+    cache.put("old", "pdf", b"%PDF-2")
+    assert cache.get("abc", "pdf") == b"%PDF-1"
+    assert not list((tmp_path / "cache").glob(".*"))  # no temporary file left
+    cache.prune_older(keep=["abc"], days=0)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["abc.pdf"]
+    assert printing.content_key("a", "bc") != printing.content_key("ab", "c")
+
+
+def test_second_build_comes_from_the_cache(tmp_path: Path) -> None:
+    """A cold build makes every file; the next build, with nothing changed, makes none."""
+    env = {"KIT_DOCUMENTS_CACHE": str(tmp_path / "cache")}
+    first = build_site(tmp_path / "one", env=env)
+    assert first.returncode == 0, first.stderr
+    made = re.search(r"Documents à imprimer : (\d+) fichiers \((\d+) faits", first.stderr)
+    assert made and made.group(1) == made.group(2) == str(len(EXISTING) + len(TEMPLATES) + 1)
+    second = build_site(tmp_path / "two", env=env)
+    assert second.returncode == 0, second.stderr
+    assert re.search(r"Documents à imprimer : \d+ fichiers \(0 faits", second.stderr), second.stderr
+    for path in (tmp_path / "one" / "documents").glob("*.pdf"):
+        assert (tmp_path / "two" / "documents" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_images_are_read_from_the_docs_folder(tmp_path: Path) -> None:
+    """An image of a page is found in docs/, whichever page of the whole kit holds it."""
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "carte.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>")
+    page_ = printing.PrintPage(doc=printing.document_for("modeles/invitation.md"), title="Essai",
+                               url="modeles/invitation/", html='<p><img src="../../assets/carte.svg" alt="Carte"></p>')
+    html = printing.whole_kit_html([page_], "", docs.as_uri() + "/")
+    assert f'src="{(docs / "assets" / "carte.svg").as_uri()}"' in html
+    assert printing.local_resources(html) == [docs / "assets" / "carte.svg"]
+    fetcher = printing.LocalOnlyFetcher([docs])
+    assert printing.render_pdf(html, base_url=docs.as_uri() + "/", fetcher=fetcher).startswith(b"%PDF")
+    assert fetcher.refused == []

@@ -44,6 +44,7 @@ class Mark:
     href: str
     summary: str
     new: bool
+    separator: str
 
 
 _state: dict[str, Any] = {"releases": {}, "version": None, "first": None, "dates": {}, "urls": {}}
@@ -130,14 +131,15 @@ def _mark(page: Page) -> Mark | None:
         target_uri = CHANGELOG
     href = relative_url(_state["urls"].get(target_uri, ""), page.url) + "#" + changelog.version_anchor(version)
     label = (strings["new_in"] if change.new else strings["changed_in"]).format(version=version)
-    return Mark(label, href, summary, change.new)
+    return Mark(label, href, summary, change.new, strings["separator"])
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, **_: Any) -> dict[str, Any]:
     lang = language_of(page.file.src_uri)
     updated: date | None = _state["dates"].get(page.file.src_uri)
     page.kit_updated = (  # type: ignore[attr-defined]
-        {"iso": updated.isoformat(), "text": format_day(updated, lang)} if updated else None
+        {"iso": updated.isoformat(), "text": format_day(updated, lang), "label": STRINGS[lang]["updated"]}
+        if updated else None
     )
     page.kit_change = _mark(page)  # type: ignore[attr-defined]
     return context

@@ -128,7 +128,8 @@ def human_size(size: int) -> str:
 # Fields to fill in -----------------------------------------------------------
 
 FIELD_CLASS = "kit-champ"
-_FIELD = re.compile(r"\[([^\[\]<>\n]{1,120})\]")
+# A field may run over several lines of the Markdown source.
+_FIELD = re.compile(r"\[([^\[\]<>]{1,400})\]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
 _NO_FIELDS_IN = {"code", "pre", "script", "style", "a", "textarea", "svg", "mark"}
 

@@ -50,6 +50,9 @@ class Tools:
 def _tools() -> Tools:
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if not env.get("SITE_URL"):
+        # An empty variable (CI without the setting) would blank mkdocs.yml's default address.
+        env.pop("SITE_URL", None)
     # mike runs « mkdocs » by name: the project's own, from the same environment.
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     mike = bin_dir / "mike"

@@ -267,3 +267,35 @@ def test_no_symlink_and_no_hidden_file_is_served(server: str) -> None:
     assert fetch(f"{server}{PREFIX}.nojekyll")[0] == 404
     status, _, body = fetch(f"{server}{PREFIX}1.0/page-absente/")
     assert status == 404 and "404".encode() in body
+
+
+# -- Push-to-publish -----------------------------------------------------------------------------
+
+
+def test_ci_publishes_main_one_push_at_a_time() -> None:
+    """GitLab and GitHub: tests first, then publish.py on main, serialised, with the full history."""
+    import yaml
+    from publishing import ROOT
+
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert "bash .ci/run" in gitlab["tests"]["script"]
+    job = gitlab["publication"]
+    assert job["resource_group"] == "gh-pages" and job["needs"] == ["tests"]
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in job["rules"][0]["if"]
+    assert job["script"][-1] == ".venv/bin/python scripts/publish.py --push --sans-tests"
+
+    github = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    jobs = github["jobs"]
+    publication = jobs["publication"]
+    assert publication["needs"] == "tests"
+    assert publication["concurrency"] == {"group": "gh-pages", "cancel-in-progress": False}
+    assert publication["permissions"] == {"contents": "write"} and github["permissions"] == {"contents": "read"}
+    assert "refs/heads/main" in publication["if"]
+    assert "scripts/publish.py --push --sans-tests" in publication["steps"][-1]["run"]
+    assert any(step.get("run") == "bash .ci/run" for step in jobs["tests"]["steps"])
+    for job in jobs.values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert step["uses"].split("@")[0] in {"actions/checkout", "actions/setup-python"}, step["uses"]
+                assert step.get("with", {}).get("fetch-depth") == 0

@@ -279,8 +279,19 @@ def test_html_lang_on_every_page(site: Path) -> None:
     not_found = Page((site / "404.html").read_text(encoding="utf-8"))
     assert not_found.lang == "fr"
     assert not_found.placeholder == "Rechercher"
-    assert "(Français)" not in not_found.html
     assert SITE_NAME_EN not in not_found.html
+
+
+def test_404_page_has_the_french_nav_once(site: Path) -> None:
+    """Defect: 404.html is built before the plugin filters the nav: every page was listed twice."""
+    not_found = Page((site / "404.html").read_text(encoding="utf-8"))
+    home = parsed(site, "")
+    assert not_found.nav_labels.count("Accueil") == 1
+    assert not_found.nav_labels.count("Lettre du 26 février 2009") == 1
+    assert not any("(Français)" in label for label in not_found.nav_labels)
+    assert sorted(not_found.nav_labels) == sorted(label for label in home.nav_labels
+                                                  if label not in {heading.strip() for heading in
+                                                                   re.findall(r'<a href="#[^"]*" class="md-nav__link">\s*<span class="md-ellipsis">([^<]*)</span>', home.html)})
 
 
 def test_nav_is_translated_on_english_pages(site: Path) -> None:

@@ -6,8 +6,10 @@
   switch is drawn by ``overrides/partials/kit-i18n.html``, outside the content.
 - Its links for a page that has no translation keep the configured value: they
   link here to the other language's home page, relative, so they never 404.
-- It leaves the interface language, the nav and the site name of the last page
-  it saw to the pages rendered after all pages (404.html): they are reset to French.
+- 404.html is rendered before any page, when the plugin has not yet filtered
+  the nav: it listed every page twice (French and English). It is filtered here
+  for French; and once each page is written, the shared configuration (interface
+  language, site name) is set back to French for whatever runs next.
 - English pages get an English site name and English heading-link titles.
 """
 
@@ -130,3 +132,9 @@ def on_template_context(context: dict[str, Any], *, template_name: str, config: 
     _set_language(config, DEFAULT_LANGUAGE)
     _set_alternate(config, home_source(DEFAULT_LANGUAGE))
     return context
+
+
+@event_priority(-100)  # last: once a page is written, the shared config is French again
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **_: Any) -> str:
+    _set_language(config, DEFAULT_LANGUAGE)
+    return output

@@ -115,6 +115,7 @@ def test_footnotes_at_the_foot_of_their_page(site: Path, doc: printing.KitDocume
         called = [i for i, p in enumerate(pages) if before in p]
         printed = [i for i, p in enumerate(pages) if note in p]
         assert called and printed, f"note « {note[:40]} »"
+        assert "".join(pages).count(note[:30]) == 1, f"la note « {note[:40]} » est imprimée deux fois"
         assert printed[0] in called, f"la note « {note[:40]} » n'est pas sur la page de son appel"
 
 
@@ -328,8 +329,8 @@ def test_print_fragment_links_and_notes() -> None:
             '<a href="https://www.example.org/">https://www.example.org/</a>, '
             '<a href="../note/#objet">la note</a>, <a href="../calendrier/">le calendrier</a> '
             'et <a href="#suite">la suite</a>.<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
-            '<div class="footnote"><hr><ol><li id="fn:1"><p>Une note.&nbsp;'
-            '<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>')
+            '<div class="footnote"><hr><ol><li id="fn:1"><p>Une note sur la <abbr title="Présidence">PFUE</abbr>, '
+            'courte.&nbsp;<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>')
     single = printing.print_fragment(_print_page(html), printing.LinkContext(
         site_url="https://intranet.example/kit/", in_document={"methode/": ""}))
     root = lxml.html.fragment_fromstring(single, create_parent="div")
@@ -340,7 +341,7 @@ def test_print_fragment_links_and_notes() -> None:
     assert links["le calendrier"].get("href") == "https://intranet.example/kit/calendrier/"
     assert links["la suite"].get("href") == "#suite"
     assert "#" not in text(root.xpath("//h1")[0])
-    assert text(root.xpath('//span[@class="kit-note"]')[0]) == "Une note."
+    assert text(root.xpath('//span[@class="kit-note"]')[0]) == "Une note sur la PFUE, courte."
     assert not root.xpath('//div[contains(@class, "footnote")]') and "↩" not in single
 
     whole = printing.print_fragment(_print_page(html), printing.LinkContext(

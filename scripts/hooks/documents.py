@@ -26,6 +26,7 @@ from kit.paths import ROOT
 from kit.printing import Download, FileCache, PrintPage
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -54,6 +55,7 @@ class _Build:
         self.pages: dict[str, PrintPage] = {}
         self.downloads: dict[str, list[Download]] = {}
         self.documents_page: Path | None = None
+        self.expected: set[str] = set()  # kit pages present in this build
         self.made = self.reused = 0
         self.seconds = 0.0
         self.keys: list[str] = []
@@ -100,6 +102,12 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     _build = _Build(config)
 
 
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    assert _build is not None
+    _build.expected = {doc.src_uri for doc in printing.KIT_DOCUMENTS if files.get_file_from_path(doc.src_uri)}
+    return files
+
+
 def on_page_content(html: str, *, page: Page, **_: object) -> str:
     doc = printing.document_for(page.file.src_uri)
     if doc is not None and doc.editable:
@@ -126,10 +134,14 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         raise PluginError(f"Documents à imprimer : contenu introuvable dans la page {page.file.src_uri}.")
     print_page = PrintPage(doc=doc, title=page.title or doc.slug, url=page.url, html=article)
     _build.pages[doc.src_uri] = print_page
-    sizes = {f"{printing.OUTPUT_DIR}/{doc.slug}.pdf": _build.pdf(
-        doc.slug, printing.document_html(print_page, _build.site_url, _build.resources))}
-    if doc.editable:
-        sizes[f"{printing.OUTPUT_DIR}/{doc.slug}.docx"] = _build.docx(print_page)
+    try:
+        sizes = {f"{printing.OUTPUT_DIR}/{doc.slug}.pdf": _build.pdf(
+            doc.slug, printing.document_html(print_page, _build.site_url, _build.resources))}
+        if doc.editable:
+            sizes[f"{printing.OUTPUT_DIR}/{doc.slug}.docx"] = _build.docx(print_page)
+    except (OSError, ValueError, TypeError) as error:
+        raise PluginError(f"Documents à imprimer : impossible de produire les fichiers de la page "
+                          f"{page.file.src_uri} : {error}") from error
     _build.downloads[doc.src_uri] = [
         Download(path=d.path, format=d.format, size=sizes[d.path], label=d.label, title=print_page.title)
         for d in _planned(doc)
@@ -142,9 +154,15 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     assert _build is not None
     pages = [_build.pages[doc.src_uri] for doc in printing.KIT_DOCUMENTS if doc.src_uri in _build.pages]
     whole = None
-    if pages:
+    if len(pages) < len(_build.expected):
+        # « mkdocs serve --dirty » rebuilt only some pages: the whole kit keeps its last version.
+        log.info("Documents à imprimer : construction partielle, le kit complet n'est pas refait")
+    elif pages:
         html = printing.whole_kit_html(pages, _build.site_url, _build.resources)
-        size = _build.pdf(printing.WHOLE_KIT_SLUG, html)
+        try:
+            size = _build.pdf(printing.WHOLE_KIT_SLUG, html)
+        except (OSError, ValueError, TypeError) as error:
+            raise PluginError(f"Documents à imprimer : impossible de produire le kit complet : {error}") from error
         whole = Download(path=f"{printing.OUTPUT_DIR}/{printing.WHOLE_KIT_SLUG}.pdf", format="PDF",
                          size=size, label=printing.WHOLE_KIT_LABEL, title="Le kit complet")
     for url in _build.fetcher.refused:
@@ -172,9 +190,10 @@ def _list(group: str, pages: list[PrintPage], whole: Download | None, page_url: 
                 for p in pages if p.doc.group == group]
         if not rows:
             return '<p class="kit-documents-vide">Aucun document de cette rubrique n\'est encore publié.</p>'
-    return ('<table class="kit-documents-liste"><thead><tr><th scope="col">Document</th>'
+    # A table without a class, so that it looks like every other table of the site.
+    return ('<div class="kit-documents-liste"><table><thead><tr><th scope="col">Document</th>'
             '<th scope="col">Fichiers à télécharger</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table>")
+            + "".join(rows) + "</tbody></table></div>")
 
 
 def _row(page_url: str, title: str, target_url: str | None, items: list[Download]) -> str:

@@ -290,12 +290,13 @@ def _inline_footnotes(root: HtmlElement) -> None:
                     span.append(grandchild)
                 span.tail = " "
                 note.append(span)
-        if len(note):
-            note[-1].tail = None
-            if not len(note[-1]) and note[-1].text:
-                note[-1].text = note[-1].text.rstrip()
             else:
                 note.append(copy.deepcopy(child))
+        if len(note):
+            last = note[-1]
+            last.tail = None
+            if not len(last) and last.text:
+                last.text = last.text.rstrip()
         note.tail = sup.tail
         sup.getparent().replace(sup, note)
     for block in root.xpath('.//div[contains(concat(" ", @class, " "), " footnote ")]'):

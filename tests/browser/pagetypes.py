@@ -79,6 +79,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("couverture", "fr", _first_existing("calendrier/couverture/")),
     *_both("nouveautes", "nouveautes/"),
     *_both("accessibilite", "accessibilite/"),
+    # Not 404.html: MkDocs writes it with absolute URLs from site_url, so it only works
+    # when the build's SITE_URL carries the intranet sub-path (a publication setting).
 ]
 
 # The documents a reader must reach from the home page in at most two clicks.

@@ -94,7 +94,7 @@ def french_time(moment: time) -> str:
 
 
 def time_range(start: time | None, end: time | None) -> str:
-    """« 17 h 30 – 19 h », « à partir de 18 h », or « horaire non précisé »."""
+    """« 17 h 30 – 19 h », « 18 h » (no end time), or « horaire non précisé »."""
     if start is None:
         return "horaire non précisé"
     if end is None:
@@ -409,7 +409,7 @@ def render_calendar(
         cover = covers[code]
         communes = sorted({v.forum.commune for v in dep_views}, key=normalise)
         site.pages[uri] = _render("departement.md.j2", cover=cover, dep=cover.departement,
-                                  views=dep_views, communes=communes, **common)
+                                  communes=communes, **common)
         site.fragments[uri] = {
             "list": _render("forum_table.html.j2", views=dep_views, with_dep=False, base="../",
                             table_id="kit-cal-forums", caption=None, **common),

@@ -116,6 +116,17 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closes a connection early is no error worth a traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextlib.contextmanager
 def serve(root: Path, options: ServeOptions | None = None) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 (a free port) and yield the site's base URL.
@@ -128,8 +139,7 @@ def serve(root: Path, options: ServeOptions | None = None) -> Iterator[str]:
     if not root.is_dir():
         raise FileNotFoundError(f"Dossier du site introuvable : {root}")
     handler = partial(_Handler, directory=os.fspath(root), options=options, gzip_cache=_GzipCache())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="kit-localserve", daemon=True)
     thread.start()
     try:

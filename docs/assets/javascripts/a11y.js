@@ -1,0 +1,27 @@
+/* Accessibility fixes of Material's script-built widgets (RGAA 4.1 / WCAG 2.1 AA). */
+(function () {
+  "use strict";
+
+  // Material names the version button « Sélectionner la version » only, so the
+  // version it shows is not part of its name (WCAG 2.5.3, label in name): the
+  // name becomes « 1.1 (10 mars 2009) : sélectionner la version ».
+  function nameVersionButton() {
+    var done = false;
+    document.querySelectorAll(".md-version__current").forEach(function (button) {
+      var shown = button.textContent.replace(/\s+/g, " ").trim();
+      var label = button.getAttribute("aria-label") || "";
+      done = true;
+      if (!shown || label.indexOf(shown) === 0) return;
+      button.setAttribute("aria-label", shown + " : " + label.charAt(0).toLowerCase() + label.slice(1));
+    });
+    return done;
+  }
+
+  // The selector appears once versions.json is loaded: watch until it is there.
+  if (!nameVersionButton()) {
+    var observer = new MutationObserver(function () {
+      if (nameVersionButton()) observer.disconnect();
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  }
+})();

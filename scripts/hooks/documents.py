@@ -49,7 +49,8 @@ class _Build:
         self.docs_dir = Path(config.docs_dir).resolve()
         self.fetcher = printing.LocalOnlyFetcher([self.docs_dir])
         self.resources = self.docs_dir.as_uri() + "/"
-        self.site_url = config.site_url or ""
+        # mike sets it to the canonical version without a final slash: links are joined to it.
+        self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
         self.stylesheet = printing.STYLESHEET.read_text(encoding="utf-8")
         self.code = Path(printing.__file__).read_text(encoding="utf-8")
         self.pages: dict[str, PrintPage] = {}

@@ -17,6 +17,7 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
 
     python scripts/bench.py            les quatre tailles, 1 + 3 constructions chacune
     python scripts/bench.py --quick    0 et 4 000 forums, 1 + 2 constructions chacune
+    python scripts/bench.py --pages    poids et rapidité des pages dans Chromium (4 000 forums)
 """
 
 from __future__ import annotations
@@ -35,12 +36,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit.forums import COLUMNS, Campaign, load_campaign  # noqa: E402
 from kit.paths import ROOT  # noqa: E402
 from kit.territory import Territory, load_territory  # noqa: E402
+
+if TYPE_CHECKING:
+    from kit.pageweight import PageWeight
 
 SIZES = (0, 1210, 4000, 12000)
 QUICK_SIZES = (0, 4000)
@@ -230,13 +235,87 @@ def print_targets(measures: Sequence[Measure]) -> None:
         print(f"vérification de 4 000 forums = {_fr(check)} s (objectif < {_fr(CHECK_TARGET, 0)} s : {verdict})")
 
 
+# Page weight in Chromium (--pages) ------------------------------------------------
+
+PAGES_FORUMS = 4000
+PAGES = (("accueil", ""), ("lettre", "lettre/"), ("fiche thématique", "fiche-1/"),
+         ("calendrier", "calendrier/"))
+FILTER_WORDS = ("rouen", "mairie", "saint", "salle des fetes", "lyon")
+DOCUMENT_FIRST_TARGET = 300 * 1024  # bytes, first visit of a document page
+DOCUMENT_SECOND_TARGET = 60 * 1024  # bytes, second visit
+CALENDAR_TARGET = 1024 * 1024  # bytes, first visit of the calendar with 4 000 forums
+FILTER_TARGET = 50.0  # milliseconds, from a change of the filter to the list laid out
+
+
+def page_weights(workdir: Path, *, runs: int, territory: Territory, campaign: Campaign) -> list[PageWeight]:
+    """Build the kit with a calendar of 4 000 forums, then measure its pages in Chromium."""
+    from kit.pageweight import measure_pages
+
+    calendar = workdir / f"forums-{PAGES_FORUMS}.csv"
+    write_calendar(calendar, synthetic_rows(PAGES_FORUMS, territory=territory, campaign=campaign))
+    site_dir = workdir / "site-pages"
+    build_time(calendar, site_dir, workdir / "cache-pages")
+    pages = [(label, url) for label, url in PAGES if (site_dir / url / "index.html").is_file()]
+    return measure_pages(site_dir, pages, filter_words=list(FILTER_WORDS), runs=runs)
+
+
+def print_pages(weights: Sequence[PageWeight]) -> None:
+    """Page weights as a table, then against the targets."""
+    from kit.pageweight import KINDS
+
+    header = ("page", "1re visite", "requêtes", *KINDS, "DOMContentLoaded", "load", "2e visite", "requêtes")
+    rows = [(w.label, _kb(w.first.transferred), str(w.first.requests), *(_kb(w.first.by_kind[k]) for k in KINDS),
+             f"{w.first.dom_content_loaded_ms:.0f} ms", f"{w.first.load_ms:.0f} ms",
+             _kb(w.second.transferred), str(w.second.requests)) for w in weights]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+    print("Octets transférés (compression gzip et en-têtes compris, comme sur le serveur nginx du kit) ;")
+    print("2e visite : même navigateur, cache conservé ; temps : médiane, depuis le début de la navigation.")
+    for w in weights:
+        verdicts = []
+        if w.url == "calendrier/":
+            verdicts.append(f"1re visite {_kb(w.first.transferred)} (objectif < {_kb(CALENDAR_TARGET)} : "
+                            f"{'atteint' if w.first.transferred < CALENDAR_TARGET else 'manqué'})")
+            if w.filter_ms:
+                worst, median = max(w.filter_ms), statistics.median(w.filter_ms)
+                verdicts.append(f"filtre sur {_size(w.filter_rows)} lignes : médiane {_fr(median, 1)} ms, "
+                                f"pire {_fr(worst, 1)} ms (objectif < {_fr(FILTER_TARGET, 0)} ms : "
+                                f"{'atteint' if worst < FILTER_TARGET else 'manqué'})")
+        else:
+            verdicts.append(f"1re visite {_kb(w.first.transferred)} (objectif < {_kb(DOCUMENT_FIRST_TARGET)} : "
+                            f"{'atteint' if w.first.transferred < DOCUMENT_FIRST_TARGET else 'manqué'})")
+            verdicts.append(f"2e visite {_kb(w.second.transferred)} (objectif < {_kb(DOCUMENT_SECOND_TARGET)} : "
+                            f"{'atteint' if w.second.transferred < DOCUMENT_SECOND_TARGET else 'manqué'})")
+        print(f"{w.label} : " + " ; ".join(verdicts))
+
+
+def main_pages(runs: int) -> int:
+    """The --pages section: page weight and speed in Chromium, printed."""
+    territory, campaign = load_territory(), load_campaign()
+    print(f"Pages du kit construit avec {_size(PAGES_FORUMS)} forums fictifs, servies sous /kit-forums/, "
+          f"mesurées dans Chromium ({runs} passages).")
+    with tempfile.TemporaryDirectory(prefix="kit-bench-pages-") as tmp:
+        try:
+            weights = page_weights(Path(tmp), runs=runs, territory=territory, campaign=campaign)
+        except (RuntimeError, FileNotFoundError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    print_pages(weights)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, then print the table and the targets."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="0 et 4 000 forums, 2 constructions chacune")
     parser.add_argument("--runs", type=int, help="constructions par taille (médiane)")
     parser.add_argument("--sizes", type=int, nargs="+", help="tailles de calendrier à mesurer")
+    parser.add_argument("--pages", action="store_true",
+                        help="poids et rapidité des pages dans Chromium, au lieu des constructions")
     args = parser.parse_args(argv)
+    if args.pages:
+        return main_pages(args.runs or 3)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     runs = args.runs or (2 if args.quick else 3)
     territory, campaign = load_territory(), load_campaign()

@@ -4,14 +4,16 @@ Used by the browser tests and by the page-weight measures of ``bench.py``:
 a small threaded ``http.server`` that maps ``/<prefix>/…`` onto a folder,
 answers 404 to anything outside the prefix (so a link that escapes the
 sub-path is caught), optionally compresses text with gzip and sends cache
-headers like an intranet web server would.
+headers like the intranet's nginx (deploy/nginx.conf).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,13 +29,19 @@ DEFAULT_PREFIX = "/kit-forums/"
 _COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ics", ".map")
 
 
+# The cache policy of deploy/nginx.conf: Material's hashed assets kept a year,
+# images, fonts and documents an hour, everything else revalidated each time.
+_IMMUTABLE = re.compile(r"\.[0-9a-f]{8}\.min\.(css|js)$")
+_ONE_HOUR = re.compile(r"\.(png|jpe?g|gif|svg|ico|webp|woff2?|pdf|docx|odt|xlsx)$")
+_GZIP_MIN_LENGTH = 1024
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     """How the site is served."""
 
     prefix: str = DEFAULT_PREFIX
-    # Seconds that CSS, JS, fonts and images may be kept; HTML is always revalidated.
-    cache_seconds: int = 0
+    # Compress text as the intranet server does (gzip on, from 1 KB).
     gzip: bool = False
 
 
@@ -83,9 +91,11 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "Hors du sous-chemin du site")
             return None
         path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if (self.options.gzip and accepts_gzip and path.is_file()
-                and path.suffix in _COMPRESSIBLE and not self._not_modified(path)):
+        if (self.options.gzip and accepts_gzip and path.is_file() and path.suffix in _COMPRESSIBLE
+                and path.stat().st_size >= _GZIP_MIN_LENGTH and not self._not_modified(path)):
             return self._send_gzip(path)
         return super().send_head()
 
@@ -94,8 +104,6 @@ class _Handler(SimpleHTTPRequestHandler):
         return since is not None and since == formatdate(int(path.stat().st_mtime), usegmt=True)
 
     def _send_gzip(self, path: Path):  # type: ignore[no-untyped-def]
-        import io
-
         body = self.gzip_cache.get(path)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(str(path)))
@@ -106,13 +114,16 @@ class _Handler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def end_headers(self) -> None:
-        """Add the cache policy: HTML revalidated, assets kept ``cache_seconds``."""
+        """Add the cache policy of deploy/nginx.conf."""
         path = urlsplit(self.path).path
-        if self.options.cache_seconds and not (path.endswith("/") or path.endswith(".html")):
-            self.send_header("Cache-Control", f"public, max-age={self.options.cache_seconds}")
+        if _IMMUTABLE.search(path):
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+        elif _ONE_HOUR.search(path):
+            self.send_header("Cache-Control", "public, max-age=3600")
         else:
             self.send_header("Cache-Control", "no-cache")
-        self.send_header("Vary", "Accept-Encoding")
+        if self.options.gzip:
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
 

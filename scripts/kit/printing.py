@@ -110,7 +110,8 @@ class Download:
 
     @property
     def accessible_name(self) -> str:
-        return f"Télécharger {self.label} ({self.format}, {self.size_text})"
+        # The visible « PDF, 42 Ko » must appear as is in the name (WCAG 2.5.3): no brackets.
+        return f"Télécharger {self.label}, {self.format}, {self.size_text}"
 
 
 def human_size(size: int) -> str:

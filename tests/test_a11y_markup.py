@@ -52,3 +52,38 @@ def test_every_task_checkbox_of_the_site_has_a_name(site: Path) -> None:
                 f"{html_file.relative_to(site)} : case à cocher sans nom : {tag}")
     if not checked:
         pytest.skip("aucune liste de tâches dans le site")
+
+
+def test_every_page_links_to_the_accessibility_statement(site: Path) -> None:
+    """RGAA: the statement is reachable from every page, in its footer, and the link works."""
+    pages = [p for p in site.rglob("index.html") if "assets" not in p.parts]
+    assert len(pages) > 3
+    for html_file in pages:
+        text = html_file.read_text(encoding="utf-8")
+        footer = re.search(r'<nav class="kit-footer"[^>]*>(.*?)</nav>', text, re.S)
+        assert footer, f"{html_file.relative_to(site)} : pas de lien vers la déclaration d'accessibilité"
+        href = re.search(r'href="([^"]+)"', footer.group(1)).group(1)
+        target = (html_file.parent / href / "index.html").resolve()
+        assert target.is_file() and target.parent.name.startswith("accessibilite"), (
+            f"{html_file.relative_to(site)} : lien {href!r} vers une page absente")
+        label = " ".join(re.sub(r"<[^>]+>", "", footer.group(1)).replace("&nbsp;", " ").split())
+        assert label.replace("\xa0", " ") in {"Accessibilité : partiellement conforme",
+                                               "Accessibility: partially compliant",
+                                               "Accessibility: partially compliant (statement in French)"}
+
+
+@pytest.mark.parametrize("url", ["accessibilite/", "accessibilite.en/"])
+def test_statement_says_what_rgaa_requires(site: Path, url: str) -> None:
+    if not (site / url / "index.html").is_file():
+        pytest.skip(f"{url} n'est pas construite")
+    text = " ".join(re.sub(r"<[^>]+>", " ", (site / url / "index.html").read_text(encoding="utf-8"))
+                    .replace("\xa0", " ").split())
+    english = url.endswith(".en/")
+    for expected in (["RGAA, version 4.1", "WCAG 2.1", "partially compliant", "no full audit",
+                      "axe-core", "keyboard", "Défenseur des droits", "Libre réponse 71120", "DICOM"]
+                     if english else
+                     ["RGAA), version 4.1", "WCAG 2.1", "partiellement conforme", "aucun audit complet",
+                      "axe-core", "clavier", "Défenseur des droits", "Libre réponse 71120", "DICOM"]):
+        assert expected in text, f"{url} : « {expected} » manque"
+    # The contact is either still the marked placeholder, or a real address filled in by the DICOM.
+    assert ("à compléter" in text or "to be completed" in text) or re.search(r"[\w.-]+@[\w.-]+\.\w+", text)

@@ -55,3 +55,19 @@ def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) 
     assert lang.startswith(page_type.lang), f"{url} : <html lang> vaut {lang!r}"
     violations = run_axe(tab)
     assert not violations, f"{url} ({page_type.lang}) :\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("page_type", [p for p in PAGE_TYPES if p.lang == "fr"], ids=lambda p: p.id)
+def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 1.4.10: at 320 CSS pixels wide (400 % zoom), the page never scrolls sideways.
+
+    Wide tables may scroll inside their own frame, as Material's do.
+    """
+    url = page_type.find(site)
+    if url is None:
+        pytest.skip(f"pas encore de page « {page_type.key} » dans le site")
+    narrow = context.new_page()
+    narrow.set_viewport_size({"width": 320, "height": 640})
+    narrow.goto(url_of(base_url, url), wait_until="load")
+    widths = narrow.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{url} : la page défile de côté à 320 px ({widths[0]} px de large)"

@@ -72,3 +72,17 @@ def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base
     assert responses and responses[-1][1] == 200, responses
     assert tab.evaluate("document.documentElement.lang") == "en", f"{landed} n'est pas en anglais"
     assert "404" not in tab.title()
+
+
+@pytest.mark.parametrize("url", ["", "lettre/", "lettre.en/", "glossaire/"])
+def test_language_names_are_marked_with_their_language(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    """RGAA 8.7: « English » on a French page is read as English (header menu and list)."""
+    if not (site / url / "index.html").is_file() or not any(site.glob("*.en/index.html")):
+        pytest.skip(f"{url} ou l'anglais pas encore construits")
+    tab.goto(url_of(base_url, url))
+    links = tab.eval_on_selector_all(
+        ".md-select__link[hreflang], .kit-lang a[hreflang]",
+        "els => els.map(a => [a.textContent.trim(), a.getAttribute('hreflang'), a.closest('[lang]').lang])")
+    assert links, f"{url} : aucun lien de changement de langue"
+    wrong = [link for link in links if link[2] != link[1]]
+    assert not wrong, f"{url} : langue non indiquée (texte, hreflang, lang) : {wrong}"

@@ -17,6 +17,12 @@
     return done;
   }
 
+  // Material's language menu writes « English » on French pages without saying it is
+  // English (RGAA 8.7): each link takes the language it leads to.
+  document.querySelectorAll(".md-select__link[hreflang]").forEach(function (link) {
+    if (!link.hasAttribute("lang")) link.setAttribute("lang", link.getAttribute("hreflang"));
+  });
+
   // The selector appears once versions.json is loaded: watch until it is there.
   if (!nameVersionButton()) {
     var observer = new MutationObserver(function () {

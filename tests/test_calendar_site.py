@@ -55,7 +55,17 @@ def text(element: lxml.html.HtmlElement) -> str:
 
 
 def forum_rows(site: Path, url: str, table_id: str = "kit-cal-forums") -> list[lxml.html.HtmlElement]:
-    return article(site, url).xpath(f"//table[@id='{table_id}']/tbody/tr")
+    """Rows of a forum table, or of the national list's tables (one per day)."""
+    return article(site, url).xpath(f"//*[@id='{table_id}']//tbody/tr")
+
+
+def national_rows(site: Path) -> dict[str, lxml.html.HtmlElement]:
+    """The national list's rows by commune (columns: status, time, département, commune, place…)."""
+    return {text(row.xpath("td")[3]): row for row in forum_rows(site, "calendrier/")}
+
+
+def day_of(row: lxml.html.HtmlElement) -> str:
+    return text(row.xpath("ancestor::section[1]/h3")[0])
 
 
 @pytest.fixture(scope="module")
@@ -74,29 +84,43 @@ def cal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_forum_is_listed_with_its_status(cal: Path) -> None:
     rows = forum_rows(cal, "calendrier/")
     assert len(rows) == len(rows_of(CALENDAR)) == 9
-    by_commune = {text(row.xpath("td")[4]): row for row in rows}
+    by_commune = national_rows(cal)
     assert set(by_commune) >= {"Saint-Herblain", "Rezé", "Toussaint", "Paris 20e", "Le Tampon", "Mamoudzou"}
     expected = {"Saint-Herblain": "Prévu", "Rezé": "Annulé", "Toussaint": "Reporté", "Paris 20e": "Tenu"}
     for commune, status in expected.items():
-        row = by_commune[commune]
-        assert text(row.xpath("td[2]")[0]) == status
-    # Cancelled and postponed forums stay, date struck through; the others are not struck.
+        assert text(by_commune[commune].xpath("td[1]")[0]) == status
+    # Cancelled and postponed forums stay, their time struck through; the others are not struck.
     for commune in ("Rezé", "Toussaint"):
-        assert by_commune[commune].xpath("td[1]/s/time"), commune
+        assert by_commune[commune].xpath("td[2]/s"), commune
         assert "kit-cal-off" in by_commune[commune].get("class", "")
     assert not by_commune["Saint-Herblain"].xpath(".//s")
 
 
+def test_national_list_is_grouped_by_day(cal: Path) -> None:
+    days = article(cal, "calendrier/").xpath("//*[@id='kit-cal-forums']/section")
+    headings = [text(day.xpath("h3")[0]) for day in days]
+    assert len(headings) == len(set(headings)) == len({row["date"] for row in rows_of(CALENDAR)})
+    dates = [day.xpath("h3/time/@datetime")[0] for day in days]
+    assert dates == sorted(dates)
+    for day in days:
+        (table,) = day.xpath("table")
+        assert table.get("aria-labelledby") == day.xpath("h3/@id")[0]
+        assert [text(th) for th in table.xpath("thead//th")][:4] == ["Statut", "Horaire", "Département", "Commune"]
+
+
 def test_dates_and_times_are_french(cal: Path) -> None:
-    rows = {text(row.xpath("td")[4]): row for row in forum_rows(cal, "calendrier/")}
+    rows = national_rows(cal)
     herblain = rows["Saint-Herblain"]
-    assert text(herblain.xpath("td[1]")[0]) == "mardi 14 avril 2009"
-    assert herblain.xpath("td[1]/time/@datetime") == ["2009-04-14"]
-    assert text(herblain.xpath("td[3]")[0]) == "17 h 30 – 19 h 30"
-    assert text(rows["Mamoudzou"].xpath("td[1]")[0]) == "jeudi 30 avril 2009"
-    assert text(rows["Mamoudzou"].xpath("td[3]")[0]) == "9 h – 11 h (heure locale)"
-    assert "(heure locale)" in text(rows["Le Tampon"].xpath("td[3]")[0])
-    assert "heure locale" not in text(rows["Toussaint"].xpath("td[3]")[0])
+    assert day_of(herblain) == "mardi 14 avril 2009"
+    assert herblain.xpath("ancestor::section[1]/h3/time/@datetime") == ["2009-04-14"]
+    assert text(herblain.xpath("td[2]")[0]) == "17 h 30 – 19 h 30"
+    assert day_of(rows["Mamoudzou"]) == "jeudi 30 avril 2009"
+    assert text(rows["Mamoudzou"].xpath("td[2]")[0]) == "9 h – 11 h (heure locale)"
+    assert "(heure locale)" in text(rows["Le Tampon"].xpath("td[2]")[0])
+    assert "heure locale" not in text(rows["Toussaint"].xpath("td[2]")[0])
+    # Département pages keep a date column.
+    (row,) = [r for r in forum_rows(cal, "calendrier/44/") if "Rezé" in text(r)]
+    assert text(row.xpath("td[1]")[0]) == "lundi 20 avril 2009" and row.xpath("td[1]/s/time")
 
 
 def test_calendar_page_says_what_it_holds(cal: Path) -> None:

@@ -247,6 +247,14 @@ def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumV
     )
 
 
+def _by_day(views: Sequence[ForumView]) -> list[tuple[date, list[ForumView]]]:
+    """Views grouped by date, in order (the views are sorted)."""
+    days: dict[date, list[ForumView]] = {}
+    for view in views:
+        days.setdefault(view.forum.date, []).append(view)
+    return list(days.items())
+
+
 # --------------------------------------------------------------------------- map
 
 
@@ -401,7 +409,7 @@ def render_calendar(
     dep_links = [(code, covers[code]) for code in by_dep]
     site.pages[INDEX_URI] = _render("index.md.j2", dep_links=dep_links, **common)
     site.fragments[INDEX_URI] = {
-        "list": _render("forum_list.html.j2", views=views, dep_links=dep_links, **common),
+        "list": _render("forum_list.html.j2", views=views, days=_by_day(views), dep_links=dep_links, **common),
     }
 
     for code, dep_views in by_dep.items():

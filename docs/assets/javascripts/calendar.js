@@ -17,11 +17,23 @@
   function setup(root) {
     var form = root.querySelector("[data-kit-cal-filter]");
     var status = root.querySelector("[data-kit-cal-count]");
-    var table = root.querySelector("table");
-    if (!form || !status || !table || form.getAttribute("data-ready")) return;
+    if (!form || !status || form.getAttribute("data-ready")) return;
     form.setAttribute("data-ready", "1");
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var texts = rows.map(function (row) { return fold(row.textContent); });
+    // One block per day: a day with no forum left is hidden with its heading.
+    var days = Array.prototype.slice.call(root.querySelectorAll("[data-kit-cal-day]"));
+    var rows = [];
+    var dayOf = [];
+    var texts = [];
+    days.forEach(function (day, index) {
+      // The date is the day's heading: « avril » or « mardi » finds the forums of those days.
+      var heading = day.querySelector("h2, h3, h4");
+      var date = heading ? heading.textContent + " " : "";
+      Array.prototype.forEach.call(day.querySelectorAll("tbody tr"), function (row) {
+        rows.push(row);
+        dayOf.push(index);
+        texts.push(fold(date + row.textContent));
+      });
+    });
     var dep = form.elements.dep;
     var query = form.elements.q;
     var timer = null;
@@ -29,15 +41,23 @@
     function apply() {
       var wanted = dep.value;
       var words = fold(query.value).split(" ").filter(Boolean);
+      var shownByDay = days.map(function () { return 0; });
       var shown = 0;
       for (var i = 0; i < rows.length; i++) {
         var text = texts[i];
         var match = (!wanted || rows[i].getAttribute("data-dep") === wanted) &&
           words.every(function (word) { return text.indexOf(word) !== -1; });
+        // Only what changes is touched: each change costs the browser a new layout.
         if (rows[i].hidden === match) rows[i].hidden = !match;
-        if (match) shown++;
+        if (match) {
+          shown++;
+          shownByDay[dayOf[i]]++;
+        }
       }
-      table.hidden = shown === 0;
+      days.forEach(function (day, index) {
+        var empty = shownByDay[index] === 0;
+        if (day.hidden !== empty) day.hidden = empty;
+      });
       if (shown === rows.length) {
         status.textContent = count(shown, "forum", "forums") + ".";
       } else if (shown === 0) {

@@ -71,3 +71,27 @@ def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, co
     narrow.goto(url_of(base_url, url), wait_until="load")
     widths = narrow.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"{url} : la page défile de côté à 320 px ({widths[0]} px de large)"
+
+
+@pytest.mark.parametrize("url", ["", "lettre.en/"])
+def test_no_wcag_violation_with_search_results_open(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    """The search box and its results list (highlighted words, headings) pass axe as well."""
+    from .test_search import search
+
+    if not (site / url / "index.html").is_file():
+        pytest.skip(f"{url} pas encore construite")
+    tab.goto(url_of(base_url, url))
+    assert search(tab, "sécurité" if not url else "security"), "aucun résultat"
+    violations = run_axe(tab)
+    assert not violations, f"{url or 'accueil'}, recherche ouverte :\n{describe(violations)}"
+
+
+def test_no_wcag_violation_with_language_menu_open(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, ""))
+    menu = tab.locator(".md-header .md-select")
+    if not menu.count():
+        pytest.skip("pas de menu des langues")
+    menu.first.hover()
+    menu.first.locator(".md-select__link").first.wait_for(state="visible")
+    violations = run_axe(tab)
+    assert not violations, f"menu des langues ouvert :\n{describe(violations)}"

@@ -25,7 +25,8 @@ def open_calendar(site: Path, base_url: str, tab) -> None:  # type: ignore[no-un
 
 def column(tab, title: str) -> int:  # type: ignore[no-untyped-def]
     """The index of the calendar table's column headed ``title``."""
-    headers = [h.strip() for h in tab.locator("#kit-cal-forums thead th").all_inner_texts()]
+    # (The list may be split into several tables, one a day, with the same columns.)
+    headers = [h.strip() for h in tab.locator("#kit-cal-forums thead").first.locator("th").all_inner_texts()]
     assert title in headers, f"colonne « {title} » absente : {headers}"
     return headers.index(title)
 

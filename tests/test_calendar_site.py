@@ -20,8 +20,8 @@ import icalendar
 import lxml.html
 import pytest
 from conftest import ROOT, build_site, page
-from kit.calendar_pages import (cached_downloads, coverage, forum_cantons, french_date, french_time, load_map,
-                                plural, render_calendar, time_range)
+from kit.calendar_pages import (cached_downloads, coverage, downloads, forum_cantons, french_date, french_time,
+                                load_map, plural, render_calendar, time_range)
 from kit.forums import Forum, load_campaign
 from kit.territory import load_territory
 
@@ -381,16 +381,19 @@ def test_empty_calendar_renders_every_page() -> None:
     assert "<tbody>" not in site.fragments["calendrier/index.md"]["list"]
 
 
-def test_downloads_are_reused_only_for_the_same_data(tmp_path: Path) -> None:
+def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> None:
     territory, campaign = load_territory(), load_campaign()
-    forum = Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")
-    site = render_calendar([forum], territory, campaign)
+    herblain = Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")
+    rouen = Forum("76", date(2009, 5, 4), time(18, 0), None, "Rouen", "halle aux Toiles")
+    site = render_calendar([herblain, rouen], territory, campaign)
     first, reused = cached_downloads(site, territory, tmp_path)
-    assert not reused and set(first) == {"calendrier/forums.ics", "calendrier/forums.json",
-                                         "calendrier/forums.csv", "calendrier/44/forums.ics"}
+    assert reused == 0 and set(first) == {"calendrier/forums.ics", "calendrier/forums.json", "calendrier/forums.csv",
+                                          "calendrier/44/forums.ics", "calendrier/76/forums.ics"}
+    assert first == downloads(site, territory)
     again, reused = cached_downloads(site, territory, tmp_path)
-    assert reused and again == first
-    moved = render_calendar([replace(forum, heure_debut=time(18, 0))], territory, campaign)
+    assert reused == 5 and again == first
+    # Rouen's forum moves: the national files and Seine-Maritime's are remade, Loire-Atlantique's reused.
+    moved = render_calendar([herblain, replace(rouen, heure_debut=time(19, 0))], territory, campaign)
     changed, reused = cached_downloads(moved, territory, tmp_path)
-    assert not reused and changed["calendrier/forums.ics"] != first["calendrier/forums.ics"]
-    assert b"T180000" in changed["calendrier/forums.ics"]
+    assert reused == 1 and changed["calendrier/44/forums.ics"] == first["calendrier/44/forums.ics"]
+    assert b"T190000" in changed["calendrier/76/forums.ics"] and b"T190000" in changed["calendrier/forums.ics"]

@@ -118,8 +118,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     start = time.perf_counter()
     files, reused = cached_downloads(_site, _territory)
-    how = "repris du cache" if reused else f"faits en {time.perf_counter() - start:.1f} s".replace(".", ",")
-    log.info("Calendrier des forums : %d fichiers à télécharger (%s)", len(files), how)
+    seconds = f"{time.perf_counter() - start:.1f}".replace(".", ",")
+    log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",
+             len(files), len(files) - reused, seconds, reused)
     for relative, content in files.items():
         target = site_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)

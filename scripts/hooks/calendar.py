@@ -37,13 +37,14 @@ def _calendar_path(config: MkDocsConfig) -> Path:
     return root / config.extra.get("forums_csv", "data/forums.csv")
 
 
-def _shown(problem: Problem, config: MkDocsConfig) -> Problem:
-    """The problem with its file named from the project's root, as editors know it."""
+def _named(path: Path, config: MkDocsConfig) -> str:
+    """A file named from the project's root, as editors know it (« data/forums.csv »)."""
     root = Path(config.config_file_path).resolve().parent
-    path = Path(problem.file)
-    if path.is_absolute() and path.is_relative_to(root):
-        return replace(problem, file=path.relative_to(root).as_posix())
-    return problem
+    return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
+
+
+def _shown(problem: Problem, config: MkDocsConfig) -> Problem:
+    return replace(problem, file=_named(Path(problem.file), config))
 
 
 def _git(path: Path, *args: str) -> str:
@@ -79,8 +80,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             f"Le calendrier des forums contient {count} erreur{'s' if count > 1 else ''} ; "
             f"le site n'est pas construit.\n{lines}\n"
             "Corrigez le fichier puis relancez la construction "
-            f"(python scripts/forums.py check {_shown(Problem(str(path), 0, ''), config).file} "
-            "donne le même diagnostic).")
+            f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
     for problem in calendar.warnings:
         log.info("%s", _shown(problem, config))
     _territory = territory

@@ -33,7 +33,14 @@ def search(tab, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     box.press_sequentially(query, delay=15)
     tab.locator(".md-search-result__meta").filter(has_not_text="Initialisation").first.wait_for()
     tab.locator(".md-search-result__item").first.wait_for()
-    hrefs = tab.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    # The worker answers each keystroke: wait until the list stops changing.
+    hrefs: list[str] = []
+    for _ in range(30):
+        current = tab.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+        if current and current == hrefs:
+            break
+        hrefs = current
+        tab.wait_for_timeout(150)
     pages: list[str] = []
     for href in hrefs:
         page = href.split("#")[0].split("?")[0]

@@ -510,8 +510,11 @@ def cached_downloads(site: CalendarSite, territory: Territory,
     common = _code_digest(territory)
     files: dict[str, bytes] = {}
     reused = 0
+    described: dict[int, bytes] = {}  # the national files share one list of forums: described once
     for download in _planned_downloads(site, territory):
-        key = hashlib.sha256(common + download.path.encode() + repr(download.forums).encode("utf-8"))
+        if id(download.forums) not in described:
+            described[id(download.forums)] = repr(download.forums).encode("utf-8")
+        key = hashlib.sha256(common + download.path.encode() + described[id(download.forums)])
         cached = cache_dir / f"{key.hexdigest()[:40]}{Path(download.path).suffix}"
         try:
             files[download.path] = cached.read_bytes()

@@ -41,23 +41,28 @@
     function apply() {
       var wanted = dep.value;
       var words = fold(query.value).split(" ").filter(Boolean);
+      var matches = [];
       var shownByDay = days.map(function () { return 0; });
       var shown = 0;
       for (var i = 0; i < rows.length; i++) {
         var text = texts[i];
         var match = (!wanted || rows[i].getAttribute("data-dep") === wanted) &&
           words.every(function (word) { return text.indexOf(word) !== -1; });
-        // Only what changes is touched: each change costs the browser a new layout.
-        if (rows[i].hidden === match) rows[i].hidden = !match;
+        matches.push(match);
         if (match) {
           shown++;
           shownByDay[dayOf[i]]++;
         }
       }
+      // Only what changes is touched, each change costing a new layout; a day with no
+      // forum left is hidden whole, with its heading.
       days.forEach(function (day, index) {
         var empty = shownByDay[index] === 0;
         if (day.hidden !== empty) day.hidden = empty;
       });
+      for (var j = 0; j < rows.length; j++) {
+        if (rows[j].hidden === matches[j]) rows[j].hidden = !matches[j];
+      }
       if (shown === rows.length) {
         status.textContent = count(shown, "forum", "forums") + ".";
       } else if (shown === 0) {

@@ -21,9 +21,11 @@ _ACTIVE = """() => {
     text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
     href: el.getAttribute('href'), outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
     boxShadow: s.boxShadow, width: r.width, height: r.height,
+    left: r.left, right: r.right, viewport: innerWidth,
     inContent: !!el.closest('.md-content'), inToc: !!el.closest('.md-nav--secondary'),
     inNav: !!el.closest('.md-nav--primary'),
     focusVisible: el.matches(':focus-visible'),
+    role: el.getAttribute('role'), expanded: el.getAttribute('aria-expanded'),
   };
 }"""
 
@@ -43,10 +45,11 @@ SKIP_LINK_PAGES = ["", "lettre/", "note/", "calendrier/", "accessibilite/"]
 
 
 def has_visible_focus(active: dict) -> bool:
-    """An outline of at least 2 px, or a box-shadow ring, on a box that has a size."""
+    """An outline of at least 2 px, or a box-shadow ring, on a box that has a size, on screen."""
     outline = active["outlineStyle"] != "none" and active["outlineWidth"] >= 2
     ring = active["boxShadow"] not in ("none", "")
-    return (outline or ring) and active["width"] > 0 and active["height"] > 0
+    on_screen = active["right"] > 0 and active["left"] < active["viewport"]
+    return (outline or ring) and active["width"] > 0 and active["height"] > 0 and on_screen
 
 
 def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:  # type: ignore[no-untyped-def]
@@ -86,9 +89,15 @@ def test_skip_link_comes_first_and_leads_to_the_text(url: str, site: Path, base_
     assert after and after["inContent"], f"après le lien d'évitement, le focus va à {after}"
 
 
+# Desktop, and a narrow window (a tablet, or a desktop zoomed to 200 %) where the menu is a drawer.
+WIDTHS = {"large": 1280, "etroit": 600}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("where", ["accueil", "document"])
-def test_every_focus_stop_is_visible(where: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_every_focus_stop_is_visible(where: str, width: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     url = "" if where == "accueil" else content_page(site)
+    tab.set_viewport_size({"width": WIDTHS[width], "height": 800})
     tab.goto(url_of(base_url, url))
     hidden = []
     stops = 0
@@ -135,3 +144,34 @@ def test_table_of_contents_works_with_tab_and_enter(site: Path, base_url: str, t
         "(id) => { const r = document.getElementById(id).getBoundingClientRect();"
         " return r.top >= 0 && r.top < innerHeight / 2; }", arg=anchor)
     assert active["text"], "entrée de table des matières sans texte"
+
+
+def test_menu_drawer_opens_and_closes_with_the_keyboard(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    """In a narrow window the menu is behind a button: Tab, Enter, a link, Enter; Escape closes."""
+    targets = documents(site)
+    if not targets:
+        pytest.skip("aucun document dans le menu")
+    tab.set_viewport_size({"width": WIDTHS["etroit"], "height": 800})
+    tab.goto(url_of(base_url, ""))
+    button = tab_until(tab, lambda a: a["role"] == "button" and a["expanded"] == "false")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("document.getElementById('__drawer').checked")
+    assert tab.evaluate("document.activeElement.getAttribute('aria-expanded')") is None
+    assert tab.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"), "le focus n'entre pas dans le menu"
+    link = tab_until(tab, lambda a: a["inNav"] and bool(a["href"]) and a["href"].rstrip("/") not in (".", "")
+                     and not a["href"].startswith("#"))
+    tab.wait_for_function("() => { const r = document.activeElement.getBoundingClientRect();"
+                          " return r.left >= 0 && r.right <= innerWidth; }")
+    expected = urlsplit(tab.evaluate("document.activeElement.href")).path
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(lambda u: urlsplit(u).path == expected)
+    assert site_path(base_url, tab.url) in targets, link
+
+    # Escape closes the menu and gives the focus back to its button.
+    tab.keyboard.press("Tab")
+    tab_until(tab, lambda a: a["role"] == "button" and a["expanded"] == "false")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("document.getElementById('__drawer').checked")
+    tab.keyboard.press("Escape")
+    tab.wait_for_function("!document.getElementById('__drawer').checked")
+    assert tab.evaluate("document.activeElement.getAttribute('aria-expanded')") == "false", button

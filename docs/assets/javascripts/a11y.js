@@ -23,6 +23,35 @@
     if (!link.hasAttribute("lang")) link.setAttribute("lang", link.getAttribute("hreflang"));
   });
 
+  // Below 76.25em, Material's menu button is a <label> that the keyboard cannot reach:
+  // it becomes a button (Tab, Enter or Space), says whether the menu is open, and
+  // the focus goes into the menu when it opens and back when Escape closes it.
+  var drawer = document.getElementById("__drawer");
+  document.querySelectorAll('label.md-header__button[for="__drawer"]').forEach(function (button) {
+    if (!drawer) return;
+    button.setAttribute("role", "button");
+    button.setAttribute("tabindex", "0");
+    if (!button.hasAttribute("aria-label")) button.setAttribute("aria-label", "Menu");
+    function sync() { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); }
+    sync();
+    drawer.addEventListener("change", sync);
+    button.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      drawer.click();
+      if (drawer.checked) {
+        var first = document.querySelector(".md-sidebar--primary a[href], .md-sidebar--primary label[tabindex]");
+        if (first) first.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawer.checked) {
+        drawer.click();
+        button.focus();
+      }
+    });
+  });
+
   // The selector appears once versions.json is loaded: watch until it is there.
   if (!nameVersionButton()) {
     var observer = new MutationObserver(function () {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,31 +16,58 @@ from .test_search import search
 ASSETS = {"document", "stylesheet", "script", "image", "font"}
 
 
-def test_every_page_type_stays_on_the_intranet(site: Path, base_url: str, tab, requests_log: RequestLog) -> None:  # type: ignore[no-untyped-def]
-    """Every kind of page, in each language, and a search."""
-    failed: set[str] = set()
-    tab.on("response", lambda r: failed.add(f"{r.status} {r.url} ({r.request.resource_type})")
+@dataclass
+class Walk:
+    """What the browser asked for while visiting every kind of page and searching."""
+
+    log: RequestLog
+    failed: set[str] = field(default_factory=set)
+    pages: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def walk(site: Path, base_url: str, browser) -> Walk:  # type: ignore[no-untyped-def]
+    """Every kind of page, in each language, then a search (index, worker, language files)."""
+    result = Walk(RequestLog(), pages=[u for u in (p.find(site) for p in PAGE_TYPES) if u is not None])
+    context = browser.new_context(locale="fr-FR", service_workers="block")
+    context.on("request", lambda r: result.log.record(r.url))
+    context.route("**/*", lambda route, request: route.continue_()
+                  if urlsplit(request.url).hostname == "127.0.0.1" else route.abort("blockedbyclient"))
+    tab = context.new_page()
+    tab.on("response", lambda r: result.failed.add(f"{r.status} {r.url} ({r.request.resource_type})")
            if r.status >= 400 and not r.url.endswith("/versions.json") else None)
-    urls = [u for u in (p.find(site) for p in PAGE_TYPES) if u is not None]
-    assert urls, "aucune page construite"
-    for url in urls:
+    for url in result.pages:
         tab.goto(url_of(base_url, url), wait_until="networkidle")
-    # The search loads its index, its worker and its language files: here too.
     tab.goto(url_of(base_url, ""))
     search(tab, "sécurité")
     tab.wait_for_load_state("networkidle")
-    hosts = {urlsplit(u).hostname for u in requests_log.urls if urlsplit(u).scheme in {"http", "https"}}
-    assert hosts == {"127.0.0.1"}, f"hôtes contactés : {hosts} ; hors site : {requests_log.outside}"
-    assert any(u.endswith("search_index.json") for u in requests_log.urls), (
+    context.close()
+    return result
+
+
+def test_no_request_leaves_127_0_0_1(walk: Walk) -> None:
+    assert walk.pages, "aucune page construite"
+    hosts = {urlsplit(u).hostname for u in walk.log.urls if urlsplit(u).scheme in {"http", "https"}}
+    assert hosts == {"127.0.0.1"}, f"hôtes contactés : {hosts} ; hors site : {walk.log.outside}"
+
+
+def test_search_worker_requests_are_recorded_too(walk: Walk) -> None:
+    assert any(u.endswith("search_index.json") for u in walk.log.urls), (
         "l'index de recherche n'a pas été vu : les requêtes du worker échappent à l'enregistrement")
-    # And nothing was asked outside the site's sub-path either (relative URLs only), except
-    # the version list, which mike publishes one level up, beside the versions' folders.
+    assert any("/lunr/" in u for u in walk.log.urls), "les fichiers de langue de la recherche n'ont pas été vus"
+
+
+def test_no_request_escapes_the_sub_path(walk: Walk, base_url: str) -> None:
+    """Relative URLs only; except the version list, which mike publishes one level up."""
     prefix = urlsplit(base_url).path
-    escaped = {u for u in requests_log.urls if urlsplit(u).scheme in {"http", "https"}
+    escaped = {u for u in walk.log.urls if urlsplit(u).scheme in {"http", "https"}
                and not urlsplit(u).path.startswith(prefix) and not u.endswith("/versions.json")}
     assert not escaped, f"requêtes hors du sous-chemin {prefix} : {sorted(escaped)}"
-    # Nothing missing either: no asset or background request answered 4xx/5xx.
-    assert not failed, "requêtes en échec :\n" + "\n".join(sorted(failed))
+
+
+def test_no_request_fails(walk: Walk) -> None:
+    """No asset or background request answers 4xx/5xx on any kind of page."""
+    assert not walk.failed, "requêtes en échec :\n" + "\n".join(sorted(walk.failed))
 
 
 def test_outside_request_would_be_caught(base_url: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -87,3 +87,19 @@ def test_statement_says_what_rgaa_requires(site: Path, url: str) -> None:
         assert expected in text, f"{url} : « {expected} » manque"
     # The contact is either still the marked placeholder, or a real address filled in by the DICOM.
     assert ("à compléter" in text or "to be completed" in text) or re.search(r"[\w.-]+@[\w.-]+\.\w+", text)
+
+
+def test_every_page_has_its_own_title(site: Path) -> None:
+    """RGAA 8.5 and 8.6: a title on every page, and no two pages with the same one."""
+    titles: dict[str, list[str]] = {}
+    for html_file in site.rglob("*.html"):
+        if html_file.name == "404.html":
+            continue
+        text = html_file.read_text(encoding="utf-8")
+        head = text[: text.find("</head>")]
+        found = re.search(r"<title>([^<]*)</title>", head)
+        name = str(html_file.relative_to(site))
+        assert found and found.group(1).strip(), f"{name} : page sans titre"
+        titles.setdefault(found.group(1).strip(), []).append(name)
+    same = {title: pages for title, pages in titles.items() if len(pages) > 1}
+    assert not same, f"pages au même titre : {same}"

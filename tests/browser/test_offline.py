@@ -67,7 +67,8 @@ def test_no_request_escapes_the_sub_path(walk: Walk, base_url: str) -> None:
 
 def test_no_request_fails(walk: Walk) -> None:
     """No asset or background request answers 4xx/5xx on any kind of page."""
-    assert not walk.failed, "requêtes en échec :\n" + "\n".join(sorted(walk.failed))
+    failed = sorted(walk.failed)
+    assert not failed, "requêtes en échec :\n" + "\n".join(failed)
 
 
 def test_outside_request_would_be_caught(base_url: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -15,9 +15,9 @@ import yaml
 from conftest import ROOT, page
 from kit.i18n import strip_injected_links
 
-ENGLISH = ["index.en/", "lettre.en/", "note.en/", "fiche-1.en/", "fiche-2.en/", "nouveautes.en/"]
+ENGLISH = ["index.en/", "lettre.en/", "note.en/", "fiche-1.en/", "fiche-2.en/", "nouveautes.en/", "accessibilite.en/"]
 # French pages that have no English version (their English link leads to the English home page).
-UNTRANSLATED = ["methode/", "glossaire/", "accessibilite/", "calendrier/"]
+UNTRANSLATED = ["methode/", "glossaire/", "calendrier/", "calendrier/couverture/"]
 
 
 def _load_config() -> dict:
@@ -243,7 +243,9 @@ def test_language_links_never_lead_to_a_missing_page(site: Path, prefix: str) ->
         found = parsed(site, url)
         base = f"http://intranet{prefix}{url}"
         links = found.switch + found.selector + found.alternates
-        assert len(found.selector) == 2 and len(found.alternates) == 2, url
+        assert len(found.selector) == 2, url
+        # Material fetches sitemap.xml beside each head alternate: none may remain.
+        assert not found.alternates, url
         for link in links:
             target = _resolve(base, link.attrs["href"])
             assert target.startswith(prefix), f"{url}: {link.attrs['href']} sort du site"
@@ -251,7 +253,7 @@ def test_language_links_never_lead_to_a_missing_page(site: Path, prefix: str) ->
             file = site / rel / "index.html" if not rel or rel.endswith("/") else site / rel
             assert file.is_file(), f"{url}: le lien {link.attrs['href']} ({link.attrs.get('hreflang')}) mène à une page absente"
             checked += 1
-    assert checked > 6 * 20
+    assert checked > 4 * 20
     # An untranslated page links to the English home page, and says so in English.
     for url in UNTRANSLATED:
         found = parsed(site, url)

@@ -11,6 +11,8 @@
   for French; and once each page is written, the shared configuration (interface
   language, site name) is set back to French for whatever runs next.
 - English pages get an English site name and English heading-link titles.
+- Material's head links ``<link rel="alternate" hreflang>`` are dropped: its
+  script fetched ``sitemap.xml`` beside each page they named (404 every time).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kit.i18n import (
     DEFAULT_LANGUAGE,
     STRINGS,
     alternate_links,
+    drop_head_alternates,
     home_source,
     language_links,
     language_of,
@@ -137,4 +140,8 @@ def on_template_context(context: dict[str, Any], *, template_name: str, config: 
 @event_priority(-100)  # last: once a page is written, the shared config is French again
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **_: Any) -> str:
     _set_language(config, DEFAULT_LANGUAGE)
-    return output
+    return drop_head_alternates(output)
+
+
+def on_post_template(output_content: str, *, template_name: str, **_: Any) -> str:
+    return drop_head_alternates(output_content) if template_name.endswith(".html") else output_content

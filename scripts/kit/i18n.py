@@ -171,3 +171,21 @@ def translate_permalinks(html: str, lang: str) -> str:
         return html
     french = STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
     return html.replace(f'title="{french}"', f'title="{STRINGS[lang]["permalink_title"]}"')
+
+
+_HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def drop_head_alternates(html: str) -> str:
+    """Remove the ``<link rel="alternate" hreflang>`` tags Material puts in the head.
+
+    Material's script fetches ``sitemap.xml`` beside each of them, expecting one
+    folder per language; here both languages share one folder and the links
+    point at pages, so every page view made two requests answered 404. The
+    visible language switch and Material's selector keep the per-page links.
+    """
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    return _HEAD_ALTERNATE.sub("", html[:head_end]) + html[head_end:]
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 import subprocess
 import sys
 from pathlib import Path
@@ -39,3 +40,19 @@ def page(site: Path, url: str) -> str:
     """The HTML of the page served at ``url`` (``"lettre/"``, ``""`` for home)."""
     path = site / url / "index.html" if not url.endswith(".html") else site / url
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole session (Playwright allows one per process)."""
+    from kit.chromium import CHROMIUM, launch
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « chromium ».")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+

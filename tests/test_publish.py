@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import subprocess
 import urllib.error
 import urllib.request
@@ -101,12 +102,19 @@ def server(published: Published, tmp_path_factory: pytest.TempPathFactory) -> It
         pytest.skip(f"nginx est absent ({NGINX}) : .ci/run installe le paquet Debian « nginx ».")
     work = tmp_path_factory.mktemp("nginx")
     # A symlink and a .git folder in the served tree: neither may ever be served.
-    (published.served / "lien").symlink_to("/etc")
-    (published.served / "1.0" / "passwd.txt").symlink_to("/etc/passwd")
+    # They are planted in the shared published tree, so they go when the module ends.
+    planted = [published.served / "lien", published.served / "1.0" / "passwd.txt"]
+    planted[0].symlink_to("/etc")
+    planted[1].symlink_to("/etc/passwd")
     (published.served / ".git").mkdir()
     (published.served / ".git" / "config").write_text("[core]\n", encoding="utf-8")
-    with nginx(published.tree, published.port, work) as url:
-        yield url
+    try:
+        with nginx(published.tree, published.port, work) as url:
+            yield url
+    finally:
+        for link in planted:
+            link.unlink()
+        shutil.rmtree(published.served / ".git")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -119,19 +119,14 @@ def test_last_change_date_comes_from_git(published: Published) -> None:
 
 
 @pytest.mark.browser
-def test_browser_shows_the_outdated_banner_only_on_the_older_version(published: Published) -> None:
+def test_browser_shows_the_outdated_banner_only_on_the_older_version(
+        published: Published, browser) -> None:  # type: ignore[no-untyped-def]
     """Material's own script decides from versions.json: checked in Chromium."""
-    from kit.chromium import CHROMIUM, launch
     from kit.localserve import ServeOptions, serve
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « chromium ».")
-    from playwright.sync_api import sync_playwright
-
-    with serve(published.served, ServeOptions(prefix=PREFIX)) as base, sync_playwright() as playwright:
-        browser = launch(playwright)
+    with serve(published.served, ServeOptions(prefix=PREFIX)) as base:
+        context = browser.new_context(locale="fr-FR", service_workers="block")
         try:
-            context = browser.new_context(locale="fr-FR", service_workers="block")
             context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: route.abort())
             tab = context.new_page()
             shown = {}
@@ -152,4 +147,4 @@ def test_browser_shows_the_outdated_banner_only_on_the_older_version(published: 
             tab.locator('[data-md-component="outdated"] a').click()
             tab.wait_for_url(f"{base}latest/")
         finally:
-            browser.close()
+            context.close()

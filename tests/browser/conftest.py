@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from kit.chromium import CHROMIUM, launch
+from kit.chromium import CHROMIUM
 from kit.localserve import ServeOptions, serve
 
 PREFIX = "/kit-forums/"
@@ -37,17 +37,6 @@ def base_url(site: Path) -> Iterator[str]:
     """The built kit served at ``http://127.0.0.1:PORT/kit-forums/``."""
     with serve(site, ServeOptions(prefix=PREFIX)) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

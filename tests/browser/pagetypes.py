@@ -61,6 +61,7 @@ def _both(key: str, fr_url: str) -> list[PageType]:
     ]
 
 
+# Translated pages are checked in both languages; the others exist in French only.
 PAGE_TYPES: list[PageType] = [
     PageType("accueil", "fr", _first_existing("")),
     PageType("accueil", "en", _first_existing("index.en/", "en/")),
@@ -68,13 +69,12 @@ PAGE_TYPES: list[PageType] = [
     *_both("note", "note/"),
     *_both("fiche", "fiche-1/"),
     *_both("fiche-2", "fiche-2/"),
-    *_both("glossaire", "glossaire/"),
-    *_both("methode", "methode/"),
-    *_both("fil-directeur", "fil-directeur/"),
+    PageType("glossaire", "fr", _first_existing("glossaire/")),
+    PageType("methode", "fr", _first_existing("methode/")),
+    PageType("fil-directeur", "fr", _first_existing("fil-directeur/")),
     PageType("modele", "fr", _first_child("modeles/")),
-    PageType("modele", "en", _first_child("modeles/", english=True)),
-    *_both("documents", "documents/"),
-    *_both("calendrier", "calendrier/"),
+    PageType("documents", "fr", _first_existing("documents/")),
+    PageType("calendrier", "fr", _first_existing("calendrier/")),
     PageType("departement", "fr", _first_child("calendrier/", skip=_CALENDAR_NOT_DEPARTEMENT)),
     PageType("couverture", "fr", _first_existing("calendrier/couverture/")),
     *_both("nouveautes", "nouveautes/"),

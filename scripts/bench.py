@@ -6,8 +6,9 @@ fictif sur les vrais départements et cantons de 2009 (tirage aléatoire mais
 reproductible), construit le site dans un dossier temporaire avec ce calendrier
 (variable FORUMS_CSV) et mesure :
 
-- la durée de la première construction (fichiers à télécharger du calendrier à faire) et
-  celle d'une reconstruction (fichiers repris du cache : médiane de plusieurs constructions) ;
+- la durée d'une construction à neuf (aucun cache : PDF, DOCX et fichiers du calendrier
+  à faire, comme sur une machine neuve) et celle d'une reconstruction (tout repris du
+  cache : médiane de plusieurs constructions) ;
 - la durée de « python scripts/forums.py check » sur le même fichier ;
 - le poids de la page du calendrier et de l'index de recherche.
 
@@ -140,11 +141,13 @@ def _median(runs: int, measure: Callable[[], Timing]) -> Timing:
 def build_time(calendar: Path, site_dir: Path, cache_dir: Path) -> Timing:
     """Duration of one ``mkdocs build`` of the kit with ``calendar``; raises if it fails.
 
-    ``cache_dir`` holds the calendar's downloads between builds (KIT_CALENDAR_CACHE):
-    empty, the build makes them; filled, it reuses them, as a rebuild does.
+    ``cache_dir`` holds what the build keeps between builds: the calendar's downloads
+    (KIT_CALENDAR_CACHE) and the PDF/DOCX documents (KIT_DOCUMENTS_CACHE). Empty, the
+    build makes everything, as on a new machine; filled, it reuses them, as a rebuild does.
     """
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FORUMS_CSV": str(calendar),
-           "KIT_CALENDAR_CACHE": str(cache_dir)}
+           "KIT_CALENDAR_CACHE": str(cache_dir / "calendar"),
+           "KIT_DOCUMENTS_CACHE": str(cache_dir / "documents")}
     timing, result = _timed([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)], env)
     if result.returncode != 0:
         raise RuntimeError(f"la construction a échoué :\n{result.stderr[-2000:]}")
@@ -165,7 +168,7 @@ class Measure:
     """What one calendar size costs."""
 
     forums: int
-    first_build: Timing  # calendar downloads made (first build, or after a change of the calendar)
+    first_build: Timing  # clean build: no cache at all (documents and calendar downloads made)
     rebuild: Timing  # downloads reused (median of the following builds)
     check: Timing
     page_bytes: int
@@ -209,7 +212,7 @@ def _duration(timing: Timing) -> str:
 
 def print_table(measures: Sequence[Measure]) -> None:
     """The measures as a plain-text table, in French."""
-    header = ("forums", "1re construction", "reconstruction", "vérification", "page du calendrier",
+    header = ("forums", "construction à neuf", "reconstruction", "vérification", "page du calendrier",
               "index de recherche")
     rows = [(_size(m.forums), _duration(m.first_build), _duration(m.rebuild), _duration(m.check),
              _kb(m.page_bytes), _kb(m.index_bytes)) for m in measures]
@@ -223,7 +226,7 @@ def print_targets(measures: Sequence[Measure]) -> None:
     """Ratios against the targets, when the sizes they need were measured."""
     by_count = {m.forums: m for m in measures}
     if 0 in by_count and 4000 in by_count:
-        for label, attr in (("1re construction", "first_build"), ("reconstruction", "rebuild")):
+        for label, attr in (("construction à neuf", "first_build"), ("reconstruction", "rebuild")):
             big, small = getattr(by_count[4000], attr), getattr(by_count[0], attr)
             ratio = big.wall / small.wall
             verdict = "atteint" if ratio <= BUILD_TARGET else "manqué"

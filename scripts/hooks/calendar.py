@@ -10,6 +10,7 @@ of 2009, not a defect) and listed on the coverage page.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import subprocess
 import time
 from dataclasses import replace
@@ -30,6 +31,10 @@ log = logging.getLogger("mkdocs.plugins.calendar")
 # What the current build renders: set in on_files, used by the later events.
 _site: CalendarSite | None = None
 _territory: Territory | None = None
+_worker: multiprocessing.process.BaseProcess | None = None
+
+# Below this many forums the downloads take less time than starting a process.
+PARALLEL_FROM = 500
 
 
 def _calendar_path(config: MkDocsConfig) -> Path:
@@ -90,12 +95,31 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         data_date=_data_date(path),
         directory_urls=config.use_directory_urls,
     )
+    _start_downloads(_site, territory)
     for uri, markdown in _site.pages.items():
         # Département pages are reached from the calendar, not from the nav (one nav entry per page
         # rendered into every page would slow the whole build down).
         inclusion = InclusionLevel.NOT_IN_NAV if uri in _site.departement_pages else InclusionLevel.UNDEFINED
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     return files
+
+
+def _start_downloads(site: CalendarSite, territory: Territory) -> None:
+    """Make the downloads into their cache in a second process while MkDocs writes the pages.
+
+    The ICS, JSON and CSV files do not depend on the pages: on two cores they
+    are made meanwhile, and on_post_build then finds them in the cache. If the
+    process cannot start or fails, on_post_build makes them itself.
+    """
+    global _worker
+    if len(site.forums) < PARALLEL_FROM:
+        return
+    try:
+        context = multiprocessing.get_context("fork")
+        _worker = context.Process(target=cached_downloads, args=(site, territory), daemon=True)
+        _worker.start()
+    except (ValueError, OSError):
+        _worker = None
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -115,8 +139,12 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
 def on_post_build(*, config: MkDocsConfig) -> None:
     if _site is None or _territory is None:
         return
+    global _worker
     site_dir = Path(config.site_dir)
     start = time.perf_counter()
+    if _worker is not None:
+        _worker.join()
+        _worker = None
     files, reused = cached_downloads(_site, _territory)
     seconds = f"{time.perf_counter() - start:.1f}".replace(".", ",")
     log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",

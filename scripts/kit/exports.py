@@ -183,24 +183,44 @@ def to_ics(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT
         for tzid in zones:
             calendar.add_component(vtimezone(tzid, first, last))
 
-    for forum in forums:
-        event = icalendar.Event()
-        event.add("uid", f"{forum.uid}@{UID_DOMAIN}")
-        stamp = forum.annonce or CIRCULAR_DATE
-        event.add("dtstamp", datetime.combine(stamp, time(0), timezone.utc))
-        start, end = local_span(forum, territory)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-        event.add("summary", title(forum))
-        location = location_text(forum)
-        if location:
-            event.add("location", location)
-        event.add("description", description(forum, territory))
-        event.add("status", _ICS_STATUS.get(forum.statut, "CONFIRMED"))
-        event.add("class", "PUBLIC")
-        event.add("transp", "OPAQUE")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    # icalendar serialises the calendar's own lines; the events, each serialised
+    # once (see _vevent), go before its closing line.
+    head = calendar.to_ical()
+    closing = b"END:VCALENDAR\r\n"
+    assert head.endswith(closing)
+    events = b"".join(_vevent(forum, territory) for forum in forums)
+    return head[: -len(closing)] + events + closing
+
+
+def _vevent(forum: Forum, territory: Territory) -> bytes:
+    """One forum as a serialised VEVENT; the national and the département files share it."""
+    key = (forum, id(territory))
+    cached = _VEVENTS.get(key)
+    if cached is not None:
+        return cached
+    event = icalendar.Event()
+    event.add("uid", f"{forum.uid}@{UID_DOMAIN}")
+    stamp = forum.annonce or CIRCULAR_DATE
+    event.add("dtstamp", datetime.combine(stamp, time(0), timezone.utc))
+    start, end = local_span(forum, territory)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", title(forum))
+    location = location_text(forum)
+    if location:
+        event.add("location", location)
+    event.add("description", description(forum, territory))
+    event.add("status", _ICS_STATUS.get(forum.statut, "CONFIRMED"))
+    event.add("class", "PUBLIC")
+    event.add("transp", "OPAQUE")
+    serialised = event.to_ical()
+    if len(_VEVENTS) > 50_000:  # bounded: a long `mkdocs serve` session edits many forums
+        _VEVENTS.clear()
+    _VEVENTS[key] = serialised
+    return serialised
+
+
+_VEVENTS: dict[tuple[Forum, int], bytes] = {}
 
 
 # JSON (schema.org) ----------------------------------------------------------

@@ -12,7 +12,7 @@ import io
 import json
 import re
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,9 +20,10 @@ import icalendar
 import lxml.html
 import pytest
 from conftest import ROOT, build_site, page
-from kit.calendar_pages import (cached_downloads, coverage, downloads, forum_cantons, french_date, french_time,
-                                load_map, plural, render_calendar, time_range)
-from kit.forums import Forum, load_campaign
+from kit.calendar_pages import (at_commune, cached_downloads, coverage, downloads, forum_cantons, french_date,
+                                french_time, load_map, pack, plural, render_calendar, time_range, unpack)
+from kit.exports import UID_DOMAIN
+from kit.forums import Forum, load_campaign, read_calendar
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "calendar"
@@ -261,6 +262,97 @@ def test_departement_ics_holds_only_its_forums(cal: Path) -> None:
         assert all(str(e["UID"]).startswith(f"{dep}-") for e in found)
 
 
+def raw_vevents(path: Path) -> dict[str, bytes]:
+    """Each VEVENT of an ICS file as its bytes, by UID."""
+    found = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", path.read_bytes(), re.S)
+    return {str(icalendar.Event.from_ical(chunk)["UID"]): chunk for chunk in found}
+
+
+def ics_links(site: Path, url: str, table_id: str = "kit-cal-forums") -> list[lxml.html.HtmlElement]:
+    """The forum's own ICS link of each row of a forum table (last cell), one a row."""
+    links = []
+    for row in forum_rows(site, url, table_id):
+        (link,) = row.xpath("td[last()]/a")
+        links.append(link)
+    return links
+
+
+def test_every_forum_has_its_own_ics_link(cal: Path) -> None:
+    pages = [("calendrier/", "kit-cal-forums"), ("calendrier/couverture/", "kit-cal-outside")]
+    pages += [(f"calendrier/{dep}/", "kit-cal-forums") for dep in sorted({r["departement"] for r in rows_of(CALENDAR)})]
+    linked: dict[str, set[Path]] = {}
+    for url, table_id in pages:
+        heads = article(cal, url).xpath(f"//*[@id='{table_id}']//thead//th[last()]")
+        assert heads and all(text(th) == "Agenda" for th in heads), url
+        for link in ics_links(cal, url, table_id):
+            href = link.get("href")
+            assert href.endswith(".ics") and not urlsplit(href).scheme and not href.startswith("/"), href
+            assert link.get("download") is not None, href
+            # WCAG 2.5.3: the accessible name starts with the visible text, then says which forum.
+            visible, name = text(link), link.get("aria-label")
+            assert visible == "Ajouter" and name.startswith(f"{visible} à mon agenda le forum du "), name
+            assert name.endswith("(fichier ICS)")
+            target = (cal / url / href).resolve()
+            assert target.is_file(), (url, href)
+            row = link.xpath("ancestor::tr[1]")[0]
+            day = row.xpath("td//time/@datetime") or row.xpath("ancestor::section[1]/h3/time/@datetime")
+            assert french_date(date.fromisoformat(day[0])) in name, name
+            linked.setdefault(url, set()).add(target)
+    national = linked["calendrier/"]
+    assert len(national) == len(rows_of(CALENDAR))
+    # A département page and the coverage page link to the same files as the national list.
+    assert set().union(*(files for url, files in linked.items() if url != "calendrier/")) == national
+    published = {p.resolve() for p in (cal / "calendrier").glob("*/*.ics") if p.name != "forums.ics"}
+    assert published == national
+
+
+def test_each_forum_file_holds_its_forum_as_in_the_national_file(cal: Path) -> None:
+    national = raw_vevents(cal / "calendrier" / "forums.ics")
+    seen = set()
+    for link in ics_links(cal, "calendrier/"):
+        path = cal / "calendrier" / link.get("href")
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        assert str(calendar["VERSION"]) == "2.0" and calendar.get("PRODID")
+        (event,) = calendar.walk("VEVENT")
+        uid = str(event["UID"])
+        assert uid == f"{path.stem}@{UID_DOMAIN}" and uid not in seen
+        seen.add(uid)
+        # Byte for byte the national file's VEVENT: importing both never makes two events.
+        assert raw_vevents(path) == {uid: national[uid]}
+        start = event["DTSTART"]
+        zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+        if isinstance(start.dt, datetime):
+            assert zones == [start.params["TZID"]], path.name
+        else:
+            assert zones == [], path.name
+    assert seen == set(national)
+
+
+def test_forum_files_of_reunion_and_of_a_cancelled_forum(cal: Path) -> None:
+    rows = national_rows(cal)
+    def forum_file(commune: str) -> icalendar.Calendar:
+        (link,) = rows[commune].xpath("td[last()]/a")
+        return icalendar.Calendar.from_ical((cal / "calendrier" / link.get("href")).read_bytes())
+
+    tampon = forum_file("Le Tampon")
+    assert [str(tz["TZID"]) for tz in tampon.walk("VTIMEZONE")] == ["Indian/Reunion"]
+    (event,) = tampon.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Indian/Reunion"
+    assert event["DTSTART"].dt.replace(tzinfo=None) == datetime(2009, 5, 12, 16, 30)
+    assert "au Tampon" in rows["Le Tampon"].xpath("td[last()]/a/@aria-label")[0]
+    # A cancelled forum keeps its link: its file says so.
+    (cancelled,) = forum_file("Rezé").walk("VEVENT")
+    assert str(cancelled["STATUS"]) == "CANCELLED" and str(cancelled["SUMMARY"]).startswith("Annulé")
+    herblain = (cal / "calendrier" / rows["Saint-Herblain"].xpath("td[last()]/a/@href")[0]).read_text("utf-8")
+    assert "accueil@loire-atlantique" not in herblain and "CONTACT" not in herblain
+
+
+def test_calendar_page_explains_the_forum_links(cal: Path) -> None:
+    (item,) = [li for li in article(cal, "calendrier/").xpath("//ul[@class='kit-cal-links']/li")
+               if "Un seul forum" in text(li)]
+    assert "« Ajouter »" in text(item) and "colonne « Agenda »" in text(item)
+
+
 def test_json_and_csv_downloads(cal: Path) -> None:
     data = json.loads((cal / "calendrier" / "forums.json").read_text(encoding="utf-8"))
     assert data["numberOfItems"] == len(data["forums"]) == 9
@@ -341,6 +433,11 @@ def test_french_date(day: date, expected: str) -> None:
     assert french_date(day) == expected
 
 
+def test_at_commune() -> None:
+    assert at_commune("Le Havre") == "au Havre" and at_commune("Les Abymes") == "aux Abymes"
+    assert at_commune("La Possession") == "à La Possession" and at_commune("Lesparre") == "à Lesparre"
+
+
 def test_times_and_counts() -> None:
     assert french_time(time(17, 30)) == "17\u00a0h\u00a030"
     assert french_time(time(18, 0)) == "18\u00a0h"
@@ -388,12 +485,58 @@ def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> N
     site = render_calendar([herblain, rouen], territory, campaign)
     first, reused = cached_downloads(site, territory, tmp_path)
     assert reused == 0 and set(first) == {"calendrier/forums.ics", "calendrier/forums.json", "calendrier/forums.csv",
-                                          "calendrier/44/forums.ics", "calendrier/76/forums.ics"}
+                                          "calendrier/44/forums.ics", "calendrier/76/forums.ics",
+                                          "calendrier/44/44-2009-04-14-saint-herblain.ics",
+                                          "calendrier/76/76-2009-05-04-rouen.ics"}
     assert first == downloads(site, territory)
+    # One cache entry per file, but one per département for the one-forum files.
+    assert len(list(tmp_path.iterdir())) == 3 + 2 + 2
     again, reused = cached_downloads(site, territory, tmp_path)
-    assert reused == 5 and again == first
+    assert reused == 7 and again == first
     # Rouen's forum moves: the national files and Seine-Maritime's are remade, Loire-Atlantique's reused.
     moved = render_calendar([herblain, replace(rouen, heure_debut=time(19, 0))], territory, campaign)
     changed, reused = cached_downloads(moved, territory, tmp_path)
-    assert reused == 1 and changed["calendrier/44/forums.ics"] == first["calendrier/44/forums.ics"]
-    assert b"T190000" in changed["calendrier/76/forums.ics"] and b"T190000" in changed["calendrier/forums.ics"]
+    assert reused == 2 and changed["calendrier/44/forums.ics"] == first["calendrier/44/forums.ics"]
+    assert changed["calendrier/44/44-2009-04-14-saint-herblain.ics"] == first["calendrier/44/44-2009-04-14-saint-herblain.ics"]
+    for path in ("calendrier/76/forums.ics", "calendrier/forums.ics", "calendrier/76/76-2009-05-04-rouen.ics"):
+        assert b"T190000" in changed[path], path
+
+
+def test_many_forums_make_few_cache_entries(tmp_path: Path) -> None:
+    territory, campaign = load_territory(), load_campaign()
+    forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
+              for dep in ("44", "76", "974") for day in range(1, 29)]
+    files, _ = cached_downloads(render_calendar(forums, territory, campaign), territory, tmp_path)
+    # National files, one ICS per département, one per forum; but one cache entry per département for those.
+    assert len(files) == 3 + 3 + len(forums)
+    assert len(list(tmp_path.iterdir())) == 3 + 3 + 3
+
+
+def test_bundles_round_trip_and_refuse_damage() -> None:
+    files = {"calendrier/44/a.ics": b"BEGIN:VCALENDAR\r\n", "calendrier/44/\u00e9.ics": b"", "x": bytes(range(256))}
+    packed = pack(files)
+    assert unpack(packed) == files and pack(files) == packed
+    for damaged in (packed[:-1], packed + b"x", b"other" + packed, packed.replace(b"[[", b"[1, [", 1)):
+        with pytest.raises(ValueError):
+            unpack(damaged)
+
+
+def test_damaged_cache_entry_is_made_again(tmp_path: Path) -> None:
+    territory, campaign = load_territory(), load_campaign()
+    site = render_calendar([Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")],
+                           territory, campaign)
+    first, _ = cached_downloads(site, territory, tmp_path)
+    (bundle,) = tmp_path.glob("*.bundle")
+    bundle.write_bytes(bundle.read_bytes()[:-10])
+    again, reused = cached_downloads(site, territory, tmp_path)
+    assert again == first and reused == len(first) - 1
+
+
+def test_reserved_identifier_is_refused(tmp_path: Path) -> None:
+    # calendrier/44/forums.ics is the département's file: no forum may take its name.
+    path = tmp_path / "forums.csv"
+    path.write_text("departement;date;heure_debut;commune;lieu;id\n44;2009-04-14;17:30;Saint-Herblain;salle;Forums\n",
+                    encoding="utf-8")
+    calendar = read_calendar(path, territory=load_territory(), campaign=load_campaign())
+    assert [(p.line, p.message) for p in calendar.errors] == [
+        (2, "identifiant « Forums » réservé (nom d'un fichier du site) : choisissez-en un autre")]

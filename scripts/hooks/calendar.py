@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import subprocess
 import time
 from dataclasses import replace
@@ -149,9 +150,27 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     seconds = f"{time.perf_counter() - start:.1f}".replace(".", ",")
     log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",
              len(files), len(files) - reused, seconds, reused)
+    _write(site_dir, files)
+
+
+def _write(site_dir: Path, files: dict[str, bytes]) -> None:
+    """Write the downloads under ``site_dir``, each complete or absent.
+
+    Thousands of small files (one per forum): plain os calls, each folder made once.
+    """
+    made: set[str] = set()
     for relative, content in files.items():
-        target = site_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(content)
-        partial.replace(target)  # never a half-written download
+        target = os.path.join(site_dir, relative)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        partial = target + ".part"
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            rest = memoryview(content)
+            while rest:
+                rest = rest[os.write(handle, rest):]
+        finally:
+            os.close(handle)
+        os.replace(partial, target)  # never a half-written download

@@ -12,6 +12,7 @@ Every value is escaped by Jinja's autoescape, wherever it lands.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
@@ -45,6 +46,12 @@ SECTION = "calendrier"
 INDEX_URI = f"{SECTION}/index.md"
 COVERAGE_URI = f"{SECTION}/couverture/index.md"
 ICS_NAME = "forums.ics"
+# Visible text of a forum's own ICS link, in the « Agenda » column; its accessible name starts with it.
+ICS_LINK_TEXT = "Ajouter"
+# Cache name of a département's one-forum files, made and cached together (never published).
+FORUM_BUNDLE = "forums-un-par-un.bundle"
+# Name of the one-forum files: the same for all, so that their common lines are serialised once.
+FORUM_ICS_NAME = "Forums sécurité 2009"
 
 STATUS_LABELS = {"prévu": "Prévu", "annulé": "Annulé", "reporté": "Reporté", "tenu": "Tenu"}
 STATUS_SLUGS = {"prévu": "prevu", "annulé": "annule", "reporté": "reporte", "tenu": "tenu"}
@@ -139,6 +146,8 @@ class ForumView:
     status_label: str
     struck: bool
     local_time: bool  # overseas: the time is the local one
+    ics: str  # the forum's own ICS file, from calendrier/ (« 44/44-2009-04-14-saint-herblain.ics »)
+    ics_label: str  # the accessible name of its link, which starts with the link's visible text
 
 
 @dataclass(frozen=True)
@@ -229,13 +238,28 @@ def _text(value: str) -> str:
     return french_text(value) if not _TYPOGRAPHY_MARKS.isdisjoint(value) else value
 
 
+def at_commune(commune: str) -> str:
+    """« à Rouen », « au Havre », « aux Abymes », « à La Possession »."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
+        if commune.startswith(article):
+            return contracted + commune[len(article):]
+    return f"à {commune}"
+
+
+def forum_ics_path(forum: Forum) -> str:
+    """Where a forum's own ICS file is, under the site root (« calendrier/44/<uid>.ics »)."""
+    return f"{SECTION}/{forum.departement}/{forum.uid}.ics"
+
+
 def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumView:
+    date_text = french_date(forum.date)
+    commune = _text(forum.commune)
     return ForumView(
         forum=forum,
         departement=dep,
-        date_text=french_date(forum.date),
+        date_text=date_text,
         time_text=time_range(forum.heure_debut, forum.heure_fin),
-        commune=_text(forum.commune),
+        commune=commune,
         lieu=_text(forum.lieu),
         adresse=_text(forum.adresse),
         animateur=_text(forum.animateur),
@@ -244,6 +268,8 @@ def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumV
         status_label=STATUS_LABELS.get(forum.statut, forum.statut),
         struck=forum.statut in STRUCK_STATUSES,
         local_time=dep.zone != "metro" and forum.heure_debut is not None,
+        ics=forum_ics_path(forum).removeprefix(f"{SECTION}/"),
+        ics_label=f"{ICS_LINK_TEXT} à mon agenda le forum du {date_text} {at_commune(commune)} (fichier ICS)",
     )
 
 
@@ -350,7 +376,8 @@ def _environment() -> Environment:
     )
     env.filters.update(number=number, plural=plural, percent=percent, french_date=french_date)
     env.globals.update(placeholder=lambda name: Markup(placeholder(name)), LEVEL_LABELS=LEVEL_LABELS,
-                       STATUS_LABELS=STATUS_LABELS, LEVELS=LEVELS, ICS_NAME=ICS_NAME)
+                       STATUS_LABELS=STATUS_LABELS, LEVELS=LEVELS, ICS_NAME=ICS_NAME,
+                       ICS_LINK_TEXT=ICS_LINK_TEXT)
     return env
 
 
@@ -460,11 +487,21 @@ def render_calendar(
 
 @dataclass(frozen=True)
 class Download:
-    """A file to publish beside the pages: where, from which forums, and how it is made."""
+    """A file to publish beside the pages: where, from which forums, and how it is made.
+
+    A bundle is many files made and cached as one (see :func:`pack`): its
+    ``path`` names the bundle, the paths of its files are inside it.
+    """
 
     path: str  # under the site root
     forums: Sequence[Forum]
     make: Callable[[], bytes]
+    bundle: bool = False
+
+
+def _forum_files(forums: Sequence[Forum], territory: Territory) -> bytes:
+    """The one-forum ICS files of ``forums``, packed: each VEVENT is the one of the national file."""
+    return pack({forum_ics_path(forum): to_ics([forum], territory, name=FORUM_ICS_NAME) for forum in forums})
 
 
 def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Download]:
@@ -478,16 +515,54 @@ def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Downloa
         name = f"Forums sécurité 2009 – {territory.departements[code].nom} ({code})"
         plan.append(Download(f"{SECTION}/{code}/{ICS_NAME}", dep_forums,
                              lambda dep_forums=dep_forums, name=name: to_ics(dep_forums, territory, name=name)))
+        # One bundle per département: editing a forum remakes its département's files only.
+        plan.append(Download(f"{SECTION}/{code}/{FORUM_BUNDLE}", dep_forums,
+                             lambda dep_forums=dep_forums: _forum_files(dep_forums, territory), bundle=True))
     return plan
+
+
+_BUNDLE_MAGIC = b"kit-calendar-bundle 1\n"
+
+
+def pack(files: Mapping[str, bytes]) -> bytes:
+    """Many files as one: a first line, an index line (JSON: path and size of each), the contents."""
+    index = json.dumps([[path, len(content)] for path, content in files.items()], ensure_ascii=False)
+    return _BUNDLE_MAGIC + index.encode("utf-8") + b"\n" + b"".join(files.values())
+
+
+def unpack(data: bytes) -> dict[str, bytes]:
+    """The files of a :func:`pack` bundle; ValueError if it is not a whole one."""
+    if not data.startswith(_BUNDLE_MAGIC):
+        raise ValueError("not a calendar bundle")
+    newline = data.index(b"\n", len(_BUNDLE_MAGIC))
+    files: dict[str, bytes] = {}
+    offset = newline + 1
+    try:
+        for path, size in json.loads(data[len(_BUNDLE_MAGIC):newline]):
+            files[str(path)] = data[offset:offset + size]
+            offset += size
+    except TypeError as exc:
+        raise ValueError("malformed calendar bundle") from exc
+    if offset != len(data):
+        raise ValueError("truncated calendar bundle")
+    return files
 
 
 def downloads(site: CalendarSite, territory: Territory) -> dict[str, bytes]:
     """The files to publish beside the pages, by path under the site root.
 
-    The national calendar (ICS, JSON, CSV) and one ICS per département. None
-    of them carries the ``contact`` column: :mod:`kit.exports` leaves it out.
+    The national calendar (ICS, JSON, CSV), one ICS per département and one
+    per forum (``calendrier/<code>/<uid>.ics``). None of them carries the
+    ``contact`` column: :mod:`kit.exports` leaves it out.
     """
-    return {download.path: download.make() for download in _planned_downloads(site, territory)}
+    files: dict[str, bytes] = {}
+    for download in _planned_downloads(site, territory):
+        content = download.make()
+        if download.bundle:
+            files.update(unpack(content))
+        else:
+            files[download.path] = content
+    return files
 
 
 def _code_digest(territory: Territory) -> bytes:
@@ -503,9 +578,10 @@ def cached_downloads(site: CalendarSite, territory: Territory,
                      cache_dir: Path = CACHE_DIR) -> tuple[dict[str, bytes], int]:
     """:func:`downloads`, each file reused from ``cache_dir`` when the same forums made it before.
 
-    Editing one forum remakes the national files and its département's ICS
-    only. Returns the files and how many came from the cache. A cache that
-    cannot be written is skipped, never an error.
+    Editing one forum remakes the national files and its département's
+    files only. The one-forum files are cached as one bundle per département,
+    not one entry each. Returns the files and how many came from the cache. A
+    cache that cannot be written is skipped, never an error.
     """
     common = _code_digest(territory)
     files: dict[str, bytes] = {}
@@ -517,13 +593,19 @@ def cached_downloads(site: CalendarSite, territory: Territory,
         key = hashlib.sha256(common + download.path.encode() + described[id(download.forums)])
         cached = cache_dir / f"{key.hexdigest()[:40]}{Path(download.path).suffix}"
         try:
-            files[download.path] = cached.read_bytes()
+            content = cached.read_bytes()
+            made = unpack(content) if download.bundle else {download.path: content}
             os.utime(cached)  # still in use: not pruned
-            reused += 1
+            files.update(made)
+            reused += len(made)
             continue
-        except OSError:
+        except (OSError, ValueError):
             pass
-        files[download.path] = content = download.make()
+        content = download.make()
+        if download.bundle:
+            files.update(unpack(content))
+        else:
+            files[download.path] = content
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             partial = cached.with_name(f".{cached.name}.{os.getpid()}")

@@ -167,6 +167,23 @@ def to_ics(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT
     event; without an end time it lasts two hours.
     """
     forums = _ordered(forums)
+    timed = [f for f in forums if f.heure_debut is not None]
+    zones = tuple(sorted({_timezone_name(f, territory) for f in timed}))
+    years = (min(f.date for f in timed).year, max(f.date for f in timed).year) if timed else (0, 0)
+    events = b"".join(_vevent(forum, territory) for forum in forums)
+    return _head(name, zones, years) + events + _CLOSING
+
+
+_CLOSING = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=256)
+def _head(name: str, zones: tuple[str, ...], years: tuple[int, int]) -> bytes:
+    """The calendar's own lines and its VTIMEZONEs, without the closing line.
+
+    Shared by every file with the same name, zones and years: the one-forum
+    files (thousands of them) serialise it once.
+    """
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -174,22 +191,15 @@ def to_ics(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-caldesc", f"Forums « {OPERATION} » (circulaire du 26 février 2009)")
-
-    timed = [f for f in forums if f.heure_debut is not None]
-    zones = sorted({_timezone_name(f, territory) for f in timed})
-    if timed:
-        first = date(min(f.date for f in timed).year, 1, 1)
-        last = date(max(f.date for f in timed).year + 1, 1, 1)
+    if zones:
+        first, last = date(years[0], 1, 1), date(years[1] + 1, 1, 1)
         for tzid in zones:
             calendar.add_component(vtimezone(tzid, first, last))
-
     # icalendar serialises the calendar's own lines; the events, each serialised
     # once (see _vevent), go before its closing line.
-    head = calendar.to_ical()
-    closing = b"END:VCALENDAR\r\n"
-    assert head.endswith(closing)
-    events = b"".join(_vevent(forum, territory) for forum in forums)
-    return head[: -len(closing)] + events + closing
+    serialised = calendar.to_ical()
+    assert serialised.endswith(_CLOSING)
+    return serialised[: -len(_CLOSING)]
 
 
 def _vevent(forum: Forum, territory: Territory) -> bytes:

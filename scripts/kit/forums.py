@@ -55,6 +55,8 @@ _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?")
 _DATE_FR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?: 0{1,2}:00(?::00)?)?")
 _TIME = re.compile(r"(\d{1,2})\s*[hH]\s*(\d{2})?|(\d{1,2})\s*:\s*(\d{2})(?::(\d{2}))?")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# A forum's own ICS file is calendrier/<département>/<id>.ics: « forums » would replace the département's.
+RESERVED_IDS = frozenset({"forums"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CANTON_SPLIT = re.compile(r"[,;\n]")
 
@@ -513,6 +515,8 @@ class _RowChecker:
         if identifier and not _ID.fullmatch(identifier):
             error(f"identifiant « {identifier} » invalide : lettres sans accents, chiffres, « - », "
                   "« _ » ou « . » seulement (100 caractères au plus)")
+        elif identifier.lower() in RESERVED_IDS:
+            error(f"identifiant « {identifier} » réservé (nom d'un fichier du site) : choisissez-en un autre")
 
         annonce = None
         if text.get("annonce"):

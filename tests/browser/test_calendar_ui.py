@@ -1,11 +1,13 @@
-"""The forum calendar in the browser: the filter narrows the list, the ICS links download."""
+"""The forum calendar in the browser: the filter narrows the list, a forum's own ICS link downloads it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import icalendar
 import pytest
+from kit.exports import UID_DOMAIN
 
 from .conftest import url_of
 
@@ -82,29 +84,39 @@ def test_filter_by_commune(site: Path, base_url: str, tab) -> None:  # type: ign
     assert box.input_value() == ""
 
 
-def test_forum_ics_link_downloads_a_calendar(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
-    if not (site / "calendrier" / "index.html").is_file():
-        pytest.skip("pas encore de calendrier")
-    tab.goto(url_of(base_url, "calendrier/"))
-    # A forum's own link if the list has one, else a département's calendar.
-    in_rows = tab.locator(f"{ROWS} a[href$='.ics']")
-    if in_rows.count():
-        link = in_rows.first
-    else:
-        departements = tab.locator(".kit-cal-deps a")
-        if not departements.count():
-            pytest.skip("ni lien ICS par forum, ni page de département")
-        departements.first.click()
-        tab.wait_for_load_state()
-        link = tab.locator("article a[href$='.ics']").first
-    expected_rows = tab.locator(ROWS).count() if not in_rows.count() else 1
+def test_forum_ics_link_downloads_that_forum(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    open_calendar(site, base_url, tab)
+    # After filtering, each forum left has its own link: the first one shown downloads that forum only.
+    select = tab.get_by_label("Département", exact=True)
+    code = select.locator("option").last.get_attribute("value")
+    select.select_option(code)
+    tab.wait_for_function("([rows, code]) => [...document.querySelectorAll(rows)].every(r => r.hidden || "
+                          "r.dataset.dep === code)", arg=[ROWS, code])
+    row = tab.locator(VISIBLE_ROWS).first
+    commune = row.locator("td").nth(column(tab, "Commune")).inner_text().strip()
+    # Its name says which forum (WCAG 2.5.3: it starts with the visible text).
+    link = row.get_by_role("link", name=re.compile(r"^Ajouter à mon agenda le forum du "))
+    assert link.inner_text().strip() == "Ajouter"
+    assert commune.split()[-1] in link.get_attribute("aria-label")
+    href = link.get_attribute("href")
+    assert link.get_attribute("download") is not None and href.startswith(f"{code}/")
     with tab.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename.endswith(".ics")
+    uid = href.rsplit("/", 1)[-1].removesuffix(".ics")
+    assert download.suggested_filename == f"{uid}.ics"
     calendar = icalendar.Calendar.from_ical(Path(download.path()).read_bytes())
-    events = list(calendar.walk("VEVENT"))
-    assert events, "fichier ICS sans événement"
-    assert len(events) == expected_rows, f"{len(events)} événements pour {expected_rows} forums affichés"
-    for event in events:
-        assert event.get("UID") and event.get("DTSTART") and event.get("SUMMARY")
+    (event,) = calendar.walk("VEVENT")
+    # The same event as in the national file: same UID, same start in the same time zone.
+    national = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        (site / "calendrier" / "forums.ics").read_bytes()).walk("VEVENT")}
+    assert str(event["UID"]) == f"{uid}@{UID_DOMAIN}" and str(event["UID"]) in national
+    expected = national[str(event["UID"])]["DTSTART"]
+    assert event["DTSTART"].dt == expected.dt
+    day = row.locator("xpath=ancestor::section[1]/h3/time").get_attribute("datetime")
+    assert event["DTSTART"].dt.isoformat().startswith(day)
+    zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+    if "TZID" in expected.params:
+        assert event["DTSTART"].params["TZID"] == expected.params["TZID"] and zones == [expected.params["TZID"]]
+    else:
+        assert zones == []

@@ -358,3 +358,21 @@ def test_english_urls_are_the_plugin_ones() -> None:
         assert (ROOT / "docs" / src).is_file(), src
         assert f'"{src}"' in nav, f"{src} doit figurer dans le nav de mkdocs.yml"
     assert posixpath.basename("x/lettre.en/".rstrip("/")) == "lettre.en"
+
+
+def test_english_pages_have_english_tooltips(site: Path) -> None:
+    """Defect: the one appended abbreviations file gave English pages French tooltips."""
+    from kit.i18n import read_abbreviations
+
+    french = read_abbreviations((ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8"))
+    english = read_abbreviations((ROOT / "includes" / "abbreviations.en.md").read_text(encoding="utf-8"))
+    assert english.keys() == french.keys(), "chaque sigle a son développement en anglais"
+    seen = 0
+    for url in ENGLISH:
+        for title, term in re.findall(r'<abbr(?: lang="fr")? title="([^"]*)">([^<]+)</abbr>', page(site, url)):
+            seen += 1
+            assert title not in french.values(), f"{url} : info-bulle française pour {term}"
+    assert seen > 5
+    assert '<abbr title="Information and Communication Delegation' in page(site, "index.en/")
+    # French pages keep the French expansion.
+    assert '<abbr title="Délégation à l\'information et à la communication' in page(site, "")

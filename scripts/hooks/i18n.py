@@ -10,7 +10,8 @@
   the nav: it listed every page twice (French and English). It is filtered here
   for French; and once each page is written, the shared configuration (interface
   language, site name) is set back to French for whatever runs next.
-- English pages get an English site name and English heading-link titles.
+- English pages get an English site name, English heading-link titles and
+  English tooltips (includes/abbreviations.en.md).
 - Material's head links ``<link rel="alternate" hreflang>`` are dropped: its
   script fetched ``sitemap.xml`` beside each page they named (404 every time).
 """
@@ -28,9 +29,12 @@ from kit.i18n import (
     home_source,
     language_links,
     language_of,
+    read_abbreviations,
     strip_injected_links,
+    translate_abbreviations,
     translate_permalinks,
 )
+from kit.paths import INCLUDES_DIR
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -90,7 +94,13 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **_: Any) ->
     toc = config.mdx_configs.get("toc", {}) or {}
     french_title = toc.get("permalink_title") or STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
     lang = language_of(page.file.src_uri)
-    if lang == DEFAULT_LANGUAGE or french_title != STRINGS[DEFAULT_LANGUAGE]["permalink_title"]:
+    if lang == DEFAULT_LANGUAGE:
+        return html
+    # Tooltips: the appended abbreviations file is the French one (includes/abbreviations.md).
+    english = INCLUDES_DIR / f"abbreviations.{lang}.md"
+    if english.is_file():
+        html = translate_abbreviations(html, read_abbreviations(english.read_text(encoding="utf-8")))
+    if french_title != STRINGS[DEFAULT_LANGUAGE]["permalink_title"]:
         return html
     return translate_permalinks(html, lang)
 

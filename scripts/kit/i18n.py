@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import escape as html_escape
 from dataclasses import dataclass
 
 DEFAULT_LANGUAGE = "fr"
@@ -188,4 +189,29 @@ def drop_head_alternates(html: str) -> str:
     if head_end < 0:
         return html
     return _HEAD_ALTERNATE.sub("", html[:head_end]) + html[head_end:]
+
+
+_ABBR_DEFINITION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+?)\s*$", re.M)
+_ABBR = re.compile(r'<abbr title="[^"]*">([^<]+)</abbr>')
+
+
+def read_abbreviations(text: str) -> dict[str, str]:
+    """The ``*[SIGLE]: expansion`` lines of an abbreviations file, as a table."""
+    return {match.group(1): match.group(2) for match in _ABBR_DEFINITION.finditer(text)}
+
+
+def translate_abbreviations(html: str, expansions: dict[str, str]) -> str:
+    """Give the tooltips of an English page their English expansion.
+
+    pymdownx.snippets appends one abbreviations file to every page, the French
+    one; on English pages each ``<abbr>`` takes its expansion from
+    ``expansions``, or is marked French when it has none there.
+    """
+    def english(match: re.Match[str]) -> str:
+        term = match.group(1)
+        if term in expansions:
+            return f'<abbr title="{html_escape(expansions[term], quote=True)}">{term}</abbr>'
+        return match.group(0).replace("<abbr ", '<abbr lang="fr" ', 1)
+
+    return _ABBR.sub(english, html)
 

@@ -15,6 +15,7 @@ import os
 import subprocess
 import time
 from dataclasses import replace
+from multiprocessing.connection import Connection
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,7 @@ log = logging.getLogger("mkdocs.plugins.calendar")
 _site: CalendarSite | None = None
 _territory: Territory | None = None
 _worker: multiprocessing.process.BaseProcess | None = None
+_report: Connection | None = None  # where the worker sends what it did
 
 # Below this many forums the downloads take less time than starting a process.
 PARALLEL_FROM = 500
@@ -96,7 +98,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         data_date=_data_date(path),
         directory_urls=config.use_directory_urls,
     )
-    _start_downloads(_site, territory)
+    _start_downloads(_site, territory, Path(config.site_dir))
     for uri, markdown in _site.pages.items():
         # Département pages are reached from the calendar, not from the nav (one nav entry per page
         # rendered into every page would slow the whole build down).
@@ -105,22 +107,57 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
-def _start_downloads(site: CalendarSite, territory: Territory) -> None:
-    """Make the downloads into their cache in a second process while MkDocs writes the pages.
+def _start_downloads(site: CalendarSite, territory: Territory, site_dir: Path) -> None:
+    """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
 
-    The ICS, JSON and CSV files do not depend on the pages: on two cores they
-    are made meanwhile, and on_post_build then finds them in the cache. If the
-    process cannot start or fails, on_post_build makes them itself.
+    The ICS, JSON and CSV files do not depend on the pages, and MkDocs has
+    emptied ``site_dir`` before on_files: on two cores they are made (or taken
+    from the cache) and written meanwhile; creating thousands of small files
+    costs seconds on a busy disk. on_post_build waits for the process; if it
+    could not start or failed, on_post_build does it all itself.
     """
-    global _worker
+    global _worker, _report
+    _stop_worker()
     if len(site.forums) < PARALLEL_FROM:
         return
     try:
         context = multiprocessing.get_context("fork")
-        _worker = context.Process(target=cached_downloads, args=(site, territory), daemon=True)
+        receiver, sender = context.Pipe(duplex=False)
+        _worker = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, sender),
+                                  daemon=True)
         _worker.start()
+        sender.close()
+        _report = receiver
     except (ValueError, OSError):
-        _worker = None
+        _worker = _report = None
+
+
+def _publish(site: CalendarSite, territory: Territory, site_dir: Path) -> tuple[int, int, float]:
+    """Make (or reuse) and write every download: how many files, how many reused, seconds to make them."""
+    start = time.perf_counter()
+    files, reused = cached_downloads(site, territory)
+    seconds = time.perf_counter() - start
+    _write(site_dir, files)
+    return len(files), reused, seconds
+
+
+def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, report: Connection) -> None:
+    try:
+        report.send(_publish(site, territory, site_dir))
+    except Exception:  # noqa: BLE001  (on_post_build does it again, and reports what goes wrong)
+        os._exit(1)
+
+
+def _stop_worker() -> None:
+    """Stop a process left by a build that failed before on_post_build (``mkdocs serve``)."""
+    global _worker, _report
+    if _worker is not None:
+        if _worker.is_alive():
+            _worker.terminate()
+        _worker.join()
+    if _report is not None:
+        _report.close()
+    _worker = _report = None
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -140,17 +177,24 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
 def on_post_build(*, config: MkDocsConfig) -> None:
     if _site is None or _territory is None:
         return
-    global _worker
-    site_dir = Path(config.site_dir)
-    start = time.perf_counter()
-    if _worker is not None:
+    counts = None
+    if _worker is not None and _report is not None:
         _worker.join()
-        _worker = None
-    files, reused = cached_downloads(_site, _territory)
-    seconds = f"{time.perf_counter() - start:.1f}".replace(".", ",")
+        try:
+            if _worker.exitcode == 0 and _report.poll():
+                counts = _report.recv()
+        except (EOFError, OSError):
+            counts = None
+        _stop_worker()
+    if counts is None:
+        counts = _publish(_site, _territory, Path(config.site_dir))
+    total, reused, seconds = counts
     log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",
-             len(files), len(files) - reused, seconds, reused)
-    _write(site_dir, files)
+             total, total - reused, f"{seconds:.1f}".replace(".", ","), reused)
+
+
+def on_build_error(*, error: Exception) -> None:
+    _stop_worker()
 
 
 def _write(site_dir: Path, files: dict[str, bytes]) -> None:

@@ -15,8 +15,8 @@ import os
 import subprocess
 import time
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from datetime import date
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import _setup  # noqa: F401  (puts scripts/ on sys.path)

@@ -34,7 +34,10 @@ def column(tab, title: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def visible_cells(tab, index: int) -> list[str]:  # type: ignore[no-untyped-def]
-    return [t.strip() for t in tab.locator(f"{VISIBLE_ROWS} > td:nth-child({index + 1})").all_inner_texts()]
+    # textContent, not innerText: days off screen are not laid out (content-visibility),
+    # and innerText of a cell not laid out yet can be empty.
+    cells = tab.locator(f"{VISIBLE_ROWS} > td:nth-child({index + 1})").all_text_contents()
+    return [" ".join(t.split()) for t in cells]
 
 
 def test_filter_by_departement(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +77,7 @@ def test_filter_by_commune(site: Path, base_url: str, tab) -> None:  # type: ign
     box.press_sequentially(commune, delay=10)
     tab.wait_for_function("([rows, n]) => [...document.querySelectorAll(rows)]"
                           ".filter(r => r.offsetParent !== null).length < n", arg=[ROWS, total])
-    shown_rows = tab.locator(VISIBLE_ROWS).all_inner_texts()
+    shown_rows = tab.locator(VISIBLE_ROWS).all_text_contents()
     assert shown_rows and all(commune.lower() in row.lower() for row in shown_rows), shown_rows
     assert commune in visible_cells(tab, commune_col)
     # « Tout afficher » gives the whole list back.

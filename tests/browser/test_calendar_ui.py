@@ -96,7 +96,7 @@ def test_forum_ics_link_downloads_that_forum(site: Path, base_url: str, tab) -> 
     tab.wait_for_function("([rows, code]) => [...document.querySelectorAll(rows)].every(r => r.hidden || "
                           "r.dataset.dep === code)", arg=[ROWS, code])
     row = tab.locator(VISIBLE_ROWS).first
-    commune = row.locator("td").nth(column(tab, "Commune")).inner_text().strip()
+    commune = row.locator("td").nth(column(tab, "Commune")).text_content().strip()
     # Its name says which forum (WCAG 2.5.3: it starts with the visible text).
     link = row.get_by_role("link", name=re.compile(r"^Ajouter à mon agenda le forum du "))
     assert link.inner_text().strip() == "Ajouter"

@@ -175,8 +175,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         page_url = path.parent.relative_to(Path(config.site_dir)).as_posix() + "/"
         path.write_text(_LIST.sub(lambda m: _list(m.group(1), pages, whole, page_url), html),
                         encoding="utf-8")
-    log.info("Documents à imprimer : %d fichiers (%d faits en %.1f s, %d repris du cache)",
-             _build.made + _build.reused, _build.made, _build.seconds, _build.reused)
+    seconds = f"{_build.seconds:.1f}".replace(".", ",")  # French decimal comma
+    log.info("Documents à imprimer : %d fichiers (%d faits en %s s, %d repris du cache)",
+             _build.made + _build.reused, _build.made, seconds, _build.reused)
 
 
 def _list(group: str, pages: list[PrintPage], whole: Download | None, page_url: str) -> str:

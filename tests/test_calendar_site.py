@@ -22,10 +22,10 @@ import icalendar
 import lxml.html
 import pytest
 from conftest import ROOT, build_site, page
-from kit.calendar_pages import (at_commune, cached_downloads, coverage, downloads, forum_cantons, french_date,
-                                french_time, load_map, pack, plural, render_calendar, time_range, unpack)
+from kit.calendar_pages import (at_commune, cached_downloads, coverage, downloads, forum_cantons, french_time,
+                                load_map, pack, plural, render_calendar, time_range, unpack)
 from kit.exports import UID_DOMAIN
-from kit.forums import Forum, load_campaign, read_calendar
+from kit.forums import Forum, french_date, load_campaign, read_calendar
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "calendar"
@@ -298,7 +298,7 @@ def test_every_forum_has_its_own_ics_link(cal: Path) -> None:
             assert target.is_file(), (url, href)
             row = link.xpath("ancestor::tr[1]")[0]
             day = row.xpath("td//time/@datetime") or row.xpath("ancestor::section[1]/h3/time/@datetime")
-            assert french_date(date.fromisoformat(day[0])) in name, name
+            assert french_date(date.fromisoformat(day[0]), weekday=True) in name, name
             linked.setdefault(url, set()).add(target)
     national = linked["calendrier/"]
     assert len(national) == len(rows_of(CALENDAR))
@@ -432,7 +432,8 @@ def test_real_calendar_shows_the_fifteen_forums(site: Path) -> None:
     (date(2009, 3, 16), "lundi 16 mars 2009"),
 ])
 def test_french_date(day: date, expected: str) -> None:
-    assert french_date(day) == expected
+    assert french_date(day, weekday=True) == expected
+    assert french_date(day) == expected.split(" ", 1)[1]
 
 
 def test_at_commune() -> None:

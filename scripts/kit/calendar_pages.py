@@ -21,17 +21,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from kit import exports, forums as forums_module
 from kit.exports import to_csv, to_ics, to_json
-from kit.forums import Campaign, Forum, Problem, sort_key
+from kit.forums import Campaign, Forum, Problem, french_date, sort_key
 from kit.paths import REFERENCE_DIR, ROOT
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import NBSP, NNBSP, french_text
@@ -84,14 +83,6 @@ def departement_uri(code: str) -> str:
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-@lru_cache(maxsize=1024)
-def french_date(day: date, *, weekday: bool = True, year: bool = True) -> str:
-    """« mardi 14 avril 2009 », « vendredi 1er mai 2009 »."""
-    day_part = "'1er'" if day.day == 1 else "d"
-    pattern = ("EEEE " if weekday else "") + day_part + " MMMM" + (" y" if year else "")
-    return format_date(day, pattern, locale="fr_FR")
 
 
 def french_time(moment: time) -> str:
@@ -252,7 +243,7 @@ def forum_ics_path(forum: Forum) -> str:
 
 
 def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumView:
-    date_text = french_date(forum.date)
+    date_text = french_date(forum.date, weekday=True)
     commune = _text(forum.commune)
     return ForumView(
         forum=forum,
@@ -374,7 +365,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(number=number, plural=plural, percent=percent, french_date=french_date)
+    # In the calendar's pages a date says its weekday: « mardi 14 avril 2009 ».
+    env.filters.update(number=number, plural=plural, percent=percent,
+                       french_date=partial(french_date, weekday=True))
     env.globals.update(placeholder=lambda name: Markup(placeholder(name)), LEVEL_LABELS=LEVEL_LABELS,
                        STATUS_LABELS=STATUS_LABELS, LEVELS=LEVELS, ICS_NAME=ICS_NAME,
                        ICS_LINK_TEXT=ICS_LINK_TEXT)
@@ -423,7 +416,7 @@ def render_calendar(
     common = dict(
         total=len(views),
         withdrawn=sum(1 for v in views if v.struck),
-        data_date=french_date(data_date, weekday=False) if data_date else None,
+        data_date=french_date(data_date) if data_date else None,
         first=views[0].forum.date if views else None,
         last=views[-1].forum.date if views else None,
         campaign=campaign,

@@ -22,8 +22,11 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
+
+from babel.dates import format_date
 
 from kit.paths import DATA_DIR, ROOT
 from kit.territory import Territory, normalise, normalise_departement_code
@@ -48,8 +51,6 @@ _ALIASES = {
 _KNOWN_HEADERS = {**{c.replace("_", " "): c for c in COLUMNS}, **_ALIASES}
 
 _STATUT_KEYS = {normalise(s): s for s in STATUTS}
-_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                  "septembre", "octobre", "novembre", "décembre")
 
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?")
 _DATE_FR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?: 0{1,2}:00(?::00)?)?")
@@ -191,10 +192,12 @@ class Calendar:
         return [p for p in self.problems if p.severity != "erreur"]
 
 
-def french_date(day: date) -> str:
-    """« 1er avril 2009 », « 14 avril 2009 »."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_FRENCH_MONTHS[day.month - 1]} {day.year}"
+@lru_cache(maxsize=1024)
+def french_date(day: date, *, weekday: bool = False, year: bool = True) -> str:
+    """« 14 avril 2009 », « 1er mai 2009 »; with ``weekday``: « mardi 14 avril 2009 »."""
+    day_part = "'1er'" if day.day == 1 else "d"
+    pattern = ("EEEE " if weekday else "") + day_part + " MMMM" + (" y" if year else "")
+    return format_date(day, pattern, locale="fr_FR")
 
 
 def format_time(value: time | None) -> str:

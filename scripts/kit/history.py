@@ -8,6 +8,8 @@ from pathlib import Path
 
 from babel.dates import format_date
 
+from kit.forums import french_date
+
 # British English: « 10 March 2009 », as in the English versions of the texts.
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -42,5 +44,7 @@ def last_changes(root: Path, folder: str = "docs") -> dict[str, date]:
 
 
 def format_day(day: date, lang: str) -> str:
-    """``10 mars 2009`` (French) or ``10 March 2009`` (English)."""
-    return format_date(day, format="long", locale=LOCALES.get(lang, LOCALES["fr"]))
+    """``10 mars 2009``, ``1er avril 2009`` (French) or ``10 March 2009`` (English)."""
+    if lang == "fr":
+        return french_date(day)
+    return format_date(day, format="long", locale=LOCALES.get(lang, LOCALES["en"]))

@@ -376,3 +376,12 @@ def test_english_pages_have_english_tooltips(site: Path) -> None:
     assert '<abbr title="Information and Communication Delegation' in page(site, "index.en/")
     # French pages keep the French expansion.
     assert '<abbr title="Délégation à l\'information et à la communication' in page(site, "")
+
+
+def test_english_pages_weigh_half_in_the_search(site: Path) -> None:
+    """French readers find the French texts first; English pages keep their own boost if set."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    boosts = {doc["location"].split("#")[0]: doc.get("boost") for doc in docs}
+    for url in ENGLISH:
+        assert boosts[url] == 0.5, url
+    assert boosts["note/"] is None and boosts[""] is None

@@ -11,7 +11,7 @@
   for French; and once each page is written, the shared configuration (interface
   language, site name) is set back to French for whatever runs next.
 - English pages get an English site name, English heading-link titles and
-  English tooltips (includes/abbreviations.en.md).
+  English tooltips (includes/abbreviations.en.md), and weigh half in the search.
 - Material's head links ``<link rel="alternate" hreflang>`` are dropped: its
   script fetched ``sitemap.xml`` beside each page they named (404 every time).
 """
@@ -23,6 +23,7 @@ from typing import Any
 import _setup  # noqa: F401  (puts scripts/ on sys.path)
 from kit.i18n import (
     DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
     STRINGS,
     alternate_links,
     drop_head_alternates,
@@ -42,7 +43,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-_state: dict[str, Any] = {"urls": {}, "site_name": None, "home": None}
+_state: dict[str, Any] = {"urls": {}, "site_name": None, "home": None, "abbreviations": {}}
 
 
 def _translations(config: MkDocsConfig, lang: str) -> dict[str, str]:
@@ -69,6 +70,12 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     if "i18n" not in config.plugins:
         raise PluginError("scripts/hooks/i18n.py : le module « i18n » (mkdocs-i18n) doit être déclaré dans plugins.")
     _state["site_name"] = config.site_name
+    # English expansions of the acronyms, read once per build: includes/abbreviations.<lang>.md.
+    _state["abbreviations"] = {
+        lang: read_abbreviations(path.read_text(encoding="utf-8"))
+        for lang in LANGUAGE_NAMES
+        if (path := INCLUDES_DIR / f"abbreviations.{lang}.md").is_file()
+    }
     return config
 
 
@@ -77,8 +84,18 @@ def on_files(files: Files, **_: Any) -> Files:
     return files
 
 
+# English pages weigh half in the search: an English page matching a French query
+# (« Balu », a proper noun) would otherwise come first for a French reader, and an
+# English query still finds English pages first. A page's own « search: boost » wins.
+ENGLISH_SEARCH_BOOST = 0.5
+
+
 @event_priority(-50)  # after mkdocs-i18n has prepended its list
 def on_page_markdown(markdown: str, *, page: Page, **_: Any) -> str:
+    if language_of(page.file.src_uri) != DEFAULT_LANGUAGE:
+        search = page.meta.setdefault("search", {})
+        if isinstance(search, dict):
+            search.setdefault("boost", ENGLISH_SEARCH_BOOST)
     return strip_injected_links(markdown)
 
 
@@ -97,9 +114,8 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **_: Any) ->
     if lang == DEFAULT_LANGUAGE:
         return html
     # Tooltips: the appended abbreviations file is the French one (includes/abbreviations.md).
-    english = INCLUDES_DIR / f"abbreviations.{lang}.md"
-    if english.is_file():
-        html = translate_abbreviations(html, read_abbreviations(english.read_text(encoding="utf-8")))
+    if lang in _state["abbreviations"]:
+        html = translate_abbreviations(html, _state["abbreviations"][lang])
     if french_title != STRINGS[DEFAULT_LANGUAGE]["permalink_title"]:
         return html
     return translate_permalinks(html, lang)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import _setup  # noqa: F401  (puts scripts/ on sys.path)
 from jinja2 import Environment
+from kit.i18n import DEFAULT_LANGUAGE, language_of
 from kit.typography import french_html
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
-
-
-def is_french(page: Page) -> bool:
-    """English pages are ``page.en.md``; every other page is French."""
-    return not page.file.src_uri.endswith(".en.md")
 
 
 def _retitle(links: list[AnchorLink]) -> None:
@@ -27,7 +23,7 @@ def on_env(env: Environment, **_: object) -> Environment:
 
 
 def on_page_content(html: str, *, page: Page, **_: object) -> str:
-    if not is_french(page):
+    if language_of(page.file.src_uri) != DEFAULT_LANGUAGE:
         return html
     _retitle(list(page.toc))
     if page.title:

@@ -626,7 +626,7 @@ def _cell_blocks(cell, el: HtmlElement) -> None:
     first = cell.paragraphs[0]
     if _has_blocks(el):
         _inline_text_only(first, el)
-        _blocks(cell, el, first_paragraph=first)
+        _blocks(cell, el)
     else:
         _inline(first, el, _Run(bold=el.tag == "th"))
 
@@ -679,7 +679,7 @@ def _table(container, el: HtmlElement) -> None:
     container.add_paragraph()
 
 
-def _blocks(container, root: HtmlElement, first_paragraph: Paragraph | None = None) -> None:
+def _blocks(container, root: HtmlElement) -> None:
     """Add the block elements under ``root`` to ``container`` (document or cell)."""
     for el in root:
         if not isinstance(el.tag, str):

@@ -49,7 +49,7 @@ def test_axe_is_vendored_not_published(site: Path) -> None:
 def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     url = page_type.find(site)
     if url is None:
-        pytest.skip(f"pas encore de page « {page_type.key} » en {page_type.lang} dans le site")
+        pytest.fail(f"pas de page « {page_type.key} » en {page_type.lang} dans le site")
     tab.goto(url_of(base_url, url), wait_until="load")
     lang = tab.evaluate("document.documentElement.lang")
     assert lang.startswith(page_type.lang), f"{url} : <html lang> vaut {lang!r}"
@@ -65,7 +65,7 @@ def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, co
     """
     url = page_type.find(site)
     if url is None:
-        pytest.skip(f"pas encore de page « {page_type.key} » dans le site")
+        pytest.fail(f"pas de page « {page_type.key} » dans le site")
     narrow = context.new_page()
     narrow.set_viewport_size({"width": 320, "height": 640})
     narrow.goto(url_of(base_url, url), wait_until="load")
@@ -79,7 +79,7 @@ def test_no_wcag_violation_with_search_results_open(url: str, site: Path, base_u
     from .test_search import search
 
     if not (site / url / "index.html").is_file():
-        pytest.skip(f"{url} pas encore construite")
+        pytest.fail(f"{url} pas construite")
     tab.goto(url_of(base_url, url))
     assert search(tab, "sécurité" if not url else "security"), "aucun résultat"
     violations = run_axe(tab)
@@ -90,7 +90,7 @@ def test_no_wcag_violation_with_language_menu_open(site: Path, base_url: str, ta
     tab.goto(url_of(base_url, ""))
     menu = tab.locator(".md-header .md-select")
     if not menu.count():
-        pytest.skip("pas de menu des langues")
+        pytest.fail("pas de menu des langues")
     menu.first.hover()
     menu.first.locator(".md-select__link").first.wait_for(state="visible")
     violations = run_axe(tab)

@@ -37,7 +37,7 @@ def content_page(site: Path) -> str:
     for url in ["note/", "fiche-1/", "methode/", "accessibilite/"]:
         if (site / url / "index.html").is_file():
             return url
-    pytest.skip("aucune page de contenu avec table des matières")
+    pytest.fail("aucune page de contenu avec table des matières")
 
 
 # The letter's title comes from its template (no table of contents): the kit's own skip link.
@@ -67,7 +67,7 @@ def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:  # type: ignore[no
 @pytest.mark.parametrize("url", SKIP_LINK_PAGES)
 def test_skip_link_comes_first_and_leads_to_the_text(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     if not (site / url / "index.html").is_file():
-        pytest.skip(f"{url} n'est pas encore construite")
+        pytest.fail(f"{url} n'est pas construite")
     tab.goto(url_of(base_url, url))
     tab.keyboard.press("Tab")
     first = tab.evaluate(_ACTIVE)
@@ -118,7 +118,7 @@ def test_every_focus_stop_is_visible(where: str, width: str, site: Path, base_ur
 def test_menu_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     targets = [u for u in documents(site) if u != ""]
     if not targets:
-        pytest.skip("aucun document dans le menu")
+        pytest.fail("aucun document dans le menu")
     tab.goto(url_of(base_url, ""))
     active = tab_until(tab, lambda a: a["inNav"] and bool(a["href"]) and a["href"].rstrip("/") != "."
                        and not a["href"].startswith("#"))
@@ -133,7 +133,7 @@ def test_table_of_contents_works_with_tab_and_enter(site: Path, base_url: str, t
     tab.goto(url_of(base_url, content_page(site)))
     links = tab.locator(".md-nav--secondary a.md-nav__link")
     if links.count() < 2:
-        pytest.skip("table des matières trop courte")
+        pytest.fail("table des matières trop courte")
     # The second entry: the first one may already be at the top of the page.
     wanted = links.nth(1).get_attribute("href")
     active = tab_until(tab, lambda a: a["inToc"] and a["href"] == wanted)
@@ -150,7 +150,7 @@ def test_menu_drawer_opens_and_closes_with_the_keyboard(site: Path, base_url: st
     """In a narrow window the menu is behind a button: Tab, Enter, a link, Enter; Escape closes."""
     targets = documents(site)
     if not targets:
-        pytest.skip("aucun document dans le menu")
+        pytest.fail("aucun document dans le menu")
     tab.set_viewport_size({"width": WIDTHS["etroit"], "height": 800})
     tab.goto(url_of(base_url, ""))
     button = tab_until(tab, lambda a: a["role"] == "button" and a["expanded"] == "false")

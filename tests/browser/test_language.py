@@ -34,7 +34,7 @@ def switch_to(tab, switch: str, lang: str) -> None:  # type: ignore[no-untyped-d
     """Open the switch ``switch`` and click the link to ``lang``."""
     container = tab.locator(SWITCHES[switch]).first
     if container.count() == 0:
-        pytest.skip(f"pas de sélecteur de langue « {switch} » sur {tab.url}")
+        pytest.fail(f"pas de sélecteur de langue « {switch} » sur {tab.url}")
     container.hover()
     with tab.expect_navigation():
         container.locator(f"a[hreflang='{lang}']").first.click()
@@ -44,7 +44,7 @@ def switch_to(tab, switch: str, lang: str) -> None:  # type: ignore[no-untyped-d
 def test_translated_page_switches_to_its_translation_and_back(switch: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     pages = [u for u in french_pages(site) if translated(site, u)]
     if not pages:
-        pytest.skip("pas encore de page traduite")
+        pytest.fail("pas de page traduite")
     url = "lettre/" if "lettre/" in pages else pages[0]
     tab.goto(url_of(base_url, url))
     switch_to(tab, switch, "en")
@@ -60,7 +60,7 @@ def test_translated_page_switches_to_its_translation_and_back(switch: str, site:
 def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     pages = [u for u in french_pages(site) if not translated(site, u)]
     if not pages or not any(site.glob("*.en/index.html")):
-        pytest.skip("pas de page non traduite, ou pas encore d'anglais")
+        pytest.fail("pas de page non traduite, ou pas d'anglais")
     url = "glossaire/" if "glossaire/" in pages else pages[0]
     tab.goto(url_of(base_url, url))
     responses = []
@@ -78,7 +78,7 @@ def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base
 def test_language_names_are_marked_with_their_language(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     """RGAA 8.7: « English » on a French page is read as English (header menu and list)."""
     if not (site / url / "index.html").is_file() or not any(site.glob("*.en/index.html")):
-        pytest.skip(f"{url} ou l'anglais pas encore construits")
+        pytest.fail(f"{url} ou l'anglais pas construits")
     tab.goto(url_of(base_url, url))
     links = tab.eval_on_selector_all(
         ".md-select__link[hreflang], .kit-lang a[hreflang]",

@@ -41,7 +41,7 @@ def click_link_to(tab, url: str) -> None:  # type: ignore[no-untyped-def]
 def test_every_document_within_two_clicks(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     targets = documents(site)
     if not targets:
-        pytest.skip("aucun document construit")
+        pytest.fail("aucun document construit")
     tab.goto(url_of(base_url, ""))
     first = visible_links(tab, base_url) - {""}
     via: dict[str, str] = {url: "" for url in first}

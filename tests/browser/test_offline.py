@@ -92,7 +92,7 @@ def test_works_under_another_sub_path(url: str, site: Path, browser) -> None:  #
     from kit.localserve import ServeOptions, serve
 
     if not (site / url / "index.html").is_file():
-        pytest.skip(f"{url} pas encore construite")
+        pytest.fail(f"{url} pas construite")
     failed: list[str] = []
     with serve(site, ServeOptions(prefix="/intranet/dicom/kit/")) as other:
         context = browser.new_context()

@@ -53,7 +53,7 @@ def search(tab, query: str) -> list[str]:  # type: ignore[no-untyped-def]
 def test_french_query_finds_the_right_page_first(query: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     expected = {u for u in FRENCH_QUERIES[query] if (site / u / "index.html").is_file()}
     if not expected:
-        pytest.skip(f"aucune des pages attendues pour « {query} » n'est encore construite")
+        pytest.fail(f"aucune des pages attendues pour « {query} » n'est construite")
     tab.goto(url_of(base_url, ""))
     results = search(tab, query)
     assert results, f"« {query} » : aucun résultat"
@@ -87,7 +87,7 @@ def english_only_word(site: Path, page: str) -> str | None:
 def test_english_query_on_english_page_finds_english_text(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     english = sorted(p.parent.name for p in site.glob("*.en/index.html"))
     if not english:
-        pytest.skip("pas encore de page en anglais")
+        pytest.fail("pas de page en anglais")
     start = "lettre.en/" if "lettre.en" in english else f"{english[0]}/"
     query = english_only_word(site, start)
     assert query, f"{start} : pas un mot qui lui soit propre"

@@ -60,7 +60,7 @@ def test_versioned_pages_have_no_wcag_violation(url: str, published, versions_ur
     from .test_a11y import describe, run_axe
 
     if not (published.served / url / "index.html").is_file():
-        pytest.skip(f"{url} n'est pas publiée")
+        pytest.fail(f"{url} n'est pas publiée")
     tab.goto(url_of(versions_url, url), wait_until="networkidle")
     tab.locator(".md-version").wait_for(state="attached")
     violations = run_axe(tab)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from kit.a11y import label_task_checkboxes, plain_text
 
 ITEM = ('<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled/>'

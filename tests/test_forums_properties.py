@@ -10,9 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit.exports import to_csv, to_ics, to_json
-from kit.forums import COLUMNS, STATUTS, Forum, calendar_text, merge, read_calendar
-from kit.forums import load_campaign
+from kit.calendar.datafile import calendar_text
+from kit.calendar.exports import to_csv, to_ics, to_json
+from kit.calendar.merge import merge
+from kit.calendar.model import COLUMNS, STATUTS, Forum, load_campaign
+from kit.calendar.read import read_calendar
 from kit.territory import load_territory
 
 TERRITORY = load_territory()

@@ -12,8 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from kit.chromium import CHROMIUM
-from kit.localserve import ServeOptions, serve
+
+from tools.chromium import CHROMIUM
+from tools.localserve import ServeOptions, serve
 
 PREFIX = "/kit-forums/"
 AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"

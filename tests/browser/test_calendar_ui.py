@@ -7,7 +7,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from kit.exports import UID_DOMAIN
+
+from kit.calendar.exports import UID_DOMAIN
 
 from .conftest import url_of
 

@@ -89,7 +89,7 @@ def test_outside_request_would_be_caught(base_url: str, browser) -> None:  # typ
 @pytest.mark.parametrize("url", ["", "lettre/"])
 def test_works_under_another_sub_path(url: str, site: Path, browser) -> None:  # type: ignore[no-untyped-def]
     """Same pages served under a deeper prefix: every asset still loads (relative URLs only)."""
-    from kit.localserve import ServeOptions, serve
+    from tools.localserve import ServeOptions, serve
 
     if not (site / url / "index.html").is_file():
         pytest.fail(f"{url} pas construite")

@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from kit.localserve import ServeOptions, serve
+
+from tools.localserve import ServeOptions, serve
 
 from .conftest import PREFIX, site_path, url_of
 

@@ -120,7 +120,7 @@ def test_last_change_date_comes_from_git(published: Published) -> None:
 
 @pytest.mark.browser
 def test_browser_shows_the_outdated_banner_only_on_the_older_version(
-        published: Published, browser) -> None:  # type: ignore[no-untyped-def]
+        published: Published, browser) -> None:
     """Material's own script decides from versions.json: checked in Chromium."""
     from tools.localserve import ServeOptions, serve
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from kit.calendar.merge import merge_files
 from kit.calendar.model import Calendar, Forum, Problem, load_campaign
 from kit.calendar.read import read_calendar, read_calendars
 from kit.french import format_time
-from kit.paths import ROOT
+from kit.paths import calendar_file
 from kit.store import write_atomic
 from kit.territory import load_territory, normalise_departement_code
 
@@ -51,7 +50,7 @@ def _display(path: Path) -> str:
 
 def _default_calendar() -> Path:
     """$FORUMS_CSV (from the project's root when relative), else data/forums.csv."""
-    return Path(_display(ROOT / os.environ.get("FORUMS_CSV", "data/forums.csv")))
+    return Path(_display(calendar_file()))
 
 
 def _plural(count: int, singular: str, plural: str) -> str:

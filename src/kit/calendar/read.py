@@ -10,7 +10,6 @@ them are reported at once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from kit.calendar.model import (
     load_campaign,
 )
 from kit.calendar.table import Unreadable, cell_text, header_key, read_table
-from kit.paths import ROOT
+from kit.paths import calendar_file
 from kit.territory import Territory, load_territory
 
 
@@ -85,7 +84,5 @@ def load_calendar(path: Path | None = None, *, territory: Territory | None = Non
 
     A relative $FORUMS_CSV is taken from the project's root, as in mkdocs.yml.
     """
-    if path is None:
-        path = ROOT / os.environ.get("FORUMS_CSV", "data/forums.csv")
-    return read_calendar(Path(path), territory=territory or load_territory(),
+    return read_calendar(calendar_file() if path is None else Path(path), territory=territory or load_territory(),
                          campaign=campaign or load_campaign())

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from kit.paths import Project
 from publishing import (
     published,  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+# This checkout's folders: the reference data, the campaign, the calendar the tests read.
+PROJECT = Project(ROOT)
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 

@@ -8,7 +8,6 @@ one bundle (:func:`pack`).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,13 +19,8 @@ from kit.calendar.exports import to_csv, to_ics, to_json
 from kit.calendar.locations import FORUM_BUNDLE, ICS_NAME, SECTION, forum_ics_path
 from kit.calendar.model import Forum
 from kit.calendar.pages import CalendarSite
-from kit.paths import ROOT
 from kit.store import ArtifactCache, content_key
 from kit.territory import Territory
-
-# Downloads already made, by content hash: a rebuild with the same calendar reuses them.
-CACHE_DIR = Path(os.environ.get("KIT_CALENDAR_CACHE") or ROOT / ".cache" / "calendar")
-
 
 # Name of the one-forum files: the same for all, so that their common lines are serialised once.
 FORUM_ICS_NAME = "Forums sécurité 2009"
@@ -119,7 +113,7 @@ def _code_digest(territory: Territory) -> str:
 
 
 def cached_downloads(site: CalendarSite, territory: Territory,
-                     cache_dir: Path = CACHE_DIR) -> tuple[dict[str, bytes], int]:
+                     cache_dir: Path) -> tuple[dict[str, bytes], int]:
     """:func:`downloads`, each file reused from ``cache_dir`` when the same forums made it before.
 
     Editing one forum remakes the national files and its département's

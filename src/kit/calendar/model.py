@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from kit.paths import DATA_DIR
 from kit.territory import normalise
 
 _Date = date  # the type, where a field named « date » hides it
@@ -118,7 +117,7 @@ class Campaign:
     syntheses: date | None = None
 
 
-def load_campaign(path: Path = DATA_DIR / "campagne.toml") -> Campaign:
+def load_campaign(path: Path) -> Campaign:
     """Read the campaign window from ``path`` (keys ``debut``, ``fin``,
     ``delai_annonce_jours``, ``syntheses``)."""
     with Path(path).open("rb") as handle:

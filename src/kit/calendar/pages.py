@@ -50,6 +50,7 @@ from kit.calendar.map import (
 )
 from kit.calendar.model import Campaign, Forum, Problem, sort_key
 from kit.french import french_date, number, percent, plural, time_range
+from kit.paths import MAP_FILE
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import french_text
 
@@ -225,7 +226,7 @@ def render_calendar(
             "cantons": _render("cantons.html.j2", cover=cover, **common),
         }
 
-    france_map = france_map or load_map()
+    france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
     metro = {s.code: s for s in france_map.shapes}
     inset = [metro[c] for c in INSET_CODES if c in metro]
     overseas = [d for d in territory.departements.values() if d.zone != "metro"]

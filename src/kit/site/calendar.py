@@ -19,8 +19,6 @@ from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
-
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -28,13 +26,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kit.site import NoOptions
 from kit.calendar.downloads import cached_downloads
 from kit.calendar.model import Problem, load_campaign
 from kit.calendar.pages import CalendarSite, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.french import decimal
-from kit.paths import calendar_file
+from kit.paths import Project
+from kit.site import NoOptions
 from kit.store import write_atomic
 from kit.territory import Territory, load_territory
 
@@ -44,14 +42,19 @@ log = logging.getLogger("mkdocs.plugins.calendar")
 PARALLEL_FROM = 500
 
 
+def project_of(config: MkDocsConfig) -> Project:
+    """The project being built: the folder of its mkdocs.yml."""
+    return Project.of_config_file(config.config_file_path)
+
+
 def calendar_path(config: MkDocsConfig) -> Path:
     """The calendar file of the build: ``extra.forums_csv`` (FORUMS_CSV), from the project's root."""
-    return calendar_file(config.extra.get("forums_csv"), root=Path(config.config_file_path).resolve().parent)
+    return project_of(config).calendar_file(config.extra.get("forums_csv"))
 
 
 def _named(path: Path, config: MkDocsConfig) -> str:
     """A file named from the project's root, as editors know it (« data/forums.csv »)."""
-    root = Path(config.config_file_path).resolve().parent
+    root = project_of(config).root
     return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
 
 
@@ -76,18 +79,24 @@ def _data_date(path: Path) -> date:
     return date.fromtimestamp(path.stat().st_mtime)
 
 
-def _publish(site: CalendarSite, territory: Territory, site_dir: Path) -> tuple[int, int, float]:
+def _cache_dir(project: Project) -> Path:
+    """Downloads already made, by content hash: a rebuild with the same calendar reuses them."""
+    return Path(os.environ.get("KIT_CALENDAR_CACHE") or project.cache("calendar"))
+
+
+def _publish(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> tuple[int, int, float]:
     """Make (or reuse) and write every download: how many files, how many reused, seconds to make them."""
     start = time.perf_counter()
-    files, reused = cached_downloads(site, territory)
+    files, reused = cached_downloads(site, territory, cache_dir)
     seconds = time.perf_counter() - start
     _write(site_dir, files)
     return len(files), reused, seconds
 
 
-def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, report: Connection) -> None:
+def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path,
+                       report: Connection) -> None:
     try:
-        report.send(_publish(site, territory, site_dir))
+        report.send(_publish(site, territory, site_dir, cache_dir))
     except Exception:  # on_post_build does it again, and reports what goes wrong
         os._exit(1)
 
@@ -143,8 +152,9 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         if not path.is_file():
             raise PluginError(f"Calendrier des forums : le fichier {path} est introuvable "
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
-        territory = load_territory()
-        campaign = load_campaign()
+        project = project_of(config)
+        territory = load_territory(project.reference)
+        campaign = load_campaign(project.campaign_file)
         calendar = read_calendar(path, territory=territory, campaign=campaign)
         if calendar.errors:
             count = len(calendar.errors)
@@ -163,7 +173,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             data_date=_data_date(path),
             directory_urls=config.use_directory_urls,
         )
-        self._start_downloads(site, territory, Path(config.site_dir))
+        self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
         for uri, markdown in site.pages.items():
             # Département pages are reached from the calendar, not from the nav (one nav entry per page
             # rendered into every page would slow the whole build down).
@@ -171,7 +181,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
         return files
 
-    def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path) -> None:
+    def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> None:
         """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
 
         The ICS, JSON and CSV files do not depend on the pages, and MkDocs has
@@ -186,7 +196,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         try:
             context = multiprocessing.get_context("fork")
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, sender),
+            process = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, cache_dir, sender),
                                       daemon=True)
             process.start()
             sender.close()
@@ -221,7 +231,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             counts = self.worker.result()
             self.worker = None
         if counts is None:
-            counts = _publish(self.site, self.territory, Path(config.site_dir))
+            counts = _publish(self.site, self.territory, Path(config.site_dir), _cache_dir(project_of(config)))
         total, reused, seconds = counts
         log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",
                  total, total - reused, decimal(seconds), reused)

@@ -22,17 +22,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils.templates import TemplateContext
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
-from kit.site import NoOptions
 from kit.documents import docx, fields, pdf, registry
 from kit.documents import html as html_module
 from kit.documents.fetch import LocalOnlyFetcher, local_resources
@@ -40,7 +38,8 @@ from kit.documents.fields import mark_fields
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import decimal
-from kit.paths import ROOT
+from kit.paths import Project
+from kit.site import NoOptions
 from kit.store import ArtifactCache, content_key
 
 log = logging.getLogger("mkdocs.hooks.documents")
@@ -48,7 +47,6 @@ log = logging.getLogger("mkdocs.hooks.documents")
 _WEASYPRINT = importlib.metadata.version("weasyprint")
 
 DOCUMENTS_PAGE = "documents.md"
-CACHE_DIR = Path(os.environ.get("KIT_DOCUMENTS_CACHE") or ROOT / ".cache" / "documents")
 _LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
 _SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
 
@@ -58,7 +56,8 @@ class _Build:
 
     def __init__(self, config: MkDocsConfig) -> None:
         self.out = Path(config.site_dir) / registry.OUTPUT_DIR
-        self.cache = ArtifactCache(CACHE_DIR)
+        project = Project.of_config_file(config.config_file_path)
+        self.cache = ArtifactCache(Path(os.environ.get("KIT_DOCUMENTS_CACHE") or project.cache("documents")))
         self.docs_dir = Path(config.docs_dir).resolve()
         self.fetcher = LocalOnlyFetcher([self.docs_dir])
         self.resources = self.docs_dir.as_uri() + "/"

@@ -20,17 +20,14 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from kit.site import NoOptions
 from kit.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -45,7 +42,8 @@ from kit.i18n import (
     translate_abbreviations,
     translate_permalinks,
 )
-from kit.paths import INCLUDES_DIR
+from kit.paths import Project
+from kit.site import NoOptions
 
 # English pages weigh half in the search: an English page matching a French query
 # (« Balu », a proper noun) would otherwise come first for a French reader, and an
@@ -85,10 +83,11 @@ class I18nPlugin(BasePlugin[NoOptions]):
             raise PluginError("kit-i18n : le module « i18n » (mkdocs-i18n) doit être déclaré dans plugins.")
         self.site_name = config.site_name
         # English expansions of the acronyms, read once per build: includes/abbreviations.<lang>.md.
+        includes = Project.of_config_file(config.config_file_path).includes
         self.abbreviations = {
             lang: read_abbreviations(path.read_text(encoding="utf-8"))
             for lang in LANGUAGE_NAMES
-            if (path := INCLUDES_DIR / f"abbreviations.{lang}.md").is_file()
+            if (path := includes / f"abbreviations.{lang}.md").is_file()
         }
         return config
 

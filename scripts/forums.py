@@ -3,7 +3,7 @@
 
     python scripts/forums.py check FICHIER…
     python scripts/forums.py merge FICHIER… [--into data/forums.csv]
-    python scripts/forums.py export --format ics|json|csv [--departement CODE] [-o FICHIER]
+    python scripts/forums.py export --format ics|json|csv|xlsx [--departement CODE] [-o FICHIER]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kit import exports  # noqa: E402
+from kit.calendar_xlsx import to_xlsx  # noqa: E402
 from kit.forums import (Calendar, Forum, Problem, format_time, load_campaign, merge_files,  # noqa: E402
                         read_calendar, read_calendars, write_atomic)
 from kit.paths import ROOT  # noqa: E402
@@ -171,6 +172,8 @@ def export(args: argparse.Namespace) -> int:
         data = exports.to_ics(forums, territory, name=name)
     elif args.format == "json":
         data = exports.to_json(forums, territory, name=name).encode("utf-8")
+    elif args.format == "xlsx":
+        data = to_xlsx(forums, territory)
     else:
         # With a BOM, Excel opens UTF-8 without garbling the accents.
         data = exports.to_csv(forums, territory).encode("utf-8-sig")
@@ -225,7 +228,7 @@ def parser() -> argparse.ArgumentParser:
         "export", help="exporter le calendrier (ICS, JSON ou CSV)",
         description="Exporte le calendrier, sans la colonne contact, sur la sortie standard ou dans "
                     "un fichier.")
-    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv"),
+    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv", "xlsx"),
                             help="format de sortie")
     export_cmd.add_argument("--departement", metavar="CODE", help="un seul département (code Insee)")
     export_cmd.add_argument("-o", "--output", metavar="FICHIER",

@@ -1,8 +1,8 @@
 """MkDocs hook: the documents to take away.
 
 Every page of the kit (letter, note, sheets, method, run-sheet, templates)
-is also written as a PDF, the whole kit as one PDF, and the templates as
-editable DOCX files. They are made from each page's final HTML (the article
+is also written as a PDF (PDF/UA-1, see kit.pdfua), the whole kit as one PDF,
+and the templates as editable DOCX and ODT files. They are made from each page's final HTML (the article
 as the site shows it, page templates included), so that paper and screen say
 the same thing. Files are cached by content hash in ``.cache/documents``.
 
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import _setup  # noqa: F401  (puts scripts/ on sys.path)
-from kit import printing
+from kit import docx_french, odt, pdfua, printing
 from kit.paths import ROOT
 from kit.printing import Download, FileCache, PrintPage
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,6 +33,7 @@ from mkdocs.utils import get_relative_url
 log = logging.getLogger("mkdocs.hooks.documents")
 # The version, not the module: importing WeasyPrint takes a third of a second.
 _WEASYPRINT = importlib.metadata.version("weasyprint")
+_PIKEPDF = importlib.metadata.version("pikepdf")
 
 DOCUMENTS_PAGE = "documents.md"
 CACHE_DIR = Path(os.environ.get("KIT_DOCUMENTS_CACHE") or ROOT / ".cache" / "documents")
@@ -52,7 +53,9 @@ class _Build:
         # mike sets it to the canonical version without a final slash: links are joined to it.
         self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
         self.stylesheet = printing.STYLESHEET.read_text(encoding="utf-8")
-        self.code = Path(printing.__file__).read_text(encoding="utf-8")
+        self.code = "".join(Path(module.__file__).read_text(encoding="utf-8")
+                            for module in (printing, docx_french, odt) if module.__file__)
+        self.finishing = Path(pdfua.__file__).read_text(encoding="utf-8") + _PIKEPDF
         self.pages: dict[str, PrintPage] = {}
         self.downloads: dict[str, list[Download]] = {}
         self.documents_page: Path | None = None
@@ -77,7 +80,7 @@ class _Build:
         return len(data)
 
     def pdf(self, name: str, html: str) -> int:
-        key = printing.content_key(html, self.stylesheet, _WEASYPRINT,
+        key = printing.content_key(html, self.stylesheet, _WEASYPRINT, self.finishing,
                                    *(path.read_bytes() for path in printing.local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
         return self._write(name, "pdf", key, lambda: printing.render_pdf(
@@ -87,13 +90,17 @@ class _Build:
         key = printing.content_key(page.title, page.url, page.html, self.code)
         return self._write(page.doc.slug, "docx", key, lambda: printing.render_docx(page))
 
+    def odt(self, page: PrintPage) -> int:
+        key = printing.content_key(page.title, page.url, page.html, self.code)
+        return self._write(page.doc.slug, "odt", key, lambda: printing.render_odt(page))
+
 
 _build: _Build | None = None
 
 
 def _planned(doc: printing.KitDocument) -> list[Download]:
     """The files of a kit page, before they are made (no size yet)."""
-    suffixes = ["pdf", "docx"] if doc.editable else ["pdf"]
+    suffixes = ["pdf", "docx", "odt"] if doc.editable else ["pdf"]
     return [Download(path=f"{printing.OUTPUT_DIR}/{doc.slug}.{suffix}", format=printing.FORMATS[suffix],
                      size=None, label=doc.label) for suffix in suffixes]
 
@@ -140,6 +147,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
             doc.slug, printing.document_html(print_page, _build.site_url, _build.resources))}
         if doc.editable:
             sizes[f"{printing.OUTPUT_DIR}/{doc.slug}.docx"] = _build.docx(print_page)
+            sizes[f"{printing.OUTPUT_DIR}/{doc.slug}.odt"] = _build.odt(print_page)
     except (OSError, ValueError, TypeError) as error:
         raise PluginError(f"Documents à imprimer : impossible de produire les fichiers de la page "
                           f"{page.file.src_uri} : {error}") from error

@@ -28,7 +28,8 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from kit import exports, forums as forums_module
+from kit import calendar_xlsx, exports, forums as forums_module
+from kit.calendar_xlsx import to_xlsx
 from kit.exports import to_csv, to_ics, to_json
 from kit.forums import Campaign, Forum, Problem, french_date, sort_key
 from kit.paths import REFERENCE_DIR, ROOT
@@ -502,7 +503,9 @@ def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Downloa
     plan = [
         Download(f"{SECTION}/{ICS_NAME}", forums, lambda: to_ics(forums, territory, name="Forums sécurité 2009")),
         Download(f"{SECTION}/forums.json", forums, lambda: to_json(forums, territory).encode("utf-8")),
-        Download(f"{SECTION}/forums.csv", forums, lambda: to_csv(forums).encode("utf-8")),
+        # With a BOM, French Excel reads the accents as UTF-8 (without, as Windows-1252).
+        Download(f"{SECTION}/forums.csv", forums, lambda: to_csv(forums).encode("utf-8-sig")),
+        Download(f"{SECTION}/forums.xlsx", forums, lambda: to_xlsx(forums)),
     ]
     for code, dep_forums in site.by_departement.items():
         name = f"Forums sécurité 2009 – {territory.departements[code].nom} ({code})"
@@ -561,7 +564,7 @@ def downloads(site: CalendarSite, territory: Territory) -> dict[str, bytes]:
 def _code_digest(territory: Territory) -> bytes:
     """What every download depends on besides its forums: the code writing it, the territory."""
     digest = hashlib.sha256()
-    for module in (exports, forums_module, sys.modules[__name__]):
+    for module in (exports, calendar_xlsx, forums_module, sys.modules[__name__]):
         digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(repr(list(territory.departements.values())).encode("utf-8"))
     return digest.digest()

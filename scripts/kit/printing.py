@@ -31,10 +31,12 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
+from kit import docx_french, odt, pdfua
+
 STYLESHEET = Path(__file__).with_name("printing.css")
 
 # Bump when the way documents are made changes, so that cached files are redone.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 STATE = "République française"
 MINISTRY = "Ministère de l'Intérieur, de l'Outre-mer et des Collectivités territoriales"
@@ -55,7 +57,7 @@ class KitDocument:
     slug: str  # file name without extension, under documents/
     label: str  # « Télécharger {label} (PDF, 84 Ko) »
     group: str  # section of the « Documents à imprimer » page
-    editable: bool = False  # also offered as DOCX, to fill in
+    editable: bool = False  # also offered as DOCX and ODT, to fill in
 
 
 # In the order of the whole kit.
@@ -76,7 +78,7 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
 WHOLE_KIT_SLUG = "kit-complet-forums-securite-2009"
 WHOLE_KIT_LABEL = "le kit complet"
 
-FORMATS = {"pdf": "PDF", "docx": "DOCX"}
+FORMATS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT"}
 
 
 def document_for(src_uri: str) -> KitDocument | None:
@@ -498,8 +500,9 @@ def render_pdf(html: str, *, base_url: str, fetcher: LocalOnlyFetcher,
     css = CSS(string=stylesheet.read_text(encoding="utf-8"), url_fetcher=fetcher,
               font_config=_font_config, base_url=stylesheet.parent.as_uri() + "/")
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[css], font_config=_font_config, pdf_tags=True,
+    data = document.write_pdf(stylesheets=[css], font_config=_font_config, pdf_variant="pdf/ua-1",
                               uncompressed_pdf=False)
+    return pdfua.finish(data)
 
 
 def local_resources(html: str) -> list[Path]:
@@ -576,6 +579,9 @@ def _add_text(paragraph: Paragraph, text: str, style: _Run) -> None:
     if style.superscript:
         run.font.superscript = True
     if style.field:
+        # The style names the field in Word; the highlight shows it in LibreOffice too
+        # (which does not read a highlight from a character style).
+        run.style = docx_french.FIELD_STYLE
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
@@ -762,6 +768,7 @@ def _page_number(paragraph: Paragraph) -> None:
 def render_docx(page: PrintPage) -> bytes:
     """An editable Word document of ``page``, its fields to fill highlighted in yellow."""
     document = docx.Document()
+    docx_french.field_style(document)
     styles = document.styles
     styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(11)
@@ -801,9 +808,19 @@ def render_docx(page: PrintPage) -> bytes:
         _remove(h1)
         break
     _blocks(document, root)
+    docx_french.make_french(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def render_odt(page: PrintPage) -> bytes:
+    """An editable OpenDocument text of ``page`` (see :mod:`kit.odt`), like its DOCX."""
+    title = _plain(page.title)
+    return odt.render_odt(odt.OdtPage(
+        title=title, html=page.html, header_lines=(STATE.upper(), MINISTRY),
+        footer_text=f"{KIT_TITLE} – {title}", subject=f"{KIT_TITLE} – {KIT_SUBTITLE}", author=AUTHOR,
+        skip_classes=frozenset(_CHROME_CLASSES | {"footnote", "kit-consigne"}), field_class=FIELD_CLASS))
 
 
 def fields_of(html: str) -> list[str]:

@@ -77,3 +77,13 @@ def test_each_pdf_of_the_kit_conforms_as_far_as_checked(site: Path, slug: str) -
     # The running header and footer are there, as artifacts: five of them a page but on a cover.
     assert found.artifact_runs >= 4 * (found.pages - 1)
     assert found.lang == "fr" and found.title
+
+
+def test_leaders_are_rows_of_dots_not_an_ellipsis() -> None:
+    def runs(*texts: str) -> list[pdfua.TextRun]:
+        return [pdfua.TextRun(1, text, ()) for text in texts]
+
+    assert pdfua.is_leader(runs(". ", ". ", ". ", ". "))
+    assert pdfua.is_leader(runs(" . . . . . . "))
+    assert not pdfua.is_leader(runs("..."))  # typed as three dots: text
+    assert not pdfua.is_leader(runs(". ", "a", ". ", ". "))

@@ -207,8 +207,8 @@ def _orphans(pdf: Pdf) -> dict[int, set[int]]:
 
 
 def is_leader(runs: list[TextRun]) -> bool:
-    """Whether consecutive runs made only of dots are a dot leader (three dots or more)."""
-    return all(_LEADER.fullmatch(run.text) for run in runs) and sum(run.text.count(".") for run in runs) >= 3
+    """Whether consecutive runs made only of dots are a dot leader (four dots or more: « ... » is text)."""
+    return all(_LEADER.fullmatch(run.text) for run in runs) and sum(run.text.count(".") for run in runs) >= 4
 
 
 def _leaders(pdf: Pdf) -> dict[int, set[int]]:
@@ -422,7 +422,7 @@ def describe(data: bytes) -> Description:
         result.bookmarks = _count_outlines(pdf)
         tagged = tagged_mcids(pdf)
         keys = {number: int(page.obj.get("/StructParents", -1)) for number, page in enumerate(pdf.pages, start=1)}
-        dots: list[TextRun] = []  # tagged runs of dots in a row: a dot leader when they add up to 3 dots
+        dots: list[TextRun] = []  # tagged runs of dots in a row: a leader if is_leader says so
 
         def leader_ends() -> None:
             if dots and is_leader(dots):

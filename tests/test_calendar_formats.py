@@ -15,13 +15,14 @@ from typing import Any
 
 import openpyxl
 import pytest
-from clients.tools import read_calendars
 from pyld import jsonld
 
-from kit import exports
-from kit.calendar_xlsx import COLUMNS, to_xlsx
-from kit.exports import to_ics, to_json
-from kit.forums import Forum, load_campaign, read_calendar
+from clients.tools import read_calendars
+from kit.calendar import exports
+from kit.calendar.exports import to_ics, to_json
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.read import read_calendar
+from kit.calendar.xlsx import COLUMNS, to_xlsx
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"

@@ -16,12 +16,15 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
+
 from clients.tools import convert
 from conftest import page
-
-from kit import printing
-from kit.calendar_xlsx import COLUMNS, to_xlsx
-from kit.forums import load_campaign, read_calendar
+from kit.calendar.model import load_campaign
+from kit.calendar.read import read_calendar
+from kit.calendar.xlsx import COLUMNS, to_xlsx
+from kit.documents import registry
+from kit.documents.fields import FIELD_CLASS
+from kit.documents.html import article_html
 from kit.territory import load_territory
 
 pytestmark = pytest.mark.libreoffice
@@ -42,7 +45,7 @@ def q(prefix: str, name: str) -> str:
 
 FO = q("fo", "")
 TEXT = q("text", "")
-TEMPLATES = [doc for doc in printing.KIT_DOCUMENTS if doc.editable]
+TEMPLATES = [doc for doc in registry.KIT_DOCUMENTS if doc.editable]
 FIELD_STYLE_NAME = "Champ à remplir"
 YELLOW = "#ffff00"
 
@@ -91,9 +94,9 @@ def opened(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, lx
             for source, path in zip(sources, converted, strict=True)}
 
 
-def expected(site: Path, doc: printing.KitDocument) -> tuple[list[str], list[str], list[str]]:
+def expected(site: Path, doc: registry.KitDocument) -> tuple[list[str], list[str], list[str]]:
     """Headings (after the page's title), fields to fill and paragraphs of the template's page."""
-    html = printing.article_html(page(site, doc.src_uri.removesuffix(".md") + "/"))
+    html = article_html(page(site, doc.src_uri.removesuffix(".md") + "/"))
     assert html is not None
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     # Screen furniture (download buttons, last change date) and instructions stay out of the files.
@@ -101,7 +104,7 @@ def expected(site: Path, doc: printing.KitDocument) -> tuple[list[str], list[str
     outside = "[not(ancestor-or-self::*[@data-search-exclude or "
     outside += " or ".join(f"contains(@class, '{name}')" for name in left_out) + "])]"
     headings = [words(h.text_content()) for h in root.xpath(f".//*[self::h2 or self::h3 or self::h4]{outside}")]
-    fields = [words(m.text_content()) for m in root.xpath(f".//mark[@class='{printing.FIELD_CLASS}']{outside}")]
+    fields = [words(m.text_content()) for m in root.xpath(f".//mark[@class='{FIELD_CLASS}']{outside}")]
     paragraphs = [words(p.text_content()) for p in root.xpath(f".//p{outside}") if len(p.text_content()) > 40]
     return [h.rstrip("#").strip() for h in headings], fields, paragraphs  # « # »: the permalink
 
@@ -142,7 +145,7 @@ def field_spans(root: lxml.etree._Element) -> list[tuple[str, bool]]:
 @pytest.mark.parametrize("suffix", ["docx", "odt"])
 @pytest.mark.parametrize("doc", TEMPLATES, ids=lambda d: d.slug)
 def test_template_opens_as_a_french_document(site: Path, opened: dict[str, lxml.etree._Element],
-                                             doc: printing.KitDocument, suffix: str) -> None:
+                                             doc: registry.KitDocument, suffix: str) -> None:
     root = opened[f"{doc.slug}.{suffix}"]
     body = paragraphs_text(root)
     headings, fields, paragraphs = expected(site, doc)
@@ -168,7 +171,7 @@ def test_template_opens_as_a_french_document(site: Path, opened: dict[str, lxml.
 
 def test_template_headings_exist_somewhere() -> None:
     """The check above compares headings: some template must have some, or it proves nothing."""
-    sources = (Path(printing.__file__).parents[2] / "docs" / doc.src_uri for doc in TEMPLATES)
+    sources = (Path(__file__).resolve().parents[1] / "docs" / doc.src_uri for doc in TEMPLATES)
     assert any(re.search(r"^## ", path.read_text(encoding="utf-8"), re.M) for path in sources)
 
 

@@ -7,7 +7,7 @@ import zipfile
 
 import lxml.etree
 
-from kit import odt
+from kit.documents import odt
 
 HTML = """<h1>Modèle : essai</h1>
 <div class="admonition kit-consigne"><p class="admonition-title">Mode d'emploi</p><p>Consigne</p></div>

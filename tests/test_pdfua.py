@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from kit import pdfua, printing
+from kit.documents import pdfua, registry
 
-DOCS = Path(printing.__file__).parents[2] / "docs"
-EXISTING = [doc for doc in printing.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]
-SLUGS = [doc.slug for doc in EXISTING] + [printing.WHOLE_KIT_SLUG]
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+EXISTING = [doc for doc in registry.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]
+SLUGS = [doc.slug for doc in EXISTING] + [registry.WHOLE_KIT_SLUG]
 
 # A page with running header and footer, a page number and a table of contents with leaders,
 # laid out as the kit's documents are.
@@ -60,8 +60,9 @@ def test_finishing_makes_every_text_run_tagged_or_an_artifact() -> None:
 
 
 def test_finishing_gives_links_their_text() -> None:
-    import pikepdf
     import io
+
+    import pikepdf
 
     with pikepdf.open(io.BytesIO(pdfua.finish(weasyprint_pdf()))) as pdf:
         contents = [str(a.Contents) for page in pdf.pages for a in page.obj.get("/Annots", [])]

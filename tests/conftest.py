@@ -33,6 +33,15 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test needing a real client (LibreOffice, ical.js) says how to install it when missing."""
+    from clients.tools import MISSING, require
+
+    for marker in MISSING:
+        if item.get_closest_marker(marker) is not None:
+            require(marker)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The kit built once, strict, from the repository as it is."""

@@ -48,7 +48,6 @@ _WEASYPRINT = importlib.metadata.version("weasyprint")
 _PIKEPDF = importlib.metadata.version("pikepdf")
 
 DOCUMENTS_PAGE = "documents.md"
-CACHE_DIR = Path(os.environ.get("KIT_DOCUMENTS_CACHE") or ROOT / ".cache" / "documents")
 _LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
 _SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from kit.calendar.datafile import forum_cells
-from kit.calendar.model import COLUMNS, Forum, day_span, sort_key
+from kit.calendar.model import COLUMNS, Forum, day_span, in_calendar_order
 from kit.territory import Departement, Territory
 
 UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
@@ -95,10 +95,6 @@ def _timezone_name(forum: Forum, territory: Territory) -> str:
     return departement.timezone if departement is not None else "Europe/Paris"
 
 
-def _ordered(forums: Iterable[Forum]) -> list[Forum]:
-    return sorted(forums, key=sort_key)
-
-
 # iCalendar ------------------------------------------------------------------
 
 @lru_cache(maxsize=64)
@@ -167,9 +163,10 @@ def to_ics(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT
     :attr:`Forum.uid`); DTSTAMP is the announcement date, or the circular's
     date when unknown; each forum is in its territory's time zone, with one
     VTIMEZONE per zone used; a forum without a start time is an all-day
-    event; without an end time it lasts two hours.
+    event; without an end time it lasts two hours. Events in calendar order:
+    ``forums`` are sorted unless they already are (:class:`~kit.calendar.model.Ordered`).
     """
-    forums = _ordered(forums)
+    forums = in_calendar_order(forums)
     timed = [f for f in forums if f.heure_debut is not None]
     zones = tuple(sorted({_timezone_name(f, territory) for f in timed}))
     years = (min(f.date for f in timed).year, max(f.date for f in timed).year) if timed else (0, 0)
@@ -307,7 +304,7 @@ def to_json(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAUL
     the same data gives the same text.
     """
     events = []
-    for forum in _ordered(forums):
+    for forum in in_calendar_order(forums):
         event = to_event(forum, territory)
         del event["@context"]  # the list's context applies to its items
         events.append(event)
@@ -339,7 +336,7 @@ def to_csv(forums: Iterable[Forum], territory: Territory | None = None, *, delim
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(PUBLIC_COLUMNS)
-    for forum in _ordered(forums):
+    for forum in in_calendar_order(forums):
         cells = forum_cells(forum, territory)
         writer.writerow([neutralise(cells[name]) for name in PUBLIC_COLUMNS])
     return out.getvalue()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from publishing import published  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
+from publishing import published, season  # noqa: F401  (session fixtures: the season of publications, see tests/publishing.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]

@@ -10,6 +10,8 @@ from kit.localserve import ServeOptions, serve
 
 from .conftest import PREFIX, site_path, url_of
 
+pytestmark = pytest.mark.publication
+
 
 @pytest.fixture(scope="module")
 def versions_url(published) -> Iterator[str]:  # type: ignore[no-untyped-def]

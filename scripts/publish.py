@@ -409,6 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     except Refusal as refusal:
         print(f"Publication refusée : {refusal}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"Publication interrompue. Si elle l'a été pendant le dépôt, vérifiez la branche {BRANCH} "
+              f"(git log {BRANCH}) avant de relancer.", file=sys.stderr)
+        return 130
     described = _describe(tools)
     print("Versions en ligne :\n" + (described or "    aucune"))
     if not changed:

@@ -37,6 +37,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # The repository this script belongs to (not the one an installed « kit » package comes from).
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,7 +200,7 @@ def read_release(version: str | None) -> changelog.Release:
     return release
 
 
-def _published_entries(tools: Tools) -> list[dict[str, object]]:
+def _published_entries(tools: Tools) -> list[dict[str, Any]]:
     result = _git("show", f"{BRANCH}:versions.json", tools=tools)
     if result.returncode != 0:
         return []

@@ -101,6 +101,7 @@ def clone_work_tree(dest: Path) -> Path:
 def publish(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the clone's own scripts/publish.py with the test environment's Python."""
     full_env = {**os.environ, **IDENTITY, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    full_env.pop("FORUMS_CSV", None)
     return subprocess.run([sys.executable, str(repo / "scripts" / "publish.py"), *args], cwd=repo,
                           env=full_env, capture_output=True, text=True, check=False)
 
@@ -143,10 +144,9 @@ def write_changelog(repo: Path, entries: list[Entry]) -> None:
     ):
         parts = [f"# {title}\n\n{intro}\n"]
         for entry in entries:
-            heading = "Version" if lang == "fr" else "Version"
             day = entry.date_fr if lang == "fr" else entry.date_en
             items = entry.items_fr if lang == "fr" else entry.items_en
-            parts.append(f"## {heading} {entry.version} — {day}\n\n" + "\n".join(f"- {item}" for item in items) + "\n")
+            parts.append(f"## Version {entry.version} — {day}\n\n" + "\n".join(f"- {item}" for item in items) + "\n")
         (repo / "docs" / name).write_text("\n".join(parts), encoding="utf-8")
 
 
@@ -169,8 +169,13 @@ def merge_received(repo: Path, folder: Path, files: dict[str, str]) -> str:
     for name, rows in files.items():
         (folder / name).write_text(_HEADER + rows, encoding="utf-8")
         paths.append(str(folder / name))
-    result = subprocess.run([sys.executable, str(repo / "scripts" / "forums.py"), "merge", *paths], cwd=repo,
-                            capture_output=True, text=True, check=False, env={**os.environ, **IDENTITY})
+    # The clone's own calendar and code, whatever copy of the kit the test environment has installed.
+    env = {**os.environ, **IDENTITY, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(repo / "src"), os.environ.get("PYTHONPATH")]))}
+    env.pop("FORUMS_CSV", None)
+    result = subprocess.run([sys.executable, str(repo / "scripts" / "forums.py"), "merge", *paths,
+                             "--into", str(repo / "data" / "forums.csv")], cwd=repo,
+                            capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -255,7 +260,7 @@ ENTRY_1_1 = Entry(
     "1.1", "10 mars 2009", "10 March 2009",
     (f"[Note de fond]({CHANGED_PAGE}) : un paragraphe ajouté.",
      "[Calendrier des forums](calendrier/index.md) : forums du Calvados, de la Manche et de l'Orne."),
-    (f"[Background note](note.en.md): one paragraph added.",
+    ("[Background note](note.en.md): one paragraph added.",
      "[Forum calendar](calendrier/index.md): forums of Calvados, Manche and Orne."),
 )
 ENTRY_1_2 = Entry(

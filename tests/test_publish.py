@@ -16,9 +16,30 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from publishing import (CONTACT, NGINX, PREFIX, ROOT, Crawl, Entry, Published, Season, clone_work_tree, commit,
-                        crawl, export_branch, fetch, free_port, git, nginx, publish, write_changelog)
-from publishing import ENTRY_1_1, ENTRY_1_2, ENTRY_1_3, FIRST_EDITION
+
+from publishing import (
+    CONTACT,
+    ENTRY_1_1,
+    ENTRY_1_2,
+    ENTRY_1_3,
+    FIRST_EDITION,
+    PREFIX,
+    ROOT,
+    Crawl,
+    Entry,
+    Published,
+    Season,
+    clone_work_tree,
+    commit,
+    crawl,
+    export_branch,
+    fetch,
+    free_port,
+    git,
+    nginx,
+    publish,
+    write_changelog,
+)
 
 # -- Refusals (no build: each stops before mike) ----------------------------------------------------
 
@@ -255,7 +276,7 @@ def test_no_dotfile_backup_or_symlink_is_served(server: str) -> None:
     assert raw_get(server, f"{PREFIX}1.0/passwd.txt")[0] in (403, 404)
     assert raw_get(server, f"{PREFIX}.nojekyll")[0] == 404
     status, _, body = raw_get(server, f"{PREFIX}1.0/page-absente/")
-    assert status == 404 and "404".encode() in body
+    assert status == 404 and b"404" in body
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
@@ -346,7 +367,7 @@ def test_language_and_version_links_are_followed(crawled: Crawl, server: str) ->
 @pytest.mark.publication
 def test_content_types(crawled: Crawl, server: str) -> None:
     by_ext: dict[str, set[str]] = {}
-    for url, (status, kind, _) in crawled.seen.items():
+    for url, (_status, kind, _) in crawled.seen.items():
         path = urlsplit(url).path
         ext = "html" if path.endswith("/") else path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
         by_ext.setdefault(ext, set()).add(kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kit.release_policy import Published, decide, key, number_problem
 
 

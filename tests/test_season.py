@@ -16,9 +16,24 @@ import time
 from pathlib import Path
 
 import pytest
+
 from kit import changelog
-from publishing import (CANCELLATION, CONTACT, FIXED_TEXT, MARK, NEW_PAGE, PREFIX, Crawl, Season, crawl,
-                        export_branch, free_port, git, nginx, publish)
+from publishing import (
+    CANCELLATION,
+    CONTACT,
+    FIXED_TEXT,
+    MARK,
+    NEW_PAGE,
+    PREFIX,
+    Crawl,
+    Season,
+    crawl,
+    export_branch,
+    free_port,
+    git,
+    nginx,
+    publish,
+)
 
 pytestmark = [pytest.mark.publication, pytest.mark.nginx]
 
@@ -131,7 +146,8 @@ def selector_matches_versions_json(browser, server: str, versions: list[dict[str
         tab.wait_for_selector(".md-version__current", state="attached", timeout=10_000)
         listed = [text.strip() for text in tab.locator(".md-version__link").all_text_contents() if text.strip()]
         titles = [str(entry["title"]) for entry in versions]
-        assert len(listed) == len(titles) and all(shown.startswith(title) for shown, title in zip(listed, titles)), \
+        assert len(listed) == len(titles) and all(
+            shown.startswith(title) for shown, title in zip(listed, titles, strict=True)), \
             (listed, titles)
         current = tab.locator(".md-version__current").text_content() or ""
         title_of_latest = next(str(e["title"]) for e in versions if e["version"] == latest)

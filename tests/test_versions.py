@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
+
 from kit import changelog
 from publishing import ADDED_TEXT, CHANGE_DAY, MARK, PREFIX, Published
 

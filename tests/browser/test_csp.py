@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
+
 from publishing import PREFIX, Published, free_port, nginx
 
 from .pagetypes import PAGE_TYPES

@@ -42,7 +42,7 @@ from typing import Any
 # The repository this script belongs to (not the one an installed « kit » package comes from).
 ROOT = Path(__file__).resolve().parents[1]
 # Modules the publication needs from the project's environment (.venv).
-NEEDED = ("mkdocs", "material", "mike", "mkdocs_i18n")
+NEEDED = ("mkdocs", "material", "mike", "mkdocs_i18n", "kit")
 
 
 def interpreter_problem(argv: list[str]) -> str | None:
@@ -66,8 +66,6 @@ if __name__ == "__main__":
     if _problem:
         print(f"Publication refusée : {_problem}", file=sys.stderr)
         sys.exit(1)
-
-sys.path.insert(0, str(ROOT / "scripts"))
 
 from kit import argparse_fr, changelog, release_policy  # noqa: E402
 from kit.received import RECEIVED_DIR, holds_contact_column  # noqa: E402
@@ -184,11 +182,11 @@ def read_release(version: str | None) -> changelog.Release:
         raise Refusal("docs/nouveautes.md est à corriger :\n" +
                       "\n".join(f"    {problem}" for problem in error.problems)) from None
     if version is None:
-        release = changelog.latest(releases)
-        problem = release_policy.number_problem(release.version)
+        newest = changelog.latest(releases)
+        problem = release_policy.number_problem(newest.version)
         if problem:
-            raise Refusal(f"docs/nouveautes.md, ligne {release.line} : {problem}")
-        return release
+            raise Refusal(f"docs/nouveautes.md, ligne {newest.line} : {problem}")
+        return newest
     release = changelog.find(releases, version)
     if release is None:
         known = ", ".join(r.version for r in releases)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from kit.htmltext import map_text
+
 NBSP = "\u00a0"  # espace insécable, before « : » and inside guillemets
 NNBSP = "\u202f"  # espace fine insécable, before ; ! ? and %
 
 # Elements whose text is never touched.
 _SKIP = {"code", "pre", "script", "style", "kbd", "samp", "textarea", "svg", "math"}
 _ENTITY = re.compile(r"(&#?\w+;)")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
 
 # A punctuation mark followed by a space, the end of the text node or a
 # closing quote: never the colon of « http:// », « 18:30 » or « ?x=1 ».
@@ -48,18 +49,4 @@ def french_text(text: str) -> str:
 
 def french_html(html: str) -> str:
     """Apply :func:`french_text` to every text node of ``html`` that may change."""
-    out: list[str] = []
-    skip_depth = 0
-    pos = 0
-    for match in _TAG.finditer(html):
-        text = html[pos : match.start()]
-        out.append(text if skip_depth else french_text(text))
-        out.append(match.group(0))
-        closing, name, self_closing = match.group(1), (match.group(2) or "").lower(), match.group(3)
-        if name in _SKIP and not self_closing:
-            skip_depth += -1 if closing else 1
-            skip_depth = max(skip_depth, 0)
-        pos = match.end()
-    tail = html[pos:]
-    out.append(tail if skip_depth else french_text(tail))
-    return "".join(out)
+    return map_text(html, french_text, skip=_SKIP)

@@ -167,7 +167,7 @@ def parse(text: str, *, name: str = "docs/nouveautes.md", src_uri: str = "nouvea
             flush_item()
     flush_item()
 
-    for previous, following in zip(releases, releases[1:]):
+    for previous, following in zip(releases, releases[1:], strict=False):
         if version_key(following.version) >= version_key(previous.version):
             problems.append(
                 f"{name}, ligne {following.line} : la version {following.version} doit venir "

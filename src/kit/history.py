@@ -1,17 +1,10 @@
-"""When each source file last changed, from git, and that date in French or English."""
+"""When each source file last changed, from git (:func:`kit.french.format_day` words it)."""
 
 from __future__ import annotations
 
 import subprocess
 from datetime import date
 from pathlib import Path
-
-from babel.dates import format_date
-
-from kit.forums import french_date
-
-# British English: « 10 March 2009 », as in the English versions of the texts.
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def last_changes(root: Path, folder: str = "docs") -> dict[str, date]:
@@ -41,10 +34,3 @@ def last_changes(root: Path, folder: str = "docs") -> dict[str, date]:
             # Newest commits come first: keep the first date seen per file.
             dates.setdefault(line[len(prefix):], current)
     return dates
-
-
-def format_day(day: date, lang: str) -> str:
-    """``10 mars 2009``, ``1er avril 2009`` (French) or ``10 March 2009`` (English)."""
-    if lang == "fr":
-        return french_date(day)
-    return format_date(day, format="long", locale=LOCALES.get(lang, LOCALES["en"]))

@@ -10,14 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from kit.forums import COLUMNS, Forum, day_span, forum_cells, sort_key
+from kit.calendar.datafile import forum_cells
+from kit.calendar.model import COLUMNS, Forum, day_span, sort_key
 from kit.territory import Departement, Territory
 
 UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
@@ -114,8 +116,8 @@ def _observances(tzid: str, first: date, last: date) -> tuple[tuple[datetime, ti
     # The first period starts at local midnight of ``first``, whatever the zone.
     opening = datetime.combine(first, time(0), zone)
     offset = opening.utcoffset() or timedelta(0)
-    instant = opening.astimezone(timezone.utc)
-    end = datetime.combine(last, time(0), zone).astimezone(timezone.utc)
+    instant = opening.astimezone(UTC)
+    end = datetime.combine(last, time(0), zone).astimezone(UTC)
     periods = [period(instant, offset)]
     step = timedelta(days=1)
     while instant < end:
@@ -211,7 +213,7 @@ def _vevent(forum: Forum, territory: Territory) -> bytes:
     event = icalendar.Event()
     event.add("uid", f"{forum.uid}@{UID_DOMAIN}")
     stamp = forum.annonce or CIRCULAR_DATE
-    event.add("dtstamp", datetime.combine(stamp, time(0), timezone.utc))
+    event.add("dtstamp", datetime.combine(stamp, time(0), UTC))
     start, end = local_span(forum, territory)
     event.add("dtstart", start)
     event.add("dtend", end)

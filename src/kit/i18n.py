@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from html import escape as html_escape
 from dataclasses import dataclass
+from html import escape as html_escape
 
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}

@@ -71,7 +71,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.gzip_cache = gzip_cache
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the tests and the bench print their own figures."""
 
     def _in_prefix(self) -> bool:
@@ -85,7 +85,7 @@ class _Handler(SimpleHTTPRequestHandler):
         rest = url_path[len(prefix):] if url_path.startswith(prefix) else url_path
         return super().translate_path(rest or "/")
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self):
         """Refuse what is outside the prefix, then serve (maybe compressed)."""
         if not self._in_prefix():
             self.send_error(HTTPStatus.NOT_FOUND, "Hors du sous-chemin du site")
@@ -103,7 +103,7 @@ class _Handler(SimpleHTTPRequestHandler):
         since = self.headers.get("If-Modified-Since")
         return since is not None and since == formatdate(int(path.stat().st_mtime), usegmt=True)
 
-    def _send_gzip(self, path: Path):  # type: ignore[no-untyped-def]
+    def _send_gzip(self, path: Path) -> io.BytesIO:
         body = self.gzip_cache.get(path)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(str(path)))

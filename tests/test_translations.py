@@ -46,7 +46,7 @@ KEY_PASSAGES: dict[str, list[str]] = {
         "Security, a duty towards our fellow citizens",
         "Security, a shared responsibility",
         "match 45,928 profiles",
-        "is security a service to the person?",
+        "is security one of the personal and home-care services?",
         "The two départements concerned are Yvelines and Charente-Maritime",
         "Are you also a player in your own security?",
     ],

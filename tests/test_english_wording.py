@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, page
 from lxml import html as lxml_html
+
+from conftest import ROOT, page
 
 ENGLISH_SOURCES = sorted((ROOT / "docs").glob("*.en.md"))
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
 from lxml import html as lxml_html
+
+from conftest import ROOT
 
 DOCS = ROOT / "docs"
 OFFICIAL_SOURCES = {"lettre.md", "note.md", "fiche-1.md", "fiche-2.md"}

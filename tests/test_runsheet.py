@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import page
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+
+from conftest import page
 
 SLOT = re.compile(r"^(\d+) h (\d\d) – (\d+) h (\d\d)$")
 MINUTES = re.compile(r"^(\d+) min$")

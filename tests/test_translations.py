@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
 from conftest import page
 
 # French page URL -> English page URL, as mkdocs-i18n builds them (``lettre.en.md`` -> ``lettre.en/``).
@@ -153,7 +154,7 @@ class Article(HTMLParser):
             if tag == "p" and ("admonition-title" in classes or self._inside("li")):
                 return
             depth = sum(1 for t, _, _ in self._stack[:-1] if t in {"ul", "ol"})
-            # The letter's header (overrides/lettre.html) is laid out from front matter.
+            # The letter's header is laid out from front matter (src/kit/letter.py).
             where = "header-" if self._inside("header") else ""
             self.blocks.append((f"{where}{tag}{depth if tag == 'li' else ''}", admonition))
 

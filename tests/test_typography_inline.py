@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
-from kit.typography import NBSP, NNBSP, french_html
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+
+from kit.typography import NBSP, NNBSP, french_html
 
 # Text never read as French prose: code, keys, scripts.
 SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math"}

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from kit import changelog
-from kit.paths import DOCS_DIR, ROOT
 
 BRANCH = "gh-pages"
 REMOTE = "origin"
 ALIAS = "latest"
+# The repository this script belongs to: a clone publishes itself, whichever checkout kit is installed from.
+ROOT = Path(__file__).resolve().parents[1]
+DOCS_DIR = ROOT / "docs"
 CHANGELOG = DOCS_DIR / "nouveautes.md"
 _VERSION = re.compile(rf"^{changelog.VERSION_PATTERN}$")
 

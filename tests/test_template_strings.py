@@ -30,7 +30,7 @@ def test_templates_get_the_strings_of_the_page_language() -> None:
 
 
 def test_the_kit_templates_write_no_string_of_their_own() -> None:
-    for name in ("lettre.html", "partials/kit-footer.html", "partials/kit-outdated.html"):
+    for name in ("partials/kit-footer.html", "partials/kit-outdated.html"):
         text = (ROOT / "overrides" / name).read_text(encoding="utf-8")
         code = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)
         for strings in STRINGS.values():

@@ -26,7 +26,8 @@ def test_versions_json_lists_both_versions_with_latest_on_the_newest(published: 
     assert versions[0]["aliases"] == ["latest"] and versions[1]["aliases"] == []
     # Default titles come from the changelog headings.
     assert versions[0]["title"] == "1.1 (10 mars 2009)"
-    assert versions[1]["title"] == "1.0 (26 février 2009)"
+    # Version 1.0 has no date in its heading: it is not the date of the 2009 texts.
+    assert versions[1]["title"] == "1.0"
     assert "Version 1.1 publiée" in published.second.stdout
     assert "Version tirée de docs/nouveautes.md : 1.1" in published.second.stdout
 
@@ -113,10 +114,10 @@ def test_changelog_links_each_change_to_its_pages(published: Published) -> None:
 def test_last_change_date_comes_from_git(published: Published) -> None:
     note = published.read("1.1/note/index.html")
     assert f'<time datetime="{CHANGE_DAY}">10 mars 2009</time>' in note
-    assert "Dernière modification\u00a0:" in note
+    assert "Page de cette édition du kit mise à jour le" in note
     # The English page did not change in that commit: its own date, in English.
     english = published.read("1.1/note.en/index.html")
-    date = re.search(r'Last changed: <time datetime="(\d{4}-\d\d-\d\d)">(\d{1,2} [A-Z][a-z]+ \d{4})</time>', english)
+    date = re.search(r'this edition of the kit last updated on <time datetime="(\d{4}-\d\d-\d\d)">(\d{1,2} [A-Z][a-z]+ \d{4})</time>', english)
     assert date and date.group(1) != CHANGE_DAY
     assert f'datetime="{CHANGE_DAY}"' not in published.read("1.0/note/index.html")
 

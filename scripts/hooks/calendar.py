@@ -3,8 +3,8 @@
 The calendar file (``extra.forums_csv``, or the FORUMS_CSV environment
 variable) is read inside ``on_files`` at every build, so that ``mkdocs serve``
 picks up each edit. Errors in it stop the build with their file and line;
-warnings are logged at INFO (a forum after the circular's end date is a fact
-of 2009, not a defect) and listed on the coverage page.
+warnings are facts of 2009 (a forum whose time the press did not give), not
+defects: they are listed on the coverage page and counted in one INFO line.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import _setup  # noqa: F401  (puts scripts/ on sys.path)
-from kit.calendar_pages import CalendarSite, cached_downloads, placeholder, render_calendar
+from kit.calendar_pages import CalendarSite, cached_downloads, placeholder, plural, render_calendar
 from kit.forums import Problem, load_campaign, read_calendar
 from kit.territory import Territory, load_territory
 from mkdocs.config.defaults import MkDocsConfig
@@ -89,8 +89,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             f"le site n'est pas construit.\n{lines}\n"
             "Corrigez le fichier puis relancez la construction "
             f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
-    for problem in calendar.warnings:
-        log.info("%s", _shown(problem, config))
+    if calendar.warnings:
+        # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
+        # « avertissement », and the details where readers and editors look for them.
+        log.info("Calendrier des forums : %s à relire, listée%s sur la page « Couverture du territoire » "
+                 "(détail : python scripts/forums.py check %s) ; la construction continue.",
+                 plural(len(calendar.warnings), "remarque"), "s" if len(calendar.warnings) > 1 else "",
+                 _named(path, config))
     _territory = territory
     _site = render_calendar(
         calendar.forums, territory, campaign,

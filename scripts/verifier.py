@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kit.editorial.check import check_project  # noqa: E402
-from kit.editorial.slips import summary  # noqa: E402
+from kit.editorial.check import check_project
+from kit.editorial.slips import summary
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _MARK = re.compile(r"<!-- recette (?P<name>[\w-]+) : (?P<action>.+?) -->\n+```[^\n]*\n(?P<body>.*?)\n```",
-                   re.S)
+                   re.DOTALL)
 _WHERE = re.compile(r"^ajouter dans (?P<file>\S+) (?P<side>après|avant) « (?P<line>.+) »$")
 
 

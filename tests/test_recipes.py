@@ -75,7 +75,7 @@ def next_version(clone: Path) -> str:
 
 def fix_a_text(clone: Path, commands: str) -> None:
     """The correction itself, in the file the recipe's ``git add`` names: its first paragraph changes."""
-    added = re.search(r"^git add (\S+)$", commands, re.M)
+    added = re.search(r"^git add (\S+)$", commands, re.MULTILINE)
     assert added, "la recette « corriger » doit montrer « git add FICHIER »"
     path = clone / added.group(1)
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -117,7 +117,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
             else:
                 if name == "nouveautes":
                     step = Step(step.recipe, step.kind, step.file, step.anchor,
-                                re.sub(r"^## Version [\d.]+", f"## Version {version}", step.body, flags=re.M))
+                                re.sub(r"^## Version [\d.]+", f"## Version {version}", step.body, flags=re.MULTILINE))
                 apply(step, clone)
     return clone
 
@@ -144,7 +144,7 @@ def test_the_readme_teaches_every_editing_task() -> None:
 def test_every_recipe_leaves_a_commit(edited: Path) -> None:
     log = git(edited, "log", "--format=%s", f"-{len(RECIPES)}").stdout.split("\n")
     commands = [step.body for steps in RECIPES.values() for step in steps if step.kind == "commands"]
-    messages = [shlex.split(re.search(r"^git commit -m (.+)$", body, re.M).group(1))[0] for body in commands]
+    messages = [shlex.split(re.search(r"^git commit -m (.+)$", body, re.MULTILINE).group(1))[0] for body in commands]
     assert [m for m in log if m] == list(reversed(messages))
 
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.editorial.markdown import ATTR_LIST, Page, inline_text, walk
+from markdown_it.token import Token
+
+from kit.editorial.markdown import ATTR_LIST, Page, walk
 from kit.editorial.slips import Slip
 
 FRENCH = "includes/abbreviations.md"
@@ -124,18 +126,15 @@ def check_glossary(glossary: Page | None, french: Definitions) -> list[Slip]:
     return slips
 
 
-def _bold_expansion(tokens: list, index: int) -> str | None:
+def _bold_expansion(tokens: list[Token], index: int) -> str | None:
     """The bold words that open the definition following the term at ``index``."""
-    for token in tokens[index:]:
-        if token.type == "dd_open":
-            break
-    else:
+    start = next((i for i in range(index, len(tokens)) if tokens[i].type == "dd_open"), None)
+    if start is None:
         return None
-    start = tokens.index(token)
     inline = next((t for t in tokens[start:] if t.type == "inline"), None)
-    children = inline.children or [] if inline else []
+    children = (inline.children or []) if inline else []
     if len(children) > 2 and children[0].type == "strong_open":
-        return children[1].content.strip().rstrip(".").strip()
+        return str(children[1].content).strip().rstrip(".").strip()
     return None
 
 

@@ -50,11 +50,11 @@ def _footnotes(page: Page) -> list[Slip]:
         for child in token.children or []:
             if child.type == "footnote_ref":
                 called.add(str(child.meta.get("label")))
-    for number, line in enumerate(page.lines):
-        match = _FOOTNOTE_DEF.match(line)
-        if match and number not in page.code_lines and f":{match.group(1)}" in refs \
-                and match.group(1) not in called:
-            label = match.group(1)
+    for number, text in enumerate(page.lines):
+        definition = _FOOTNOTE_DEF.match(text)
+        if definition and number not in page.code_lines and f":{definition.group(1)}" in refs \
+                and definition.group(1) not in called:
+            label = definition.group(1)
             slips.append(Slip(page.path, number + 1, f"note [^{label}] jamais appelée dans le texte",
                               f"ajoutez l'appel [^{label}] à l'endroit voulu du texte, ou supprimez la note"))
     return slips
@@ -141,10 +141,8 @@ def _cells(line: str) -> int:
     """Cells of a table row as Python-Markdown counts them (pipes outside code and escapes)."""
     row = line.strip()
     row = re.sub(r"`[^`]*`", "x", row).replace("\\|", "x")
-    if row.startswith("|"):
-        row = row[1:]
-    if row.endswith("|"):
-        row = row[:-1]
+    row = row.removeprefix("|")
+    row = row.removesuffix("|")
     return row.count("|") + 1
 
 

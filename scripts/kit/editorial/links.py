@@ -86,17 +86,17 @@ def _problem(page: Page, target: str, pages: dict[str, Page], anchors_of: dict[s
             if uri not in pages:
                 near = _closest(uri, pages)
                 return (f"lien vers une page qui n'existe pas : « {path} »",
-                        f"corrigez le nom du fichier{f' (vouliez-vous « {near} » ?)' if near else ''} ; "
-                        "les noms des pages sont ceux des fichiers de docs/")
+                        (f"corrigez le nom du fichier{f' (vouliez-vous « {near} » ?)' if near else ''} ; "
+                        "les noms des pages sont ceux des fichiers de docs/"))
         elif uri.rstrip("/") not in static and f"{uri.rstrip('/')}/index.md" not in pages:
             return (f"lien vers un fichier qui n'existe pas : « {path} »",
-                    "pour une page du kit, visez son fichier .md (par exemple « note.md ») ; "
-                    "sinon, vérifiez le nom du fichier dans docs/")
+                    ("pour une page du kit, visez son fichier .md (par exemple « note.md ») ; "
+                    "sinon, vérifiez le nom du fichier dans docs/"))
     if fragment and uri in anchors_of and fragment not in anchors_of[uri]:
         return (f"lien vers une section « #{fragment} » absente de {uri}",
-                f"copiez le nom de la section depuis le lien « # » qui suit son titre sur le site "
+                (f"copiez le nom de la section depuis le lien « # » qui suit son titre sur le site "
                 f"(sections de {uri} : {', '.join(sorted(anchors_of[uri])[:6]) or 'aucune'}"
-                f"{'…' if len(anchors_of[uri]) > 6 else ''})")
+                f"{'…' if len(anchors_of[uri]) > 6 else ''})"))
     return None
 
 

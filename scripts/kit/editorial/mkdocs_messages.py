@@ -102,18 +102,18 @@ def _not_in_nav(match: re.Match[str], messages: FrenchMessages) -> str:
 _HINT = r"(?: Did you mean '(?P<hint>[^']*)'\?)?"
 _RULES: list[tuple[re.Pattern[str], _Rewrite]] = [
     (re.compile(r"Doc file '(?P<src>[^']+)' contains a link '(?P<url>[^']+)', but the target(?: '[^']+')? "
-                r"is not found among documentation files\." + _HINT, re.S), _missing_page),
+                r"is not found among documentation files\." + _HINT, re.DOTALL), _missing_page),
     (re.compile(r"Doc file '(?P<src>[^']+)' contains a link '(?P<url>[^']+)', but (?:the doc '(?P<doc>[^']+)' "
-                r"does not contain an anchor '#[^']*'|there is no such anchor on this page)\..*", re.S),
+                r"does not contain an anchor '#[^']*'|there is no such anchor on this page)\..*", re.DOTALL),
      _missing_anchor),
     (re.compile(r"Doc file '(?P<src>[^']+)' contains an unrecognized relative link '(?P<url>[^']+)', "
-                r"it was left as is\." + _HINT, re.S), _unrecognized),
+                r"it was left as is\." + _HINT, re.DOTALL), _unrecognized),
     (re.compile(r"Doc file '(?P<src>[^']+)' contains an absolute link '(?P<url>[^']+)', "
-                r"it was left as is\." + _HINT, re.S), _absolute),
+                r"it was left as is\." + _HINT, re.DOTALL), _absolute),
     (re.compile(r"A reference to '(?P<url>[^']+)' is included in the 'nav' configuration, "
                 r"which is not found in the documentation files\."), _nav_missing),
     (re.compile(r"The following pages exist in the docs directory, but are not included in the \"nav\" "
-                r"configuration:(?P<pages>.*)", re.S), _not_in_nav),
+                r"configuration:(?P<pages>.*)", re.DOTALL), _not_in_nav),
 ]
 
 

@@ -161,6 +161,27 @@ def _front_matter(root: Path) -> tuple[str, int, str]:
     return "docs/methode.md", 2, "en-tête de la page (entre les lignes ---) illisible : deux-points"
 
 
+def insert_before_versions(root: Path, name: str, text: str) -> int:
+    """Put ``text`` above the newest version of a changelog; the 1-based line where it starts."""
+    path = root / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("## Version"))
+    lines[at:at] = [*text.split("\n"), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def _changelog_heading(root: Path) -> tuple[str, int, str]:
+    line = insert_before_versions(root, "docs/nouveautes.md", "## Version de mars\n\n- [Note](note.md) : essai.")
+    return "docs/nouveautes.md", line, "titre « ## Version de mars » non reconnu"
+
+
+def _changelog_untranslated(root: Path) -> tuple[str, int, str]:
+    line = insert_before_versions(root, "docs/nouveautes.md",
+                                  "## Version 99.0 — 1 avril 2009\n\n- [Note](note.md) : essai.")
+    return "docs/nouveautes.md", line, "la version 99.0 n'est pas dans docs/nouveautes.en.md"
+
+
 SLIPS: dict[str, Callable[[Path], tuple[str, int, str]]] = {
     "appel de note sans note": _footnote_call,
     "note jamais appelée": _footnote_unused,
@@ -180,6 +201,8 @@ SLIPS: dict[str, Callable[[Path], tuple[str, int, str]]] = {
     "deux-points dans mkdocs.yml": _yaml_colon,
     "retrait dans mkdocs.yml": _yaml_indent,
     "deux-points dans l'en-tête d'une page": _front_matter,
+    "titre de version mal écrit": _changelog_heading,
+    "version non traduite": _changelog_untranslated,
 }
 
 
@@ -198,7 +221,8 @@ def test_every_slip_is_reported_at_once(kit: Path) -> None:
     """An editor learns every problem in one run, not one per attempt."""
     expected = [make(kit) for name, make in SLIPS.items()
                 if name not in ("deux-points dans mkdocs.yml", "retrait dans mkdocs.yml",
-                                "sigle absent du glossaire", "deux-points dans l'en-tête d'une page")]
+                                "sigle absent du glossaire", "deux-points dans l'en-tête d'une page",
+                                "version non traduite")]
     found = reported(kit)
     for path, line, problem in expected:
         assert any(m.startswith(f"{path}:{line} : ") and problem in m for m in found), (path, line, problem)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kit.editorial import acronyms
 from kit.editorial.blocks import check_blocks
+from kit.editorial.changes import check_changelog
 from kit.editorial.links import anchors, check_links
 from kit.editorial.markdown import Page, read_page
 from kit.editorial.nav import check_nav, read_config
@@ -32,6 +33,7 @@ def check_project(root: Path) -> list[Slip]:
         slips += check_links(page, pages, anchors_of, static)
         known = set(english.entries if page.english else french.entries) | common
         slips += acronyms.check_unknown(page, known)
+    slips += check_changelog(root)
     config, config_slips = read_config(root)
     slips += config_slips
     slips += check_nav(config, set(pages))

@@ -13,16 +13,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kit.editorial.check import check_project
-from kit.editorial.slips import summary
+try:
+    from kit.editorial.check import check_project
+    from kit.editorial.slips import summary
+except ImportError as missing:  # run with another Python than the kit's
+    print(f"verifier.py : module « {missing.name} » introuvable : cette commande a été lancée avec un autre "
+          "Python que celui du kit. Lancez « make verifier », ou « .venv/bin/python scripts/verifier.py ».",
+          file=sys.stderr)
+    raise SystemExit(2) from None
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse with its few fixed words in French."""
+
+    def format_help(self) -> str:
+        return (super().format_help().replace("usage:", "utilisation :", 1)
+                .replace("show this help message and exit", "afficher cette aide et quitter"))
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"verifier.py : {message} (voir --help)", file=sys.stderr)
+        message = message.replace("unrecognized arguments", "arguments non reconnus")
+        print(f"verifier.py : {message} (voir .venv/bin/python scripts/verifier.py --help)", file=sys.stderr)
         raise SystemExit(2)
 
 

@@ -284,7 +284,7 @@ def test_mkdocs_warnings_are_said_in_french_at_their_line(tmp_path: Path) -> Non
     log = result.stderr
     assert "docs/index.md:5 : lien vers une page qui n'existe pas : « absente.md »" in log, log
     assert "docs/index.md:5 : lien vers une section « #rien » absente de autre.md" in log, log
-    assert "mkdocs.yml:11 : le menu mène à une page qui n'existe pas : « manque.md »" in log, log
+    assert "mkdocs.yml:10 : le menu mène à une page qui n'existe pas : « manque.md »" in log, log
     assert "docs/orpheline.md:1 : page absente du menu du site" in log, log
     assert "is not found among documentation files" not in log
     # The level is kept: strict mode still counts these as warnings.

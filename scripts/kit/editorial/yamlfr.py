@@ -19,6 +19,11 @@ class _Loader(yaml.SafeLoader):
     """Safe loader that accepts MkDocs' tags (``!ENV``, ``!relative``, ``!!python/name:``)."""
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same, on libyaml when PyYAML has it; errors are re-read by the pure-Python loader,
+    whose messages the table below knows."""
+
+
 def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
@@ -27,8 +32,9 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
 
 
-_Loader.add_multi_constructor("!", _any_tag)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+for _loader in (_Loader, _FastLoader):
+    _loader.add_multi_constructor("!", _any_tag)
+    _loader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 # PyYAML's problem -> (what it means, what to do). Matched on the start of the message.
 _MEANINGS: list[tuple[str, str, str]] = [
@@ -86,21 +92,25 @@ class Loaded:
 
 def load(text: str, *, path: str, first_line: int = 1, what: str) -> Loaded:
     """Read ``text`` (which starts at ``first_line`` of ``path``); ``what`` names it in messages."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        value = _Loader(text).get_single_data() if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        return Loaded(None, None, _slip(error, path=path, first_line=first_line, what=what))
-    except yaml.YAMLError as error:  # pragma: no cover (every PyYAML parse error is marked)
-        return Loaded(None, None, Slip(path, first_line, f"{what} illisible ({error})",
-                                       "vérifiez les guillemets et le retrait"))
-    return Loaded(value, node, None)
+    for loader_class in (_FastLoader, _Loader):
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            value = loader.construct_document(node) if node is not None else None
+        except yaml.YAMLError as error:
+            if loader_class is _Loader:
+                return Loaded(None, None, _slip(error, path=path, first_line=first_line, what=what))
+            continue
+        finally:
+            loader.dispose()
+        return Loaded(value, node, None)
+    raise AssertionError("unreachable: the pure-Python loader either reads the text or raises")
 
 
-def _slip(error: yaml.MarkedYAMLError, *, path: str, first_line: int, what: str) -> Slip:
-    mark = error.problem_mark or error.context_mark
+def _slip(error: yaml.YAMLError, *, path: str, first_line: int, what: str) -> Slip:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = first_line + (mark.line if mark else 0)
-    problem = error.problem or ""
+    problem = getattr(error, "problem", None) or str(error)
     for start, meaning, fix in _MEANINGS:
         if problem.startswith(start):
             return Slip(path, line, f"{what} illisible : {meaning}", fix)

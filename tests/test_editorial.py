@@ -182,6 +182,11 @@ def _changelog_untranslated(root: Path) -> tuple[str, int, str]:
     return "docs/nouveautes.md", line, "la version 99.0 n'est pas dans docs/nouveautes.en.md"
 
 
+def _not_utf8(root: Path) -> tuple[str, int, str]:
+    (root / "docs" / "methode.md").write_bytes("# Méthode d'animation\n\nÉlus.\n".encode("cp1252"))
+    return "docs/methode.md", 1, "fichier qui n'est pas enregistré en UTF-8"
+
+
 SLIPS: dict[str, Callable[[Path], tuple[str, int, str]]] = {
     "appel de note sans note": _footnote_call,
     "note jamais appelée": _footnote_unused,
@@ -203,6 +208,7 @@ SLIPS: dict[str, Callable[[Path], tuple[str, int, str]]] = {
     "deux-points dans l'en-tête d'une page": _front_matter,
     "titre de version mal écrit": _changelog_heading,
     "version non traduite": _changelog_untranslated,
+    "fichier enregistré en Windows-1252": _not_utf8,
 }
 
 
@@ -222,7 +228,7 @@ def test_every_slip_is_reported_at_once(kit: Path) -> None:
     expected = [make(kit) for name, make in SLIPS.items()
                 if name not in ("deux-points dans mkdocs.yml", "retrait dans mkdocs.yml",
                                 "sigle absent du glossaire", "deux-points dans l'en-tête d'une page",
-                                "version non traduite")]
+                                "version non traduite", "fichier enregistré en Windows-1252")]
     found = reported(kit)
     for path, line, problem in expected:
         assert any(m.startswith(f"{path}:{line} : ") and problem in m for m in found), (path, line, problem)
@@ -254,6 +260,13 @@ def test_cli_usage_errors_exit_2_in_french(args: list[str]) -> None:
     assert result.returncode == 2
     assert "verifier.py :" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_received_files_are_kept_out_of_git() -> None:
+    """The README tells editors to keep the prefectures' files (with their contact column) in recu/."""
+    for name in ("recu/calvados.xlsx", "recu/sous-dossier/loire-atlantique.csv"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False)
+        assert ignored.returncode == 0, f"{name} n'est pas ignoré par git"
 
 
 def test_generated_folders_match_the_modules_that_fill_them() -> None:

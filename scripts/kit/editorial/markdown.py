@@ -56,12 +56,21 @@ class Page:
 
 def read_page(path: Path, root: Path) -> Page:
     """Read and tokenise one page of docs/."""
-    text = path.read_text(encoding="utf-8")
+    relative = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        slip = Slip(relative, 1, "fichier qui n'est pas enregistré en UTF-8 : les accents seraient abîmés",
+                    "réenregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous », encodage UTF-8)")
+    else:
+        slip = None
     env: dict[str, object] = {}
     tokens = parser().parse(text, env)
-    relative = path.relative_to(root).as_posix()
     page = Page(path=relative, uri=path.relative_to(root / "docs").as_posix(),
                 lines=text.split("\n"), tokens=tokens, env=env, meta={})
+    if slip:
+        page.slips.append(slip)
     for token in tokens:
         if token.type in ("fence", "code_block") and token.map:
             page.code_lines.update(range(*token.map))

@@ -57,14 +57,13 @@ class Page:
 def read_page(path: Path, root: Path) -> Page:
     """Read and tokenise one page of docs/."""
     relative = path.relative_to(root).as_posix()
+    slip: Slip | None = None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         text = path.read_text(encoding="utf-8", errors="replace")
         slip = Slip(relative, 1, "fichier qui n'est pas enregistré en UTF-8 : les accents seraient abîmés",
                     "réenregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous », encodage UTF-8)")
-    else:
-        slip = None
     env: dict[str, object] = {}
     tokens = parser().parse(text, env)
     page = Page(path=relative, uri=path.relative_to(root / "docs").as_posix(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from difflib import get_close_matches
 from urllib.parse import unquote, urlsplit
 
 from markdown.extensions.toc import slugify
@@ -101,7 +102,5 @@ def _problem(page: Page, target: str, pages: dict[str, Page], anchors_of: dict[s
 
 
 def _closest(uri: str, pages: dict[str, Page]) -> str | None:
-    from difflib import get_close_matches
-
     found = get_close_matches(uri, list(pages), n=1, cutoff=0.7)
     return found[0] if found else None

@@ -22,15 +22,18 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kit import changelog  # noqa: E402
-from kit.paths import DOCS_DIR, ROOT  # noqa: E402
+from kit import changelog
+from kit.paths import Project
 
 BRANCH = "gh-pages"
 REMOTE = "origin"
 ALIAS = "latest"
+# The repository this script belongs to: a clone publishes itself, whichever checkout kit is installed from.
+PROJECT = Project.of_script(__file__)
+ROOT = PROJECT.root
+DOCS_DIR = PROJECT.docs
 CHANGELOG = DOCS_DIR / "nouveautes.md"
 _VERSION = re.compile(rf"^{changelog.VERSION_PATTERN}$")
 
@@ -130,7 +133,7 @@ def run_tests(tools: Tools) -> None:
                       + _tail(result.stdout + result.stderr))
 
 
-def _published(tools: Tools) -> list[dict[str, object]]:
+def _published(tools: Tools) -> list[dict[str, Any]]:
     result = _git("show", f"{BRANCH}:versions.json", tools=tools)
     if result.returncode != 0:
         return []

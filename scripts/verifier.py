@@ -11,18 +11,17 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 try:
     from kit.editorial.check import check_project
     from kit.editorial.slips import summary
+    from kit.paths import Project
 except ImportError as missing:  # run with another Python than the kit's
     print(f"verifier.py : module « {missing.name} » introuvable : cette commande a été lancée avec un autre "
           "Python que celui du kit. Lancez « make verifier », ou « .venv/bin/python scripts/verifier.py ».",
           file=sys.stderr)
     raise SystemExit(2) from None
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Project.of_script(__file__).root
 
 
 class _Parser(argparse.ArgumentParser):

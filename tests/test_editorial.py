@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from kit.editorial.check import check_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -251,7 +252,8 @@ def test_cli_exit_codes_and_report(kit: Path) -> None:
     assert dirty.returncode == 1
     lines = dirty.stdout.strip().split("\n")
     assert all(REPORT_LINE.match(line) for line in lines[:-1]), lines
-    assert lines[-1].startswith("2 problèmes dans 2 fichiers : corrigez les lignes indiquées")
+    # Counts written as French typography wants them (kit.french.plural: a no-break space).
+    assert lines[-1].replace("\xa0", " ").startswith("2 problèmes dans 2 fichiers : corrigez les lignes indiquées")
 
 
 @pytest.mark.parametrize("args", [["--racine", "/nulle/part"], ["--inconnu"]])
@@ -270,14 +272,14 @@ def test_received_files_are_kept_out_of_git() -> None:
 
 
 def test_generated_folders_match_the_modules_that_fill_them() -> None:
-    from kit.calendar_pages import SECTION
+    from kit.calendar.locations import SECTION
+    from kit.documents.registry import OUTPUT_DIR
     from kit.editorial.links import GENERATED
-    from kit.printing import OUTPUT_DIR
 
     assert set(GENERATED) == {SECTION, OUTPUT_DIR}
 
 
-# MkDocs' own warnings, through the hook ------------------------------------------------------------
+# MkDocs' own warnings, through the plugin ----------------------------------------------------------
 
 def test_mkdocs_warnings_are_said_in_french_at_their_line(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
@@ -288,7 +290,7 @@ def test_mkdocs_warnings_are_said_in_french_at_their_line(tmp_path: Path) -> Non
     (docs / "orpheline.md").write_text("# Orpheline\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Essai\n"
-        f"hooks:\n  - {ROOT / 'scripts' / 'hooks' / 'messages.py'}\n"
+        "plugins:\n  - kit-messages\n"
         "validation:\n  omitted_files: warn\n  anchors: warn\n"
         "nav:\n  - Accueil: index.md\n  - Autre: autre.md\n  - Manque: manque.md\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],

@@ -20,11 +20,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
+
 import test_a11y_markup
 import test_texts
 import test_translations
 from conftest import ROOT, build_site, page
-from lxml import html as lxml_html
 from readme_recipes import Step, apply, read_recipes
 
 README = ROOT / "README.md"

@@ -215,6 +215,6 @@ def test_broken_link_or_anchor_fails_the_strict_build(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "in strict mode" in output
-    # MkDocs' own messages, said in French at their file and line (scripts/hooks/messages.py).
+    # MkDocs' own messages, said in French at their file and line (the kit-messages plugin).
     assert f"docs/glossaire.md:{line} : lien vers une page qui n'existe pas : « page-absente.md »" in output
     assert f"docs/glossaire.md:{line} : lien vers une section « #ancre-absente » absente de lettre.md" in output

@@ -1,6 +1,6 @@
 """MkDocs' own warnings, said in French in the editorial check's form « FICHIER:LIGNE : problème — que faire ».
 
-A logging filter, put on MkDocs' console handler by ``scripts/hooks/messages.py``,
+A logging filter, put on MkDocs' console handler by the ``kit-messages`` plugin (kit.site.messages),
 rewrites the messages it knows; the others pass unchanged. The level of each
 record is kept, so that ``--strict`` counts exactly what it counted before.
 """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.french import plural
+
 
 @dataclass(frozen=True, order=True)
 class Slip:
@@ -16,11 +18,6 @@ class Slip:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line} : {self.problem} — {self.fix}"
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 problème``, ``2 problèmes``."""
-    return f"{count} {singular if count < 2 else plural_form or singular + 's'}"
 
 
 def summary(slips: list[Slip]) -> str:

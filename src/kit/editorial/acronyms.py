@@ -112,7 +112,7 @@ def check_glossary(glossary: Page | None, french: Definitions) -> list[Slip]:
                                   f"écrivez le même début dans les deux fichiers ({french.path}, "
                                   f"ligne {french.entries[name][1]})"))
     names = [name for name, _ in terms]
-    for (name, line), previous in zip(terms[1:], names):
+    for (name, line), previous in zip(terms[1:], names, strict=False):
         if name.lower() < previous.lower():
             slips.append(Slip(glossary.path, line, f"« {name} » n'est pas dans l'ordre alphabétique "
                                                    f"(il suit « {previous} »)",

@@ -3,7 +3,7 @@
 
     python scripts/forums.py check FICHIER…
     python scripts/forums.py merge FICHIER… [--into data/forums.csv]
-    python scripts/forums.py export --format ics|json|csv [--departement CODE] [-o FICHIER]
+    python scripts/forums.py export --format ics|json|csv|xlsx [--departement CODE] [-o FICHIER]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from kit.calendar import exports
 from kit.calendar.merge import merge_files
 from kit.calendar.model import Calendar, Forum, Problem, load_campaign
 from kit.calendar.read import read_calendar, read_calendars
+from kit.calendar.xlsx import to_xlsx
 from kit.french import format_time
 from kit.paths import Project
 from kit.store import write_atomic
@@ -174,6 +175,8 @@ def export(args: argparse.Namespace) -> int:
         data = exports.to_ics(forums, territory, name=name)
     elif args.format == "json":
         data = exports.to_json(forums, territory, name=name).encode("utf-8")
+    elif args.format == "xlsx":
+        data = to_xlsx(forums, territory)
     else:
         # With a BOM, Excel opens UTF-8 without garbling the accents.
         data = exports.to_csv(forums, territory).encode("utf-8-sig")
@@ -228,7 +231,7 @@ def parser() -> argparse.ArgumentParser:
         "export", help="exporter le calendrier (ICS, JSON ou CSV)",
         description="Exporte le calendrier, sans la colonne contact, sur la sortie standard ou dans "
                     "un fichier.")
-    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv"),
+    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv", "xlsx"),
                             help="format de sortie")
     export_cmd.add_argument("--departement", metavar="CODE", help="un seul département (code Insee)")
     export_cmd.add_argument("-o", "--output", metavar="FICHIER",

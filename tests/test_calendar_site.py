@@ -145,7 +145,7 @@ def test_calendar_page_says_what_it_holds(cal: Path) -> None:
 
 def test_downloads_are_linked_relatively_and_published(cal: Path) -> None:
     links = article(cal, "calendrier/").xpath("//a/@href")
-    for name in ("forums.ics", "forums.csv", "forums.json", "couverture/"):
+    for name in ("forums.ics", "forums.xlsx", "forums.csv", "forums.json", "couverture/"):
         assert name in links
         assert (cal / "calendrier" / name).exists()
 
@@ -367,8 +367,9 @@ def test_calendar_page_explains_the_forum_links(cal: Path) -> None:
 def test_json_and_csv_downloads(cal: Path) -> None:
     data = json.loads((cal / "calendrier" / "forums.json").read_text(encoding="utf-8"))
     assert data["numberOfItems"] == len(data["forums"]) == 9
-    table = list(csv.DictReader(io.StringIO((cal / "calendrier" / "forums.csv").read_text(encoding="utf-8")),
-                                delimiter=";"))
+    raw = (cal / "calendrier" / "forums.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "sans BOM, Excel lit le CSV en Windows-1252"
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(table) == 9
     assert "contact" not in table[0] and "commune" in table[0]
 
@@ -489,14 +490,15 @@ def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> N
     site = render_calendar([herblain, rouen], territory, campaign)
     first, reused = cached_downloads(site, territory, tmp_path)
     assert reused == 0 and set(first) == {"calendrier/forums.ics", "calendrier/forums.json", "calendrier/forums.csv",
+                                          "calendrier/forums.xlsx",
                                           "calendrier/44/forums.ics", "calendrier/76/forums.ics",
                                           "calendrier/44/44-2009-04-14-saint-herblain.ics",
                                           "calendrier/76/76-2009-05-04-rouen.ics"}
     assert first == downloads(site, territory)
     # One cache entry per file, but one per département for the one-forum files.
-    assert len(list(tmp_path.iterdir())) == 3 + 2 + 2
+    assert len(list(tmp_path.iterdir())) == 4 + 2 + 2
     again, reused = cached_downloads(site, territory, tmp_path)
-    assert reused == 7 and again == first
+    assert reused == 8 and again == first
     # Rouen's forum moves: the national files and Seine-Maritime's are remade, Loire-Atlantique's reused.
     moved = render_calendar([herblain, replace(rouen, heure_debut=time(19, 0))], territory, campaign)
     changed, reused = cached_downloads(moved, territory, tmp_path)
@@ -512,8 +514,8 @@ def test_many_forums_make_few_cache_entries(tmp_path: Path) -> None:
               for dep in ("44", "76", "974") for day in range(1, 29)]
     files, _ = cached_downloads(render_calendar(forums, territory, campaign), territory, tmp_path)
     # National files, one ICS per département, one per forum; but one cache entry per département for those.
-    assert len(files) == 3 + 3 + len(forums)
-    assert len(list(tmp_path.iterdir())) == 3 + 3 + 3
+    assert len(files) == 4 + 3 + len(forums)
+    assert len(list(tmp_path.iterdir())) == 4 + 3 + 3
 
 
 def test_bundles_round_trip_and_refuse_damage() -> None:
@@ -556,7 +558,7 @@ def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.
     plugin.on_post_build(config=cast(MkDocsConfig, SimpleNamespace(site_dir=str(site_dir))))
     assert worker.process.exitcode == 0 and plugin.worker is None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
-    assert written == downloads(site, territory) and len(written) == 3 + 2 + len(forums)
+    assert written == downloads(site, territory) and len(written) == 4 + 2 + len(forums)
     # A build that fails after on_files leaves no process writing behind it.
     plugin._start_downloads(site, territory, tmp_path / "other", tmp_path / "cache")
     worker = plugin.worker

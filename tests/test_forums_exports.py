@@ -125,7 +125,8 @@ def test_json_is_schema_org_and_deterministic() -> None:
     document = json.loads(text)
     assert document["numberOfItems"] == len(document["forums"]) == 7
     first = document["forums"][0]
-    assert first["@context"] == "https://schema.org" and first["@type"] == "Event"
+    assert document["@type"] == "ItemList" and document["@context"]["@vocab"] == "https://schema.org/"
+    assert "@context" not in first and first["@type"] == "Event"
     assert first["identifier"] == "44-2009-03-27-nantes"
     assert first["startDate"] == "2009-03-27T18:00:00+01:00"
     assert first["endDate"] == "2009-03-27T20:00:00+01:00"

@@ -1,7 +1,8 @@
 # Kit des forums sécurité 2009 : les commandes du projet.
 #   make serve   installe tout (.venv) puis sert le kit sur http://127.0.0.1:8000
 #   make test    installe tout puis lance tous les tests
-#   make build   construit le site dans site/ (mode strict)
+#   make verifier  vérifie les pages (liens, notes, encadrés, listes, sigles, menu) en français
+#   make build   vérifie les pages puis construit le site dans site/ (mode strict)
 #   make bench   mesure les temps de construction et le poids des pages
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test bench clean
+.PHONY: serve build verifier test bench clean
 
 # The project itself is installed in editable mode (src/kit, tools/, its MkDocs plugins).
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -28,10 +29,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
+# The check runs first and lists every slip; the server starts all the same, so that the page
+# being fixed can be watched.
 serve: $(VENV)/.installed
+	-$(BIN)/python scripts/verifier.py
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-build: $(VENV)/.installed
+verifier: $(VENV)/.installed
+	$(BIN)/python scripts/verifier.py
+
+build: verifier
 	$(BIN)/mkdocs build --strict
 
 test: $(VENV)/.installed-test node_modules/.installed

@@ -205,15 +205,16 @@ def test_broken_link_or_anchor_fails_the_strict_build(tmp_path: Path) -> None:
                                       "tests", "node_modules"),
     )
     glossary = project / "docs" / "glossaire.md"
+    text = glossary.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    line = text.count("\n") + 2
     glossary.write_text(
-        glossary.read_text(encoding="utf-8")
-        + "\nVoir [une page absente](page-absente.md) et [une ancre absente](lettre.md#ancre-absente).\n",
+        text + "\nVoir [une page absente](page-absente.md) et [une ancre absente](lettre.md#ancre-absente).\n",
         encoding="utf-8",
     )
     result = build_site(tmp_path / "site", cwd=project)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "in strict mode" in output
-    assert "contains a link 'page-absente.md', but the target is not found" in output
-    assert "contains a link 'lettre.md#ancre-absente'" in output
-    assert "'#ancre-absente'" in output
+    # MkDocs' own messages, said in French at their file and line (the kit-messages plugin).
+    assert f"docs/glossaire.md:{line} : lien vers une page qui n'existe pas : « page-absente.md »" in output
+    assert f"docs/glossaire.md:{line} : lien vers une section « #ancre-absente » absente de lettre.md" in output

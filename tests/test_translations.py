@@ -95,6 +95,7 @@ class Article(HTMLParser):
         self._started = False  # the text starts at the page's H1
         self._in_title = False
         self.text_parts: list[str] = []
+        self.unboxed_parts: list[str] = []  # the text outside admonitions
         # Each block with the index of the admonition holding it (None outside any).
         self.blocks: list[tuple[str, int | None]] = []
         self.footnotes: list[str] = []
@@ -182,6 +183,8 @@ class Article(HTMLParser):
         if self._inside("p", "admonition-title") and (index := self._admonition()) is not None:
             self.admonitions[index].title += data
         self.text_parts.append(data)
+        if self._admonition() is None:
+            self.unboxed_parts.append(data)
 
     @property
     def text(self) -> str:
@@ -189,8 +192,13 @@ class Article(HTMLParser):
         return re.sub(r"\s+", " ", "".join(self.text_parts)).replace("\u2019", "'").strip()
 
     def figures(self) -> set[str]:
-        """Every figure of the text, thousands separators removed."""
-        return {re.sub(r"[.,\u00a0\u202f ]", "", m) for m in _FIGURE.findall(self.text)}
+        """Every figure of the text outside the boxes, thousands separators removed.
+
+        Boxes (the translation notice, editor's notes) belong to the edition, not to the
+        translated text: an editor may add a note with a date to one page only.
+        """
+        text = re.sub(r"\s+", " ", "".join(self.unboxed_parts))
+        return {re.sub(r"[.,\u00a0\u202f ]", "", m) for m in _FIGURE.findall(text)}
 
     def notice(self) -> int | None:
         """Index of the translation notice: the first admonition titled ``Translation``."""
@@ -199,18 +207,14 @@ class Article(HTMLParser):
 
     @property
     def structure(self) -> list[str]:
-        """The block structure, minus the translation notice and what it holds."""
-        notice = self.notice()
-        out: list[str] = []
-        admonition = -1
-        for block, holder in self.blocks:
-            if block.startswith("admonition:"):
-                admonition += 1
-                if admonition == notice:
-                    continue
-            if notice is None or holder != notice:
-                out.append(block)
-        return out
+        """The block structure outside the boxes.
+
+        The translation notice and the editor's notes belong to the edition: editors add,
+        reword or remove a note in one language without touching the other (README,
+        « Ajouter une note de l'édition »).
+        """
+        return [block for block, holder in self.blocks
+                if holder is None and not block.startswith("admonition:")]
 
 
 class Articles(dict[str, Article]):

@@ -3,8 +3,8 @@
 The calendar file (``extra.forums_csv``, or the FORUMS_CSV environment
 variable) is read inside ``on_files`` at every build, so that ``mkdocs serve``
 picks up each edit. Errors in it stop the build with their file and line;
-warnings are logged at INFO (a forum after the circular's end date is a fact
-of 2009, not a defect) and listed on the coverage page.
+warnings are facts of 2009 (a forum whose time the press did not give), not
+defects: they are listed on the coverage page and counted in one INFO line.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from kit.calendar.downloads import cached_downloads
 from kit.calendar.model import Problem, load_campaign
 from kit.calendar.pages import CalendarSite, placeholder, render_calendar
 from kit.calendar.read import read_calendar
-from kit.french import decimal
+from kit.french import decimal, plural
 from kit.paths import Project
 from kit.site import NoOptions
 from kit.store import write_atomic
@@ -164,8 +164,13 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
                 f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
-        for problem in calendar.warnings:
-            log.info("%s", _shown(problem, config))
+        if calendar.warnings:
+            # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
+            # « avertissement », and the details where readers and editors look for them.
+            count = len(calendar.warnings)
+            log.info("Calendrier des forums : %s à relire, listée%s sur la page « Couverture du territoire » "
+                     "(détail : python scripts/forums.py check %s) ; la construction continue.",
+                     plural(count, "remarque"), "s" if count > 1 else "", _named(path, config))
         self.territory = territory
         self.site = site = render_calendar(
             calendar.forums, territory, campaign,

@@ -1,0 +1,40 @@
+"""The whole editorial check of a copy of the kit: pages, menu, acronyms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit.editorial import acronyms
+from kit.editorial.blocks import check_blocks
+from kit.editorial.changes import check_changelog
+from kit.editorial.links import anchors, check_links
+from kit.editorial.markdown import Page, read_page
+from kit.editorial.nav import check_nav, read_config
+from kit.editorial.slips import Slip
+
+
+def check_project(root: Path) -> list[Slip]:
+    """Every slip of the kit at ``root``, in file and line order."""
+    docs = root / "docs"
+    pages: dict[str, Page] = {}
+    for path in sorted(docs.rglob("*.md")):
+        page = read_page(path, root)
+        pages[page.uri] = page
+    static = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.suffix != ".md"}
+    anchors_of = {uri: anchors(page) for uri, page in pages.items()}
+    french, french_slips = acronyms.read_definitions(root, acronyms.FRENCH)
+    english, english_slips = acronyms.read_definitions(root, acronyms.ENGLISH)
+    common = acronyms.read_common(root)
+    slips: list[Slip] = [*french_slips, *english_slips, *acronyms.check_definitions(french, english)]
+    slips += acronyms.check_glossary(pages.get(acronyms.GLOSSARY), french)
+    for page in pages.values():
+        slips += page.slips
+        slips += check_blocks(page)
+        slips += check_links(page, pages, anchors_of, static)
+        known = set(english.entries if page.english else french.entries) | common
+        slips += acronyms.check_unknown(page, known)
+    slips += check_changelog(root)
+    config, config_slips = read_config(root)
+    slips += config_slips
+    slips += check_nav(config, set(pages))
+    return sorted(set(slips), key=lambda slip: (slip.path, slip.line, slip.problem))

@@ -1,0 +1,306 @@
+"""The editorial check (scripts/verifier.py): each documented slip reported at its file and line, in French.
+
+Every slip is made on a copy of the kit's pages, menu and acronyms; the expected
+line is where the test wrote the slip, never a number read from today's pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kit.editorial.check import check_project
+
+ROOT = Path(__file__).resolve().parents[1]
+VERIFIER = ROOT / "scripts" / "verifier.py"
+# One line of the report: FICHIER:LIGNE : problème — que faire
+REPORT_LINE = re.compile(r"^(?P<path>[\w./-]+):(?P<line>\d+) : (?P<problem>.+) — (?P<fix>.+)$")
+
+
+@pytest.fixture
+def kit(tmp_path: Path) -> Path:
+    """A copy of what the check reads: docs/, includes/, mkdocs.yml."""
+    root = tmp_path / "kit"
+    root.mkdir()
+    shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copytree(ROOT / "includes", root / "includes")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def append(root: Path, name: str, text: str) -> int:
+    """Append ``text`` (after a blank line) to a file; the 1-based line where it starts."""
+    path = root / name
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([*lines, "", text, ""]), encoding="utf-8")
+    return len(lines) + 2
+
+
+def reported(root: Path) -> list[str]:
+    return [str(slip) for slip in check_project(root)]
+
+
+def test_the_kit_as_it_is_has_no_slip() -> None:
+    assert reported(ROOT) == []
+
+
+# The slips an editor makes, each with where it must be reported -----------------------------
+
+def _footnote_call(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "Une phrase avec un appel[^99].")
+    return "docs/methode.md", line, "appel de note [^99] sans note"
+
+
+def _footnote_unused(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "[^98]: Une note que rien n'appelle.")
+    return "docs/methode.md", line, "note [^98] jamais appelée"
+
+
+def _box_unclosed(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/note.md", "!!! info \"Note de l'édition\n\n    Texte de la note.")
+    return "docs/note.md", line, "titre d'encadré sans guillemet fermant"
+
+
+def _box_not_indented(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/note.md", "!!! info \"Note de l'édition\"\n\nTexte sans retrait.")
+    return "docs/note.md", line, "encadré vide : le texte qui suit n'est pas en retrait"
+
+
+def _sublist_two_spaces(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "- les élus ;\n- les associations :\n  - de quartier ;")
+    return "docs/methode.md", line + 2, "sous-liste en retrait de 2 espaces"
+
+
+def _list_glued(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "Les invités :\n- les élus ;\n- les associations.")
+    return "docs/methode.md", line + 1, "liste collée au paragraphe du dessus"
+
+
+def _table_cell_missing(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "| quoi | qui | quand |\n|---|---|---|\n| salle | mairie |")
+    return "docs/methode.md", line + 2, "ligne de tableau avec 2 cases au lieu de 3"
+
+
+def _link_missing_page(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "Texte.\nVoir la [fiche](fiche-3.md).")
+    return "docs/methode.md", line + 1, "lien vers une page qui n'existe pas : « fiche-3.md »"
+
+
+def _link_missing_anchor(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "Voir la [note](note.md#section-qui-n-existe-pas).")
+    return "docs/methode.md", line, "lien vers une section « #section-qui-n-existe-pas » absente de note.md"
+
+
+def _page_not_in_nav(root: Path) -> tuple[str, int, str]:
+    (root / "docs" / "page-oubliee.md").write_text("# Page oubliée\n\nTexte.\n", encoding="utf-8")
+    return "docs/page-oubliee.md", 1, "page absente du menu du site"
+
+
+def _nav_to_missing_page(root: Path) -> tuple[str, int, str]:
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").rstrip("\n") + "\n  - Page absente: absente.md\n"
+    config.write_text(text, encoding="utf-8")
+    return "mkdocs.yml", len(text.split("\n")) - 1, "le menu mène à une page qui n'existe pas : « absente.md »"
+
+
+def _english_label_missing(root: Path) -> tuple[str, int, str]:
+    for name, text in (("docs/essai.md", "# Essai\n\nTexte.\n"), ("docs/essai.en.md", "# Trial\n\nText.\n")):
+        (root / name).write_text(text, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").rstrip("\n") + "\n  - Essai: essai.md\n  - Essai: essai.en.md\n"
+    config.write_text(text, encoding="utf-8")
+    return "mkdocs.yml", len(text.split("\n")) - 2, "libellé du menu « Essai » sans traduction anglaise"
+
+
+def _acronym_without_english(root: Path) -> tuple[str, int, str]:
+    line = append(root, "includes/abbreviations.md", "*[ZQXW]: Sigle d'essai")
+    return "includes/abbreviations.md", line, "sigle « ZQXW » sans développement anglais"
+
+
+def _acronym_not_in_glossary(root: Path) -> tuple[str, int, str]:
+    line = append(root, "includes/abbreviations.md", "*[ZQXW]: Sigle d'essai")
+    append(root, "includes/abbreviations.en.md", "*[ZQXW]: Trial acronym")
+    return "includes/abbreviations.md", line, "sigle « ZQXW » absent du glossaire"
+
+
+def _acronym_unknown(root: Path) -> tuple[str, int, str]:
+    line = append(root, "docs/methode.md", "Le QKZV réunit les partenaires.")
+    return "docs/methode.md", line, "sigle « QKZV » inconnu"
+
+
+def _yaml_colon(root: Path) -> tuple[str, int, str]:
+    config = root / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("site_name:"))
+    lines[at] = "site_name: Forums sécurité 2009 : le kit"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    return "mkdocs.yml", at + 1, "mkdocs.yml illisible : deux-points « : » inattendu"
+
+
+def _yaml_indent(root: Path) -> tuple[str, int, str]:
+    config = root / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("  - Glossaire:"))
+    lines[at] = "   - Glossaire: glossaire.md"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    return "mkdocs.yml", at + 1, "mkdocs.yml illisible : ligne mal alignée"
+
+
+def _front_matter(root: Path) -> tuple[str, int, str]:
+    path = root / "docs" / "methode.md"
+    body = path.read_text(encoding="utf-8")
+    if body.startswith("---\n"):
+        body = body.split("\n---\n", 1)[1]
+    path.write_text("---\ntitle: Méthode : animer un forum\n---\n" + body, encoding="utf-8")
+    return "docs/methode.md", 2, "en-tête de la page (entre les lignes ---) illisible : deux-points"
+
+
+def insert_before_versions(root: Path, name: str, text: str) -> int:
+    """Put ``text`` above the newest version of a changelog; the 1-based line where it starts."""
+    path = root / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("## Version"))
+    lines[at:at] = [*text.split("\n"), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def _changelog_heading(root: Path) -> tuple[str, int, str]:
+    line = insert_before_versions(root, "docs/nouveautes.md", "## Version de mars\n\n- [Note](note.md) : essai.")
+    return "docs/nouveautes.md", line, "titre « ## Version de mars » non reconnu"
+
+
+def _changelog_untranslated(root: Path) -> tuple[str, int, str]:
+    line = insert_before_versions(root, "docs/nouveautes.md",
+                                  "## Version 99.0 — 1 avril 2009\n\n- [Note](note.md) : essai.")
+    return "docs/nouveautes.md", line, "la version 99.0 n'est pas dans docs/nouveautes.en.md"
+
+
+def _not_utf8(root: Path) -> tuple[str, int, str]:
+    (root / "docs" / "methode.md").write_bytes("# Méthode d'animation\n\nÉlus.\n".encode("cp1252"))
+    return "docs/methode.md", 1, "fichier qui n'est pas enregistré en UTF-8"
+
+
+SLIPS: dict[str, Callable[[Path], tuple[str, int, str]]] = {
+    "appel de note sans note": _footnote_call,
+    "note jamais appelée": _footnote_unused,
+    "encadré sans guillemet fermant": _box_unclosed,
+    "encadré dont le texte n'est pas en retrait": _box_not_indented,
+    "sous-liste à deux espaces": _sublist_two_spaces,
+    "liste sans ligne vide avant": _list_glued,
+    "case de tableau manquante": _table_cell_missing,
+    "lien vers une page absente": _link_missing_page,
+    "lien vers une section absente": _link_missing_anchor,
+    "page absente du menu": _page_not_in_nav,
+    "menu vers une page absente": _nav_to_missing_page,
+    "libellé anglais oublié dans translate_nav": _english_label_missing,
+    "sigle sans développement anglais": _acronym_without_english,
+    "sigle absent du glossaire": _acronym_not_in_glossary,
+    "sigle inconnu": _acronym_unknown,
+    "deux-points dans mkdocs.yml": _yaml_colon,
+    "retrait dans mkdocs.yml": _yaml_indent,
+    "deux-points dans l'en-tête d'une page": _front_matter,
+    "titre de version mal écrit": _changelog_heading,
+    "version non traduite": _changelog_untranslated,
+    "fichier enregistré en Windows-1252": _not_utf8,
+}
+
+
+@pytest.mark.parametrize("slip", list(SLIPS))
+def test_slip_is_reported_at_its_line_in_french(kit: Path, slip: str) -> None:
+    path, line, problem = SLIPS[slip](kit)
+    found = reported(kit)
+    at_line = [message for message in found if message.startswith(f"{path}:{line} : ")]
+    assert any(problem in message for message in at_line), f"attendu {path}:{line} « {problem} », lu :\n" + \
+        "\n".join(found)
+    for message in found:
+        assert REPORT_LINE.match(message), message
+
+
+def test_every_slip_is_reported_at_once(kit: Path) -> None:
+    """An editor learns every problem in one run, not one per attempt."""
+    expected = [make(kit) for name, make in SLIPS.items()
+                if name not in ("deux-points dans mkdocs.yml", "retrait dans mkdocs.yml",
+                                "sigle absent du glossaire", "deux-points dans l'en-tête d'une page",
+                                "version non traduite", "fichier enregistré en Windows-1252")]
+    found = reported(kit)
+    for path, line, problem in expected:
+        assert any(m.startswith(f"{path}:{line} : ") and problem in m for m in found), (path, line, problem)
+
+
+# The command line -------------------------------------------------------------------------------
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(VERIFIER), *args], capture_output=True, text=True,
+                          check=False, env={**os.environ, "PYTHONPATH": ""})
+
+
+def test_cli_exit_codes_and_report(kit: Path) -> None:
+    clean = run("--racine", str(kit))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "aucun problème" in clean.stdout
+    _footnote_call(kit)
+    _box_not_indented(kit)
+    dirty = run("--racine", str(kit))
+    assert dirty.returncode == 1
+    lines = dirty.stdout.strip().split("\n")
+    assert all(REPORT_LINE.match(line) for line in lines[:-1]), lines
+    # Counts written as French typography wants them (kit.french.plural: a no-break space).
+    assert lines[-1].replace("\xa0", " ").startswith("2 problèmes dans 2 fichiers : corrigez les lignes indiquées")
+
+
+@pytest.mark.parametrize("args", [["--racine", "/nulle/part"], ["--inconnu"]])
+def test_cli_usage_errors_exit_2_in_french(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert "verifier.py :" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_received_files_are_kept_out_of_git() -> None:
+    """The README tells editors to keep the prefectures' files (with their contact column) in recu/."""
+    for name in ("recu/calvados.xlsx", "recu/sous-dossier/loire-atlantique.csv"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False)
+        assert ignored.returncode == 0, f"{name} n'est pas ignoré par git"
+
+
+def test_generated_folders_match_the_modules_that_fill_them() -> None:
+    from kit.calendar.locations import SECTION
+    from kit.documents.registry import OUTPUT_DIR
+    from kit.editorial.links import GENERATED
+
+    assert set(GENERATED) == {SECTION, OUTPUT_DIR}
+
+
+# MkDocs' own warnings, through the plugin ----------------------------------------------------------
+
+def test_mkdocs_warnings_are_said_in_french_at_their_line(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Accueil\n\nTexte.\n\nVoir [la page](absente.md) et [ici](autre.md#rien).\n",
+                                   encoding="utf-8")
+    (docs / "autre.md").write_text("# Autre\n", encoding="utf-8")
+    (docs / "orpheline.md").write_text("# Orpheline\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Essai\n"
+        "plugins:\n  - kit-messages\n"
+        "validation:\n  omitted_files: warn\n  anchors: warn\n"
+        "nav:\n  - Accueil: index.md\n  - Autre: autre.md\n  - Manque: manque.md\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+                            cwd=tmp_path, capture_output=True, text=True, check=False,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    log = result.stderr
+    assert "docs/index.md:5 : lien vers une page qui n'existe pas : « absente.md »" in log, log
+    assert "docs/index.md:5 : lien vers une section « #rien » absente de autre.md" in log, log
+    assert "mkdocs.yml:10 : le menu mène à une page qui n'existe pas : « manque.md »" in log, log
+    assert "docs/orpheline.md:1 : page absente du menu du site" in log, log
+    assert "is not found among documentation files" not in log
+    # The level is kept: strict mode still counts these as warnings.
+    assert log.count("WARNING") >= 4

@@ -145,8 +145,11 @@ def check_unknown(page: Page, known: set[str]) -> list[Slip]:
     for token, block in walk(page.tokens):
         if token.type != "inline" or not block or not block.map or block.type == "heading_open":
             continue
+        quoting = False  # inside a quotation of an official text, written as the source writes it
         for child in token.children or []:
-            if child.type != "text":
+            if child.type == "html_inline":
+                quoting = "kit-citation" in child.content or (quoting and not child.content.startswith("</span"))
+            if child.type != "text" or quoting:
                 continue
             words = _WORD.findall(child.content)
             for position, word in enumerate(words):

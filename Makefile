@@ -1,5 +1,6 @@
 # Kit des forums sécurité 2009 : les commandes du projet.
 #   make serve   installe tout (.venv) puis sert le kit sur http://127.0.0.1:8000
+#                (autre adresse : make serve SERVE_ADDR=127.0.0.1:8123)
 #   make test    installe tout puis lance tous les tests
 #   make build   construit le site dans site/ (mode strict)
 #   make bench   mesure les temps de construction et le poids des pages
@@ -7,6 +8,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test bench clean
@@ -27,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 serve: $(VENV)/.installed
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	$(BIN)/python scripts/serve.py --dev-addr $(SERVE_ADDR)
 
 build: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict

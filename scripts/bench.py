@@ -19,6 +19,9 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
     python scripts/bench.py            les quatre tailles, 1 + 3 constructions chacune
     python scripts/bench.py --quick    0 et 4 000 forums, 1 + 2 constructions chacune
     python scripts/bench.py --pages    poids et rapidité des pages dans Chromium (4 000 forums)
+    python scripts/bench.py --loop     boucle de l'éditeur sous « make serve » (0 et 4 000 forums) :
+                                       de l'enregistrement d'une page ou d'une ligne du calendrier
+                                       à la page servie à nouveau (médiane de 5 modifications)
 """
 
 from __future__ import annotations
@@ -308,6 +311,57 @@ def main_pages(runs: int) -> int:
     return 0
 
 
+# The editor's loop under make serve (--loop) -------------------------------------
+
+LOOP_SIZES = (0, 4000)
+LOOP_TARGET = 1.0  # seconds from a save to the page served, 4 000 forums
+
+
+def main_loop(sizes: Sequence[int], edits: int) -> int:
+    """The --loop section: save → served under ``make serve``, page and row edits, printed."""
+    sys.path.insert(0, str(ROOT))
+    from tools.editor_loop import LoopResult, LoopTiming, measure_loop
+
+    territory, campaign = load_territory(), load_campaign()
+    print(f"Boucle de l'éditeur sous « make serve » : 1 modification de mise en route puis {edits} mesurées "
+          f"(médiane), calendriers fictifs tirés avec la graine {SEED}.")
+    results: list[LoopResult] = []
+    for count in sizes:
+        rows = synthetic_rows(count, territory=territory, campaign=campaign)
+        with tempfile.TemporaryDirectory(prefix="kit-bench-loop-") as tmp:
+            try:
+                results.append(measure_loop(
+                    rows, COLUMNS, Path(tmp), edits=edits,
+                    progress=lambda step, count=count: print(f"… {_size(count)} forums : {step}",
+                                                             file=sys.stderr, flush=True)))
+            except RuntimeError as exc:
+                print(f"{_size(count)} forums : {exc}", file=sys.stderr)
+                return 1
+
+    def shown(timing: LoopTiming | None) -> str:
+        return "—" if timing is None else _duration(Timing(timing.wall, timing.cpu))
+
+    header = ("forums", "page enregistrée → servie", "ligne enregistrée → servie", "index de recherche")
+    table = [(_size(r.forums), shown(LoopResult.median(r.page)), shown(LoopResult.median(r.row)),
+              f"{r.index_entries} entrées" + (" (défauts : voir plus bas)" if r.problems else ", toujours complet"))
+             for r in results]
+    widths = [max(len(row[i]) for row in (header, *table)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *table):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+    print("Durées : temps écoulé (entre parenthèses : temps de processeur du serveur pendant la modification).")
+    for r in results:
+        for problem in r.problems:
+            print(f"{_size(r.forums)} forums : {problem}")
+        if r.forums == 4000:
+            for label, timings in (("page", r.page), ("ligne du calendrier", r.row)):
+                median = LoopResult.median(timings)
+                if median is not None:
+                    verdict = "atteint" if median.wall <= LOOP_TARGET else "manqué"
+                    print(f"boucle de l'éditeur, {label}, 4 000 forums = {_fr(median.wall)} s "
+                          f"(objectif ≤ {_fr(LOOP_TARGET, 0)} s : {verdict})")
+    return 1 if any(r.problems for r in results) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, then print the table and the targets."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -316,7 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", help="tailles de calendrier à mesurer")
     parser.add_argument("--pages", action="store_true",
                         help="poids et rapidité des pages dans Chromium, au lieu des constructions")
+    parser.add_argument("--loop", action="store_true",
+                        help="boucle de l'éditeur sous « make serve » (enregistrement → page servie)")
+    parser.add_argument("--edits", type=int, default=5, help="modifications mesurées par taille (--loop)")
     args = parser.parse_args(argv)
+    if args.loop:
+        return main_loop(args.sizes or LOOP_SIZES, args.edits)
     if args.pages:
         return main_pages(args.runs or 3)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import build_site
+from kit.loopsession import DeferredFile, EditorSession
+from kit.serve import DeferredMaker
 from tools.editor_loop import ServedKit, copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,3 +99,35 @@ def test_row_edit_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: Pa
     assert any("Bouguenais" in e["text"] for e in entries_of(after, "calendrier/44/"))
     assert after == index_of(built(kit, tmp_path / "site"))
 
+
+
+# The session shared by the builds of one `make serve` ----------------------------------------
+
+
+def test_session_reuses_a_value_only_for_the_same_inputs() -> None:
+    session = EditorSession()
+    session.remember("calendrier", "clé-1", ["lu"])
+    assert session.recall("calendrier", "clé-1") == ["lu"]
+    assert session.recall("calendrier", "clé-2") is None
+    assert session.recall("autre", "clé-1") is None
+
+
+def test_deferred_files_are_made_once_then_their_pages_rebuilt(tmp_path: Path) -> None:
+    session = EditorSession()
+    kept: list[bytes] = []
+    target = tmp_path / "site" / "documents" / "note.pdf"
+
+    def job(content: bytes) -> DeferredFile:
+        return DeferredFile(key="clé-note", targets=(target,), make=lambda: content, keep=kept.append,
+                            pages=("note.md",))
+
+    session.defer(job(b"%PDF premier"))
+    session.defer(job(b"%PDF second"))  # same key: made once
+    rebuilt: list[list[str]] = []
+    done = threading.Event()
+    maker = DeferredMaker(session, lambda pages: (rebuilt.append(pages), done.set()))
+    maker.start()
+    assert done.wait(60)
+    assert target.read_bytes() == b"%PDF premier"
+    assert rebuilt == [["note.md"]]
+    assert session.take_pending() == []

@@ -14,18 +14,22 @@ time and end up twice). This server keeps what one build learnt for the next one
 - the search index is merged: the saved pages' entries replace their old ones, in the
   order a full build writes them, so the index is the one a full build would write;
 - Jinja templates are compiled once for the whole session (bytecode cache);
-- file changes are seen at once (inotify) rather than by polling every half second.
+- file changes are seen at once (inotify) rather than by polling every half second;
+- what is slow to make and not needed to show the page (PDF, DOCX) is handed over to the
+  session (kit.loopsession) and made in a separate process after the page is served;
+  the pages that offer those files are rebuilt once they are ready.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,9 +47,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 
+from kit.loopsession import PLUGIN_NAME, DeferredFile, EditorSession
+
 log = logging.getLogger("mkdocs.kit.serve")
 
-PLUGIN_NAME = "kit-editor-loop"
 DIRTY_WARNING = "A 'dirty' build is being performed"
 SEARCH_INDEX = Path("search") / "search_index.json"
 
@@ -87,6 +92,7 @@ class SiteMemory:
         self.metas: dict[str, dict[str, Any]] = {}  # documentation page src_uri → front matter
         self.entries: dict[str, list[dict[str, Any]]] = {}  # page URL → its search entries, in order
         self.bytecode = MemoryBytecodeCache()
+        self.session = EditorSession()
 
 
 def _page_url(location: str) -> str:
@@ -109,6 +115,8 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
         self.memory = memory
         self.saved = saved  # src_uris of the saved pages for a dirty build, None for a full build
         self.files: Files | None = None
+        self.session = memory.session
+        self.session.site_kept = saved is not None
 
     @event_priority(-100)  # after every hook has added its pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -169,6 +177,65 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
         self.memory.entries = merged
 
 
+def _make_all(jobs: list[DeferredFile]) -> None:
+    """In the worker process: make each file, keep it, write it into the site folder."""
+    os.nice(5)  # the next save's rebuild comes first
+    for job in jobs:
+        try:
+            data = job.make()
+            job.keep(data)
+            for target in job.targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+                partial.write_bytes(data)
+                os.replace(partial, target)  # never a half-written file
+        except Exception as error:  # noqa: BLE001  (one file failing leaves the others to be made)
+            log.error("Documents à imprimer : %s n'a pas pu être fait : %s", job.targets[0].name, error)
+
+
+class DeferredMaker:
+    """Makes the files the builds handed over, one batch at a time, in a separate process."""
+
+    def __init__(self, session: EditorSession, on_made: Callable[[list[str]], None]) -> None:
+        self.session = session
+        self.on_made = on_made  # told the source URIs of the pages to rebuild
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._waiter: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start a batch with what is pending, unless one is being made."""
+        with self._lock:
+            if self._waiter is not None and self._waiter.is_alive():
+                return
+            jobs = self.session.take_pending()
+            if not jobs:
+                return
+            log.info("Documents à imprimer : %d fichiers en préparation", len(jobs))
+            process = multiprocessing.get_context("fork").Process(target=_make_all, args=(jobs,), daemon=True)
+            process.start()
+            self._process = process
+            self._waiter = threading.Thread(target=self._wait, args=(process, jobs), daemon=True)
+            self._waiter.start()
+
+    def _wait(self, process: multiprocessing.process.BaseProcess, jobs: list[DeferredFile]) -> None:
+        process.join()
+        self.session.done(jobs)
+        made = [job for job in jobs if all(target.is_file() for target in job.targets)]
+        self.session.forget_failed(job.key for job in made)
+        self.session.mark_failed(job.key for job in jobs if job not in made)
+        log.info("Documents à imprimer : %d fichiers prêts", len(made))
+        pages = sorted({page for job in made for page in job.pages})
+        if pages:
+            self.on_made(pages)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
+
+
 class EditorLoop:
     """Builds for the server: dirty when only known pages were saved, full otherwise."""
 
@@ -183,6 +250,13 @@ class EditorLoop:
         self._lock = threading.Lock()
         self._built_once = False
         self.docs_dir = ""
+        self.maker = DeferredMaker(self.memory.session, self.rebuild_pages)
+        self.wake: Callable[[], None] = lambda: None  # set by the server: start a rebuild
+
+    def rebuild_pages(self, src_uris: list[str]) -> None:
+        """Rebuild these pages (their documents are ready)."""
+        self.record(os.path.join(self.docs_dir, uri) for uri in src_uris)
+        self.wake()
 
     def config(self, saved: set[str] | None) -> MkDocsConfig:
         options: dict[str, Any] = {"site_dir": self.site_dir, "strict": self.strict}
@@ -216,6 +290,12 @@ class EditorLoop:
         return pages
 
     def build(self, config: MkDocsConfig | None = None) -> None:
+        try:
+            self._build_saved(config)
+        finally:
+            self.maker.start()  # what the build handed over, made while the page is looked at
+
+    def _build_saved(self, config: MkDocsConfig | None) -> None:
         with self._lock:
             paths, self._saved = self._saved, set()
         saved = self._saved_pages(paths)
@@ -250,8 +330,14 @@ class KitServer(LiveReloadServer):
     def __init__(self, loop: EditorLoop, **kwargs: Any) -> None:
         super().__init__(builder=loop.build, **kwargs)
         self.loop = loop
+        loop.wake = self.wake
         self.observer = watchdog.observers.Observer()  # inotify on Linux, polling elsewhere
         self.build_delay = 0.05
+
+    def wake(self) -> None:
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
@@ -266,9 +352,7 @@ class KitServer(LiveReloadServer):
                 if event.is_directory or event.event_type in ("opened", "closed_no_write"):
                     return
                 server.loop.record([str(event.src_path), str(getattr(event, "dest_path", "") or "")])
-                with server._rebuild_cond:
-                    server._want_rebuild = True
-                    server._rebuild_cond.notify_all()
+                server.wake()
 
         self._watch_refs[path] = self.observer.schedule(Handler(), path, recursive=recursive)
 
@@ -302,6 +386,7 @@ def serve(config_file: str | None = None, dev_addr: str | None = None, *, strict
             log.info("Arrêt du serveur")
         finally:
             server.shutdown()
+            loop.maker.stop()
     except Abort as error:
         raise SystemExit(str(error)) from error
     finally:

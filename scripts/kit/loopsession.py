@@ -14,6 +14,7 @@ its whole job, every time. Under ``make serve`` the session lets a part of the b
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,7 +46,30 @@ class EditorSession:
     _pending: dict[str, DeferredFile] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)  # keys being made right now
     _failed: set[str] = field(default_factory=set)  # keys whose making failed: not tried again
+    _inputs: set[str] = field(default_factory=set)  # files read again at every build (absolute paths)
+    _page_keys: dict[str, str] = field(default_factory=dict)  # this build's generated pages → content key
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def new_build(self, *, site_kept: bool) -> None:
+        self.site_kept = site_kept
+        self._page_keys = {}
+
+    def read_at_every_build(self, path: str | Path) -> None:
+        """``path`` is read again by every build: saving it needs no full build."""
+        with self._lock:
+            self._inputs.add(os.path.abspath(path))
+
+    def inputs(self) -> set[str]:
+        with self._lock:
+            return set(self._inputs)
+
+    def page_key(self, src_uri: str, key: str) -> None:
+        """The generated page ``src_uri`` is made from ``key`` alone (with the templates and the code):
+        a partial rebuild renders it again only if the key changed."""
+        self._page_keys[src_uri] = key
+
+    def page_keys(self) -> dict[str, str]:
+        return self._page_keys
 
     def recall(self, name: str, key: str) -> Any | None:
         """The value remembered under ``name`` if it was made from ``key``, else None."""

@@ -44,7 +44,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from kit.loopsession import PLUGIN_NAME, DeferredFile, EditorSession
@@ -93,6 +93,7 @@ class SiteMemory:
         self.entries: dict[str, list[dict[str, Any]]] = {}  # page URL → its search entries, in order
         self.bytecode = MemoryBytecodeCache()
         self.session = EditorSession()
+        self.page_keys: dict[str, str] = {}  # generated page src_uri → content key, last build
 
 
 def _page_url(location: str) -> str:
@@ -110,20 +111,35 @@ def group_entries(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str,
 class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
     """Added to each build's configuration by the server (never listed in mkdocs.yml)."""
 
-    def __init__(self, memory: SiteMemory, saved: set[str] | None) -> None:
+    def __init__(self, memory: SiteMemory, saved: set[str] | None, *, inputs_changed: bool = False) -> None:
         super().__init__()
         self.memory = memory
         self.saved = saved  # src_uris of the saved pages for a dirty build, None for a full build
+        self.inputs_changed = inputs_changed  # a file read again at every build was saved
+        self.rebuilt: set[str] = set()  # src_uris of the pages this dirty build renders
         self.files: Files | None = None
         self.session = memory.session
-        self.session.site_kept = saved is not None
+        self.session.new_build(site_kept=saved is not None)
+
+    def _changed(self, file: File) -> bool:
+        """Whether a dirty build must render this page again."""
+        if self.saved is None or file.src_uri in self.saved:
+            return True
+        if file.generated_by is None:
+            return False  # a page of docs/ that was not saved
+        key = self.session.page_keys().get(file.src_uri)
+        if key is None:  # a generated page without a content key: made from the files read at every build
+            return self.inputs_changed
+        return key != self.memory.page_keys.get(file.src_uri)
 
     @event_priority(-100)  # after every hook has added its pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.files = files
         if self.saved is not None:
             for file in files.documentation_pages():
-                changed = file.src_uri in self.saved
+                changed = self._changed(file)
+                if changed:
+                    self.rebuilt.add(file.src_uri)
                 file.is_modified = (lambda changed=changed: changed)  # type: ignore[method-assign]
         return files
 
@@ -134,7 +150,7 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
             # drawn in the pages it renders (MkDocs alone would show them untitled).
             for file in files.documentation_pages():
                 page = file.page
-                if page is not None and file.src_uri not in self.saved and page.markdown is None:
+                if page is not None and file.src_uri not in self.rebuilt and page.markdown is None:
                     page.title = self.memory.titles.get(file.src_uri)  # type: ignore[misc]
                     page.meta = self.memory.metas.get(file.src_uri, {})
         return nav
@@ -143,7 +159,7 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
         env.bytecode_cache = self.memory.bytecode
         if self.saved is not None:
             for file in files.documentation_pages():
-                if file.src_uri in self.saved and file.page is not None:
+                if file.src_uri in self.rebuilt and file.page is not None:
                     if file.page.title != self.memory.titles.get(file.src_uri):
                         raise NavigationChanged(file.src_uri)
         return env
@@ -152,6 +168,10 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.files is not None
         pages = [file.page for file in self.files.documentation_pages() if file.page is not None]
+        self.memory.page_keys = dict(self.session.page_keys())
+        rendered = [page for page in pages if self.saved is None or page.file.src_uri in self.rebuilt]
+        self.memory.titles.update({page.file.src_uri: page.title for page in rendered})
+        self.memory.metas.update({page.file.src_uri: page.meta for page in rendered})
         path = Path(config.site_dir) / SEARCH_INDEX
         if not path.is_file():
             return
@@ -165,7 +185,7 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
         merged: dict[str, list[dict[str, Any]]] = {}
         for page in pages:
             url = page.url
-            source = written if page.file.src_uri in self.saved else self.memory.entries
+            source = written if page.file.src_uri in self.rebuilt else self.memory.entries
             if url in source:
                 merged[url] = source[url]
         data["docs"] = [entry for entries in merged.values() for entry in entries]
@@ -258,12 +278,12 @@ class EditorLoop:
         self.record(os.path.join(self.docs_dir, uri) for uri in src_uris)
         self.wake()
 
-    def config(self, saved: set[str] | None) -> MkDocsConfig:
+    def config(self, saved: set[str] | None, *, inputs_changed: bool = False) -> MkDocsConfig:
         options: dict[str, Any] = {"site_dir": self.site_dir, "strict": self.strict}
         if self.dev_addr:
             options["dev_addr"] = self.dev_addr
         config = load_config(config_file=self.config_file, **options)
-        config.plugins[PLUGIN_NAME] = EditorLoopPlugin(self.memory, saved)
+        config.plugins[PLUGIN_NAME] = EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed)
         self.docs_dir = os.path.abspath(config.docs_dir)
         if self.serve_url:
             config.site_url = self.serve_url
@@ -273,21 +293,27 @@ class EditorLoop:
         with self._lock:
             self._saved.update(os.path.abspath(path) for path in paths if path)
 
-    def _saved_pages(self, paths: set[str]) -> set[str] | None:
-        """The src_uris of the saved pages when a dirty build is exact, else None."""
+    def _saved_pages(self, paths: set[str]) -> tuple[set[str], bool] | None:
+        """For an exact dirty build: the src_uris of the saved pages, and whether a file read again at
+        every build (the calendar) was saved. None when only a full build is exact."""
         if not self._built_once or not paths:
             return None
         pages: set[str] = set()
+        inputs = False
+        rereads = self.memory.session.inputs()
         for path in paths:
-            relative = os.path.relpath(path, self.docs_dir)
             name = os.path.basename(path)
             if name.startswith(".") or name.endswith("~"):
                 continue  # an editor's swap or backup file: not part of the site
+            if path in rereads:
+                inputs = True
+                continue
+            relative = os.path.relpath(path, self.docs_dir)
             src_uri = Path(relative).as_posix()
             if relative.startswith("..") or src_uri not in self.memory.titles or not os.path.isfile(path):
                 return None
             pages.add(src_uri)
-        return pages
+        return pages, inputs
 
     def build(self, config: MkDocsConfig | None = None) -> None:
         try:
@@ -298,11 +324,11 @@ class EditorLoop:
     def _build_saved(self, config: MkDocsConfig | None) -> None:
         with self._lock:
             paths, self._saved = self._saved, set()
-        saved = self._saved_pages(paths)
-        if saved is not None:
-            log.info("Pages enregistrées : %s", ", ".join(sorted(saved)))
+        dirty = self._saved_pages(paths)
+        if dirty is not None:
+            saved, inputs_changed = dirty
             try:
-                self._build(self.config(saved), dirty=True)
+                self._build(self.config(saved, inputs_changed=inputs_changed), dirty=True)
                 return
             except NavigationChanged as changed:
                 log.info("Le titre de %s a changé : tout le site est reconstruit", changed)

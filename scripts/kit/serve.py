@@ -13,7 +13,8 @@ time and end up twice). This server keeps what one build learnt for the next one
   build stops and a full build follows;
 - the search index is merged: the saved pages' entries replace their old ones, in the
   order a full build writes them, so the index is the one a full build would write;
-- Jinja templates are compiled once for the whole session (bytecode cache);
+- Jinja templates are compiled once for the whole session (bytecode cache), and a partial
+  build does not list the theme's thousands of files again;
 - file changes are seen at once (inotify) rather than by polling every half second;
 - what is slow to make and not needed to show the page (PDF, DOCX) is handed over to the
   session (kit.loopsession) and made in a separate process after the page is served;
@@ -36,7 +37,7 @@ from urllib.parse import urlsplit
 
 import watchdog.events
 import watchdog.observers
-from jinja2 import BytecodeCache, Environment
+from jinja2 import BaseLoader, BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -77,6 +78,24 @@ class MemoryBytecodeCache(BytecodeCache):
             self._code[bucket.key] = bucket.bytecode_to_string()
 
 
+class KnownTemplates(BaseLoader):
+    """The theme's loader, listing the files the last full build found in the theme.
+
+    MkDocs lists every file of the theme at every build to copy its assets (Material ships
+    thousands of icons): a partial build follows a full one, whose theme did not change.
+    """
+
+    def __init__(self, loader: BaseLoader, names: list[str]) -> None:
+        self.loader = loader
+        self.names = names
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        return self.loader.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return list(self.names)
+
+
 class _DropDirtyWarning(logging.Filter):
     """MkDocs warns at every dirty build, which stops a strict build: here the dirty build is exact."""
 
@@ -94,6 +113,7 @@ class SiteMemory:
         self.bytecode = MemoryBytecodeCache()
         self.session = EditorSession()
         self.page_keys: dict[str, str] = {}  # generated page src_uri → content key, last build
+        self.theme_files: list[str] | None = None  # the theme's assets found by the last full build
 
 
 def _page_url(location: str) -> str:
@@ -135,6 +155,12 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
     @event_priority(-100)  # after every hook has added its pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.files = files
+        if self.saved is None:
+            dirs = [os.path.join(os.path.abspath(folder), "") for folder in config.theme.dirs]
+            self.memory.theme_files = sorted({
+                file.src_uri for file in files
+                if file.abs_src_path and file.generated_by is None
+                and any(file.abs_src_path.startswith(folder) for folder in dirs)})
         if self.saved is not None:
             for file in files.documentation_pages():
                 changed = self._changed(file)
@@ -156,7 +182,6 @@ class EditorLoopPlugin(BasePlugin):  # type: ignore[type-arg]
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.bytecode_cache = self.memory.bytecode
         if self.saved is not None:
             for file in files.documentation_pages():
                 if file.src_uri in self.rebuilt and file.page is not None:
@@ -284,6 +309,18 @@ class EditorLoop:
             options["dev_addr"] = self.dev_addr
         config = load_config(config_file=self.config_file, **options)
         config.plugins[PLUGIN_NAME] = EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed)
+        make_env = config.theme.get_env
+        memory = self.memory
+        known = memory.theme_files if saved is not None else None
+
+        def get_env() -> Environment:
+            env = make_env()
+            env.bytecode_cache = memory.bytecode  # templates compiled once for the session
+            if known is not None and env.loader is not None:
+                env.loader = KnownTemplates(env.loader, known)
+            return env
+
+        config.theme.get_env = get_env  # type: ignore[method-assign]
         self.docs_dir = os.path.abspath(config.docs_dir)
         if self.serve_url:
             config.site_url = self.serve_url

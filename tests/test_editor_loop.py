@@ -131,3 +131,32 @@ def test_deferred_files_are_made_once_then_their_pages_rebuilt(tmp_path: Path) -
     assert target.read_bytes() == b"%PDF premier"
     assert rebuilt == [["note.md"]]
     assert session.take_pending() == []
+
+
+def served_differences(kit: ServedKit, site: Path) -> list[str]:
+    """Files of ``site`` that the server answers differently (the live-reload script set aside)."""
+    different = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        expected = path.read_bytes()
+        if relative.endswith(".html"):
+            served = kit.page(relative).encode("utf-8")
+        else:
+            served = kit.file(relative)
+        if served != expected:
+            different.append(relative)
+    return different
+
+
+def test_served_site_is_the_built_site_after_the_edits(kit: ServedKit, tmp_path: Path) -> None:
+    # After the edits above, once the server has nothing left to make (documents, downloads),
+    # every file it serves is the file a plain build of the same sources writes, byte for byte.
+    site = built(kit, tmp_path / "site")
+    deadline = time.monotonic() + 300
+    different = served_differences(kit, site)
+    while different and time.monotonic() < deadline:
+        time.sleep(2)
+        different = served_differences(kit, site)
+    assert not different, f"{len(different)} fichiers diffèrent, dont {different[:10]}"

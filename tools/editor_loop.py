@@ -180,6 +180,10 @@ class ServedKit:
         document = self.index_document()
         return list(document["docs"]) if document else []  # type: ignore[call-overload]
 
+    def file(self, url: str) -> bytes | None:
+        """A served file as it is."""
+        return _get(self.base + url)
+
     def page(self, url: str) -> str:
         """A served page without the live-reload script the server adds to it."""
         body = _get(self.base + url) or b""

@@ -133,27 +133,30 @@ def _get(url: str, timeout: float = 60.0) -> bytes | None:
 class ServedKit:
     """A copy of the kit served by ``make serve`` on a free port."""
 
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str], command: Sequence[str] | None = None) -> None:
         self.dir = workdir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.log = workdir / "serve.log"
         self.env = env
+        self.command = [part.format(port=self.port) for part in
+                        (command or ["make", "-s", "serve", "SERVE_ADDR=127.0.0.1:{port}"])]
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                ["make", "-s", "serve", f"SERVE_ADDR=127.0.0.1:{self.port}"], cwd=self.dir, env=self.env,
+                self.command, cwd=self.dir, env=self.env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"make serve s'est arrêté :\n{self.tail()}")
+                raise RuntimeError(f"{' '.join(self.command)} s'est arrêté :\n{self.tail()}")
             if _get(self.base, timeout=5) is not None:
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"make serve ne répond pas au bout de {START_TIMEOUT:.0f} s :\n{self.tail()}")
+        raise RuntimeError(f"{' '.join(self.command)} ne répond pas au bout de {START_TIMEOUT:.0f} s :\n"
+                           f"{self.tail()}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -206,8 +209,8 @@ class ServedKit:
 
 
 @contextmanager
-def served(workdir: Path, env: dict[str, str]) -> Iterator[ServedKit]:
-    kit = ServedKit(workdir, env)
+def served(workdir: Path, env: dict[str, str], command: Sequence[str] | None = None) -> Iterator[ServedKit]:
+    kit = ServedKit(workdir, env, command)
     try:
         kit.start()
         yield kit
@@ -223,44 +226,65 @@ def _check_index(kit: ServedKit, expected: int, word: str | None, what: str, res
         result.problems.append(f"{what} : « {word} » est introuvable dans l'index de recherche")
 
 
+@dataclass(frozen=True)
+class Edits:
+    """Where a served site takes its edits: a page and its URL, the calendar and a département's URL."""
+
+    page: Path
+    page_url: str
+    calendar: Path
+    departement_url: str  # with {code}
+    search: bool = True  # whether the site has a search index to check
+
+
+def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], columns: Sequence[str], *,
+              count: int, warm_up: int, progress: Callable[[str], None]) -> LoopResult:
+    """Time ``count`` page edits and ``count`` row edits (after ``warm_up`` of each) on a served site."""
+    result = LoopResult(forums=len(rows))
+    original = edits.page.read_text(encoding="utf-8")
+    editable = [dict(row) for row in rows]
+    if edits.search:
+        result.index_entries = len(kit.index())
+    for number in range(warm_up + count):
+        counted = number >= warm_up
+        word = "mesure" + secrets.token_hex(4)
+        progress(f"modification de page {number + 1}")
+        cpu = kit.cpu()
+        started = time.perf_counter()
+        edits.page.write_text(f"{original.rstrip()}\n\nPhrase ajoutée pour la mesure : {word}.\n", encoding="utf-8")
+        timing = kit.wait_for(edits.page_url, word, started, cpu)
+        if edits.search:
+            _check_index(kit, result.index_entries, word, f"page, modification {number + 1}", result)
+        if counted:
+            result.page.append(timing)
+        if not editable:
+            continue
+        progress(f"modification de forum {number + 1}")
+        row = editable[(number * 997) % len(editable)]
+        row["lieu"] = f"salle {word}"
+        cpu = kit.cpu()
+        started = time.perf_counter()
+        write_rows(edits.calendar, columns, editable)
+        timing = kit.wait_for(edits.departement_url.format(code=row["departement"]), word, started, cpu)
+        if edits.search:
+            _check_index(kit, result.index_entries, None, f"forum, modification {number + 1}", result)
+        if counted:
+            result.row.append(timing)
+    return result
+
+
 def measure_loop(rows: Sequence[dict[str, str]], columns: Sequence[str], workdir: Path, *,
                  edits: int = 5, warm_up: int = 1, env: dict[str, str] | None = None,
                  progress: Callable[[str], None] = lambda _: None) -> LoopResult:
     """Serve a copy of the kit with ``rows`` as its calendar and time ``edits`` page and row edits."""
-    copy_project(workdir / "kit")
     kit_dir = workdir / "kit"
+    copy_project(kit_dir)
     write_rows(kit_dir / CALENDAR, columns, rows)
-    page = kit_dir / EDITED_PAGE
-    original = page.read_text(encoding="utf-8")
     server_env = {**os.environ, **(env or {}), "NO_MKDOCS_2_WARNING": "1",
                   "KIT_CALENDAR_CACHE": str(workdir / "cache" / "calendar"),
                   "KIT_DOCUMENTS_CACHE": str(workdir / "cache" / "documents")}
     server_env.pop("FORUMS_CSV", None)  # the copy's own data/forums.csv
-    result = LoopResult(forums=len(rows))
-    editable = [dict(row) for row in rows]
+    where = Edits(page=kit_dir / EDITED_PAGE, page_url=EDITED_URL, calendar=kit_dir / CALENDAR,
+                  departement_url="calendrier/{code}/")
     with served(kit_dir, server_env) as kit:
-        result.index_entries = len(kit.index())
-        for number in range(warm_up + edits):
-            counted = number >= warm_up
-            word = "mesure" + secrets.token_hex(4)
-            progress(f"modification de page {number + 1}")
-            cpu = kit.cpu()
-            started = time.perf_counter()
-            page.write_text(f"{original.rstrip()}\n\nPhrase ajoutée pour la mesure : {word}.\n", encoding="utf-8")
-            timing = kit.wait_for(EDITED_URL, word, started, cpu)
-            _check_index(kit, result.index_entries, word, f"page, modification {number + 1}", result)
-            if counted:
-                result.page.append(timing)
-            if not editable:
-                continue
-            progress(f"modification de forum {number + 1}")
-            row = editable[(number * 997) % len(editable)]
-            row["lieu"] = f"salle {word}"
-            cpu = kit.cpu()
-            started = time.perf_counter()
-            write_rows(kit_dir / CALENDAR, columns, editable)
-            timing = kit.wait_for(f"calendrier/{row['departement']}/", word, started, cpu)
-            _check_index(kit, result.index_entries, None, f"forum, modification {number + 1}", result)
-            if counted:
-                result.row.append(timing)
-    return result
+        return edit_loop(kit, where, rows, columns, count=edits, warm_up=warm_up, progress=progress)

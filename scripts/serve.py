@@ -13,11 +13,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kit.serve import serve  # noqa: E402
+from kit.site.serve import serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import build_site
-from kit.loopsession import DeferredFile, EditorSession
-from kit.serve import DeferredMaker
+from kit.site.serve import DeferredMaker
+from kit.site.session import DeferredFile, EditorSession
 from tools.editor_loop import ServedKit, copy_project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -124,7 +124,7 @@ def _tree_cpu(pid: int) -> float:
 
 def _get(url: str, timeout: float = 60.0) -> bytes | None:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (local server)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return bytes(response.read())
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None

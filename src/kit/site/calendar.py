@@ -30,10 +30,13 @@ from mkdocs.structure.pages import Page
 
 from kit.site import NoOptions
 from kit.calendar.downloads import cached_downloads
-from kit.calendar.model import Problem, load_campaign
+from kit.calendar.model import Campaign, Problem, load_campaign
 from kit.calendar.pages import CalendarSite, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.french import decimal
+from kit.paths import DATA_DIR, REFERENCE_DIR
+from kit.site.session import DeferredFile, EditorSession, session_of
+from kit.store import content_key
 from kit.paths import calendar_file
 from kit.store import write_atomic
 from kit.territory import Territory, load_territory
@@ -74,6 +77,15 @@ def _data_date(path: Path) -> date:
     except (OSError, subprocess.SubprocessError):
         pass  # not in a git checkout: the file's own date
     return date.fromtimestamp(path.stat().st_mtime)
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "calendar" / "templates"
+
+
+def _inputs_key(path: Path, *extra: str) -> str:
+    """What the calendar's pages are made from: the calendar, the campaign, reference data, templates."""
+    sources = [path, DATA_DIR / "campagne.toml", *sorted(REFERENCE_DIR.rglob("*")), *sorted(TEMPLATES.iterdir())]
+    return content_key(*(source.read_bytes() for source in sources if source.is_file()), *extra)
 
 
 def _publish(site: CalendarSite, territory: Territory, site_dir: Path) -> tuple[int, int, float]:
@@ -137,6 +149,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         self.site: CalendarSite | None = None
         self.territory: Territory | None = None
         self.worker: _Worker | None = None
+        self.handed_over = False  # under make serve, the downloads are made after the pages are served
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         path = calendar_path(config)
@@ -145,6 +158,42 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
         territory = load_territory()
         campaign = load_campaign()
+        data_date = _data_date(path)
+        # Under make serve (kit.site.serve), pages are remade only when what they are made from changed.
+        session = session_of(config)
+        key = ""
+        kept = None
+        if session is not None:
+            session.read_at_every_build(path)
+            key = _inputs_key(path, data_date.isoformat(), str(config.use_directory_urls))
+            kept = session.recall("calendar", key)
+        if kept is not None:
+            site, warnings = kept
+        else:
+            site, warnings = self._read(path, territory, campaign, data_date, config)
+            if session is not None:
+                session.remember("calendar", key, (site, warnings))
+        for problem in warnings:
+            log.info("%s", _shown(problem, config))
+        self.territory = territory
+        self.site = site
+        self.handed_over = session is not None
+        if session is None:
+            self._start_downloads(site, territory, Path(config.site_dir))
+        else:
+            self._hand_over_downloads(session, key, site, territory, Path(config.site_dir))
+        for uri, markdown in site.pages.items():
+            # Département pages are reached from the calendar, not from the nav (one nav entry per page
+            # rendered into every page would slow the whole build down).
+            inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+            if session is not None:
+                session.page_key(uri, content_key(markdown, *site.fragments.get(uri, {}).values()))
+        return files
+
+    def _read(self, path: Path, territory: Territory, campaign: Campaign, data_date: date,
+              config: MkDocsConfig) -> tuple[CalendarSite, list[Problem]]:
+        """Read and check the calendar, then render its pages; errors stop the build."""
         calendar = read_calendar(path, territory=territory, campaign=campaign)
         if calendar.errors:
             count = len(calendar.errors)
@@ -154,22 +203,24 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
                 f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
-        for problem in calendar.warnings:
-            log.info("%s", _shown(problem, config))
-        self.territory = territory
-        self.site = site = render_calendar(
-            calendar.forums, territory, campaign,
-            warnings=calendar.warnings,
-            data_date=_data_date(path),
-            directory_urls=config.use_directory_urls,
-        )
-        self._start_downloads(site, territory, Path(config.site_dir))
-        for uri, markdown in site.pages.items():
-            # Département pages are reached from the calendar, not from the nav (one nav entry per page
-            # rendered into every page would slow the whole build down).
-            inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
-        return files
+        site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
+                               data_date=data_date, directory_urls=config.use_directory_urls)
+        return site, list(calendar.warnings)
+
+    def _hand_over_downloads(self, session: EditorSession, key: str, site: CalendarSite, territory: Territory,
+                             site_dir: Path) -> None:
+        """Under make serve, the downloads are written after the pages are served, and only when they changed."""
+        self._stop_worker()
+        if session.site_kept and session.recall("calendar-downloads", str(site_dir)) == key:
+            return  # the site folder still holds them
+
+        def publish() -> bytes:
+            _publish(site, territory, site_dir)
+            return b""
+
+        session.defer(DeferredFile(key=f"calendar-downloads-{time.monotonic_ns()}", targets=(), make=publish,
+                                   keep=lambda _: None))
+        session.remember("calendar-downloads", str(site_dir), key)
 
     def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path) -> None:
         """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
@@ -214,7 +265,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.site is None or self.territory is None:
+        if self.site is None or self.territory is None or self.handed_over:
             return
         counts = None
         if self.worker is not None:

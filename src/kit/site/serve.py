@@ -130,7 +130,11 @@ def group_entries(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str,
     return groups
 
 
-class EditorLoopPlugin(BasePlugin[Config]):
+class _NoOptions(Config):
+    """The server's plugin has no options."""
+
+
+class EditorLoopPlugin(BasePlugin[_NoOptions]):
     """Added to each build's configuration by the server (never listed in mkdocs.yml)."""
 
     def __init__(self, memory: SiteMemory, saved: set[str] | None, *, inputs_changed: bool = False) -> None:

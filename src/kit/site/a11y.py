@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from mkdocs.plugins import BasePlugin
 
-from kit.site import NoOptions
 from kit.a11y import label_task_checkboxes
+from kit.site import NoOptions
 
 
 class A11yPlugin(BasePlugin[NoOptions]):

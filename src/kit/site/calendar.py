@@ -19,8 +19,6 @@ from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
-
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -28,17 +26,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kit.site import NoOptions
 from kit.calendar.downloads import cached_downloads
 from kit.calendar.model import Campaign, Problem, load_campaign
 from kit.calendar.pages import CalendarSite, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.french import decimal
-from kit.paths import DATA_DIR, REFERENCE_DIR
+from kit.paths import DATA_DIR, REFERENCE_DIR, calendar_file
+from kit.site import NoOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
-from kit.store import content_key
-from kit.paths import calendar_file
-from kit.store import write_atomic
+from kit.store import content_key, write_atomic
 from kit.territory import Territory, load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")

@@ -22,17 +22,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils.templates import TemplateContext
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
-from kit.site import NoOptions
 from kit.documents import docx, fields, pdf, registry
 from kit.documents import html as html_module
 from kit.documents.fetch import LocalOnlyFetcher, local_resources
@@ -41,6 +39,7 @@ from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import decimal
 from kit.paths import ROOT
+from kit.site import NoOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
 

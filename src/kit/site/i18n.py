@@ -20,17 +20,14 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from kit.site import NoOptions
 from kit.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -46,6 +43,7 @@ from kit.i18n import (
     translate_permalinks,
 )
 from kit.paths import INCLUDES_DIR
+from kit.site import NoOptions
 
 # English pages weigh half in the search: an English page matching a French query
 # (« Balu », a proper noun) would otherwise come first for a French reader, and an

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment
-
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from kit.site import NoOptions
 from kit.i18n import DEFAULT_LANGUAGE, language_of
+from kit.site import NoOptions
 from kit.typography import french_html
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -31,10 +30,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from kit import changelog
-from kit.site import NoOptions
 from kit.french import format_day
 from kit.history import last_changes
 from kit.i18n import DEFAULT_LANGUAGE, STRINGS, base_source, language_of, relative_url, source_in
+from kit.site import NoOptions
 
 CHANGELOG = "nouveautes.md"
 _VERSION_HEADING = re.compile(

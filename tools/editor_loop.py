@@ -47,6 +47,8 @@ CALENDAR = "data/forums.csv"
 START_TIMEOUT = 900.0  # seconds for the first build (a loaded machine, 12,000 forums)
 EDIT_TIMEOUT = 180.0  # seconds for one edit to show
 POLL = 0.02  # seconds between two requests while waiting for an edit
+# `make serve` as an editor types it; the linked environment is never reinstalled from the copy.
+DEFAULT_COMMAND = ("make", "-s", "-o", ".venv/.installed", "serve", "SERVE_ADDR=127.0.0.1:{port}")
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ class ServedKit:
         self.log = workdir / "serve.log"
         self.env = env
         self.command = [part.format(port=self.port) for part in
-                        (command or ["make", "-s", "serve", "SERVE_ADDR=127.0.0.1:{port}"])]
+                        (command or DEFAULT_COMMAND)]
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

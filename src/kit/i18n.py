@@ -26,7 +26,8 @@ LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
 _INJECTED_ITEM = re.compile(r"- [^\n]*\n\{: \.i18n-link [^\n]*\}\n")
 _INJECTED_END = re.compile(r"\n\n")
 
-# Interface strings that Material does not translate, per language.
+# Interface strings that Material does not translate, per language: for Python and, through the
+# kit-i18n plugin's ``kit_strings()``, for the templates (overrides/), which print them as HTML.
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "switch_label": "Langue de la page",
@@ -40,6 +41,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "separator": "\u00a0: ",
         "outdated": "Vous consultez une ancienne version du kit ({version}).",
         "outdated_link": "Aller à la dernière version",
+        "footer_label": "À propos du site",
+        "accessibility": "Accessibilité&nbsp;: partiellement conforme",
+        "accessibility_in_french": "Accessibilité&nbsp;: partiellement conforme",
+        "letter_header": "En-tête de la lettre",
+        "letter_reference": "Réf. :",
+        "letter_to": "à",
+        "letter_subject": "Objet :",
+        "letter_enclosures": "Pièces jointes :",
+        "letter_date": ", le",
     },
     "en": {
         "switch_label": "Page language",
@@ -53,6 +63,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "separator": ": ",
         "outdated": "You are reading an older version of the kit ({version}).",
         "outdated_link": "Go to the latest version",
+        "footer_label": "About this site",
+        "accessibility": "Accessibility: partially compliant",
+        "accessibility_in_french": "Accessibility: partially compliant (statement in French)",
+        "letter_header": "Letter header",
+        "letter_reference": "Ref.:",
+        "letter_to": "to",
+        "letter_subject": "Subject:",
+        "letter_enclosures": "Enclosures:",
+        "letter_date": ",",
     },
 }
 

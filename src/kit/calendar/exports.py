@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from kit.calendar.datafile import forum_cells
-from kit.calendar.model import COLUMNS, Forum, day_span, sort_key
+from kit.calendar.model import COLUMNS, Forum, day_span, in_calendar_order
 from kit.territory import Departement, Territory
 
 UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
 PRODID = "-//Ministère de l'Intérieur//Forums sécurité 2009//FR"
 OPERATION = "Vos libertés, votre sécurité : parlons-en ensemble"
 DEFAULT_NAME = "Forums sécurité 2009"
+CALENDAR_DESCRIPTION = f"Forums « {OPERATION} » (circulaire du 26 février 2009)"
 # DTSTAMP of forums whose announcement date is unknown: the circular's date,
 # so that two builds of the same data give the same bytes.
 CIRCULAR_DATE = date(2009, 2, 26)
@@ -92,10 +93,6 @@ def local_span(forum: Forum, territory: Territory) -> tuple[datetime | date, dat
 def _timezone_name(forum: Forum, territory: Territory) -> str:
     departement = territory.departements.get(forum.departement)
     return departement.timezone if departement is not None else "Europe/Paris"
-
-
-def _ordered(forums: Iterable[Forum]) -> list[Forum]:
-    return sorted(forums, key=sort_key)
 
 
 # iCalendar ------------------------------------------------------------------
@@ -166,9 +163,10 @@ def to_ics(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT
     :attr:`Forum.uid`); DTSTAMP is the announcement date, or the circular's
     date when unknown; each forum is in its territory's time zone, with one
     VTIMEZONE per zone used; a forum without a start time is an all-day
-    event; without an end time it lasts two hours.
+    event; without an end time it lasts two hours. Events in calendar order:
+    ``forums`` are sorted unless they already are (:class:`~kit.calendar.model.Ordered`).
     """
-    forums = _ordered(forums)
+    forums = in_calendar_order(forums)
     timed = [f for f in forums if f.heure_debut is not None]
     zones = tuple(sorted({_timezone_name(f, territory) for f in timed}))
     years = (min(f.date for f in timed).year, max(f.date for f in timed).year) if timed else (0, 0)
@@ -191,8 +189,10 @@ def _head(name: str, zones: tuple[str, ...], years: tuple[int, int]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", f"Forums « {OPERATION} » (circulaire du 26 février 2009)")
+    # X- properties are TEXT too (RFC 5545, 3.8.8.2): icalendar escapes only the ones it knows
+    # as such, so these are given as vText, which escapes « , ; \ » and line breaks.
+    calendar.add("x-wr-calname", icalendar.vText(name))
+    calendar.add("x-wr-caldesc", icalendar.vText(CALENDAR_DESCRIPTION))
     if zones:
         first, last = date(years[0], 1, 1), date(years[1] + 1, 1, 1)
         for tzid in zones:
@@ -284,15 +284,32 @@ def to_event(forum: Forum, territory: Territory) -> dict[str, Any]:
     return event
 
 
-def to_json(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT_NAME) -> str:
-    """The forums as schema.org Events, in an object with a little metadata.
+# The list's own context, written out in full: a JSON-LD processor reads the
+# whole file without fetching anything, and ``forums`` (the key that scripts
+# read) is schema.org's itemListElement.
+JSONLD_CONTEXT: dict[str, Any] = {
+    "@vocab": "https://schema.org/",
+    "forums": {"@id": "https://schema.org/itemListElement", "@container": "@list"},
+    "eventStatus": {"@type": "@id"},
+    "eventAttendanceMode": {"@type": "@id"},
+}
 
-    ``{"name", "numberOfItems", "forums": [Event, ...]}``, sorted by date,
-    keys in a fixed order, UTF-8 text: the same data gives the same text.
+
+def to_json(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT_NAME) -> str:
+    """The forums as one JSON-LD document: a schema.org ItemList of Events.
+
+    ``{"@context", "@type": "ItemList", "name", "about", "inLanguage",
+    "numberOfItems", "forums": [Event, ...]}``: the keys of earlier files
+    are kept, ``forums`` sorted by date; keys in a fixed order, UTF-8 text:
+    the same data gives the same text.
     """
-    events = [to_event(forum, territory) for forum in _ordered(forums)]
-    document = {"name": name, "about": OPERATION, "inLanguage": "fr",
-                "numberOfItems": len(events), "forums": events}
+    events = []
+    for forum in in_calendar_order(forums):
+        event = to_event(forum, territory)
+        del event["@context"]  # the list's context applies to its items
+        events.append(event)
+    document = {"@context": JSONLD_CONTEXT, "@type": "ItemList", "name": name, "about": OPERATION,
+                "inLanguage": "fr", "numberOfItems": len(events), "forums": events}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -319,7 +336,7 @@ def to_csv(forums: Iterable[Forum], territory: Territory | None = None, *, delim
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(PUBLIC_COLUMNS)
-    for forum in _ordered(forums):
+    for forum in in_calendar_order(forums):
         cells = forum_cells(forum, territory)
         writer.writerow([neutralise(cells[name]) for name in PUBLIC_COLUMNS])
     return out.getvalue()

@@ -134,7 +134,7 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
     """
     into = Path(into)
     problems: list[Problem] = []
-    existing: list[Forum] = []
+    existing: Sequence[Forum] = ()
     if into.suffix.lower() in EXCEL_SUFFIXES | set(UNSUPPORTED_SUFFIXES):
         return MergeReport(problems=[error_at(str(into), 0, "le fichier de destination doit être un CSV")])
     if into.exists():

@@ -11,7 +11,6 @@ Every value is escaped by Jinja's autoescape, wherever it lands.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,8 +47,10 @@ from kit.calendar.map import (
     inset_transform,
     load_map,
 )
-from kit.calendar.model import Campaign, Forum, Problem, sort_key
+from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order
+from kit.controls import without_controls
 from kit.french import french_date, number, percent, plural, time_range
+from kit.paths import MAP_FILE
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import french_text
 
@@ -88,13 +89,13 @@ class ForumView:
     ics_label: str  # the accessible name of its link, which starts with the link's visible text
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TYPOGRAPHY_MARKS = frozenset(":;!?«»%")
 
 
 def _text(value: str) -> str:
     """A field as shown: no control character, French typography (when it has a mark to space)."""
-    value = _CONTROL.sub(" ", value)
+    # A field read from a calendar file has no carriage return left; one made otherwise keeps it (white space).
+    value = without_controls(value, keep_carriage_returns=True)
     return french_text(value) if not _TYPOGRAPHY_MARKS.isdisjoint(value) else value
 
 
@@ -166,8 +167,8 @@ class CalendarSite:
     pages: dict[str, str] = field(default_factory=dict)  # source URI -> Markdown
     fragments: dict[str, dict[str, str]] = field(default_factory=dict)  # source URI -> name -> HTML
     departement_pages: frozenset[str] = frozenset()  # source URIs kept out of the nav
-    forums: list[Forum] = field(default_factory=list)
-    by_departement: dict[str, list[Forum]] = field(default_factory=dict)
+    forums: Ordered = Ordered()
+    by_departement: dict[str, Ordered] = field(default_factory=dict)
 
 
 def render_calendar(
@@ -185,7 +186,7 @@ def render_calendar(
     Links are relative; ``directory_urls`` follows MkDocs' setting of that name.
     """
     index_file = "" if directory_urls else "index.html"
-    ordered = sorted(forums, key=sort_key)
+    ordered = in_calendar_order(forums)  # as read: already sorted
     cantons = {f: forum_cantons(f, territory) for f in ordered}
     views = [_view(f, territory.departements[f.departement], cantons[f]) for f in ordered]
     by_dep: dict[str, list[ForumView]] = defaultdict(list)
@@ -206,7 +207,7 @@ def render_calendar(
         index_file=index_file,
     )
 
-    site = CalendarSite(forums=ordered, by_departement={c: [v.forum for v in vs] for c, vs in by_dep.items()})
+    site = CalendarSite(forums=ordered, by_departement={c: Ordered(v.forum for v in vs) for c, vs in by_dep.items()})
     dep_links = [(code, covers[code]) for code in by_dep]
     site.pages[INDEX_URI] = _render("index.md.j2", dep_links=dep_links, **common)
     site.fragments[INDEX_URI] = {
@@ -225,7 +226,7 @@ def render_calendar(
             "cantons": _render("cantons.html.j2", cover=cover, **common),
         }
 
-    france_map = france_map or load_map()
+    france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
     metro = {s.code: s for s in france_map.shapes}
     inset = [metro[c] for c in INSET_CODES if c in metro]
     overseas = [d for d in territory.departements.values() if d.zone != "metro"]

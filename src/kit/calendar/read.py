@@ -20,10 +20,11 @@ from kit.calendar.model import (
     Forum,
     Problem,
     error_at,
+    in_calendar_order,
     load_campaign,
 )
 from kit.calendar.table import Unreadable, cell_text, header_key, read_table
-from kit.paths import calendar_file
+from kit.paths import Project
 from kit.territory import Territory, load_territory
 
 
@@ -59,7 +60,7 @@ def read_calendar(path: Path, *, territory: Territory, campaign: Campaign) -> Ca
 
     Never raises on bad content: unreadable files, bad rows and duplicates
     come back as :class:`Problem` objects, sorted by line; only rows
-    without errors become forums.
+    without errors become forums, in calendar order (:class:`Ordered`).
     """
     return read_calendars([path], territory=territory, campaign=campaign)
 
@@ -75,14 +76,16 @@ def read_calendars(paths: Iterable[Path], *, territory: Territory, campaign: Cam
         forums.extend(calendar.forums)
         problems.extend(calendar.problems)
     problems.extend(find_duplicates(forums))
-    return Calendar(forums=forums, problems=_sorted_problems(problems, order))
+    # Sorted here, once: the pages, their lists and every download keep this order.
+    return Calendar(forums=in_calendar_order(forums), problems=_sorted_problems(problems, order))
 
 
-def load_calendar(path: Path | None = None, *, territory: Territory | None = None,
+def load_calendar(project: Project, path: Path | None = None, *, territory: Territory | None = None,
                   campaign: Campaign | None = None) -> Calendar:
     """The project's calendar: ``path``, else $FORUMS_CSV, else data/forums.csv.
 
     A relative $FORUMS_CSV is taken from the project's root, as in mkdocs.yml.
     """
-    return read_calendar(calendar_file() if path is None else Path(path), territory=territory or load_territory(),
-                         campaign=campaign or load_campaign())
+    return read_calendar(project.calendar_file() if path is None else Path(path),
+                         territory=territory or load_territory(project.reference),
+                         campaign=campaign or load_campaign(project.campaign_file))

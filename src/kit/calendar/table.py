@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.calendar.model import COLUMNS
+from kit.controls import without_controls
 from kit.territory import normalise
 
 # Column names as prefectures write them, folded by `header_key`.
@@ -35,7 +35,6 @@ _ALIASES = {
     "adresse postale": "adresse", "lieu du forum": "lieu", "date du forum": "date",
 }
 KNOWN_HEADERS = {**{c.replace("_", " "): c for c in COLUMNS}, **_ALIASES}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # How many rows may stand above the header (a title, a blank line).
 _HEADER_SEARCH_ROWS = 10
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -193,4 +192,4 @@ def cell_text(value: Any) -> str:
         text = value.isoformat(sep=" ")
     else:
         text = str(value)
-    return _CONTROL.sub(" ", text).strip()
+    return without_controls(text, keep_carriage_returns=False).strip()

@@ -27,14 +27,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from kit.calendar.downloads import cached_downloads
-from kit.calendar.model import Campaign, Problem, load_campaign
+from kit.calendar.model import Problem, load_campaign
 from kit.calendar.pages import CalendarSite, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.french import decimal
-from kit.paths import DATA_DIR, REFERENCE_DIR, calendar_file
+from kit.paths import Project
 from kit.site import NoOptions
-from kit.site.session import DeferredFile, EditorSession, session_of
-from kit.store import content_key, write_atomic
+from kit.store import write_atomic
 from kit.territory import Territory, load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")
@@ -43,14 +42,19 @@ log = logging.getLogger("mkdocs.plugins.calendar")
 PARALLEL_FROM = 500
 
 
+def project_of(config: MkDocsConfig) -> Project:
+    """The project being built: the folder of its mkdocs.yml."""
+    return Project.of_config_file(config.config_file_path)
+
+
 def calendar_path(config: MkDocsConfig) -> Path:
     """The calendar file of the build: ``extra.forums_csv`` (FORUMS_CSV), from the project's root."""
-    return calendar_file(config.extra.get("forums_csv"), root=Path(config.config_file_path).resolve().parent)
+    return project_of(config).calendar_file(config.extra.get("forums_csv"))
 
 
 def _named(path: Path, config: MkDocsConfig) -> str:
     """A file named from the project's root, as editors know it (« data/forums.csv »)."""
-    root = Path(config.config_file_path).resolve().parent
+    root = project_of(config).root
     return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
 
 
@@ -75,27 +79,24 @@ def _data_date(path: Path) -> date:
     return date.fromtimestamp(path.stat().st_mtime)
 
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "calendar" / "templates"
+def _cache_dir(project: Project) -> Path:
+    """Downloads already made, by content hash: a rebuild with the same calendar reuses them."""
+    return Path(os.environ.get("KIT_CALENDAR_CACHE") or project.cache("calendar"))
 
 
-def _inputs_key(path: Path, *extra: str) -> str:
-    """What the calendar's pages are made from: the calendar, the campaign, reference data, templates."""
-    sources = [path, DATA_DIR / "campagne.toml", *sorted(REFERENCE_DIR.rglob("*")), *sorted(TEMPLATES.iterdir())]
-    return content_key(*(source.read_bytes() for source in sources if source.is_file()), *extra)
-
-
-def _publish(site: CalendarSite, territory: Territory, site_dir: Path) -> tuple[int, int, float]:
+def _publish(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> tuple[int, int, float]:
     """Make (or reuse) and write every download: how many files, how many reused, seconds to make them."""
     start = time.perf_counter()
-    files, reused = cached_downloads(site, territory)
+    files, reused = cached_downloads(site, territory, cache_dir)
     seconds = time.perf_counter() - start
     _write(site_dir, files)
     return len(files), reused, seconds
 
 
-def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, report: Connection) -> None:
+def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path,
+                       report: Connection) -> None:
     try:
-        report.send(_publish(site, territory, site_dir))
+        report.send(_publish(site, territory, site_dir, cache_dir))
     except Exception:  # on_post_build does it again, and reports what goes wrong
         os._exit(1)
 
@@ -145,51 +146,15 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         self.site: CalendarSite | None = None
         self.territory: Territory | None = None
         self.worker: _Worker | None = None
-        self.handed_over = False  # under make serve, the downloads are made after the pages are served
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         path = calendar_path(config)
         if not path.is_file():
             raise PluginError(f"Calendrier des forums : le fichier {path} est introuvable "
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
-        territory = load_territory()
-        campaign = load_campaign()
-        data_date = _data_date(path)
-        # Under make serve (kit.site.serve), pages are remade only when what they are made from changed.
-        session = session_of(config)
-        key = ""
-        kept = None
-        if session is not None:
-            session.read_at_every_build(path)
-            key = _inputs_key(path, data_date.isoformat(), str(config.use_directory_urls))
-            kept = session.recall("calendar", key)
-        if kept is not None:
-            site, warnings = kept
-        else:
-            site, warnings = self._read(path, territory, campaign, data_date, config)
-            if session is not None:
-                session.remember("calendar", key, (site, warnings))
-        for problem in warnings:
-            log.info("%s", _shown(problem, config))
-        self.territory = territory
-        self.site = site
-        self.handed_over = session is not None
-        if session is None:
-            self._start_downloads(site, territory, Path(config.site_dir))
-        else:
-            self._hand_over_downloads(session, key, site, territory, Path(config.site_dir))
-        for uri, markdown in site.pages.items():
-            # Département pages are reached from the calendar, not from the nav (one nav entry per page
-            # rendered into every page would slow the whole build down).
-            inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
-            if session is not None:
-                session.page_key(uri, content_key(markdown, *site.fragments.get(uri, {}).values()))
-        return files
-
-    def _read(self, path: Path, territory: Territory, campaign: Campaign, data_date: date,
-              config: MkDocsConfig) -> tuple[CalendarSite, list[Problem]]:
-        """Read and check the calendar, then render its pages; errors stop the build."""
+        project = project_of(config)
+        territory = load_territory(project.reference)
+        campaign = load_campaign(project.campaign_file)
         calendar = read_calendar(path, territory=territory, campaign=campaign)
         if calendar.errors:
             count = len(calendar.errors)
@@ -199,26 +164,24 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
                 f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
-        site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
-                               data_date=data_date, directory_urls=config.use_directory_urls)
-        return site, list(calendar.warnings)
+        for problem in calendar.warnings:
+            log.info("%s", _shown(problem, config))
+        self.territory = territory
+        self.site = site = render_calendar(
+            calendar.forums, territory, campaign,
+            warnings=calendar.warnings,
+            data_date=_data_date(path),
+            directory_urls=config.use_directory_urls,
+        )
+        self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
+        for uri, markdown in site.pages.items():
+            # Département pages are reached from the calendar, not from the nav (one nav entry per page
+            # rendered into every page would slow the whole build down).
+            inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+        return files
 
-    def _hand_over_downloads(self, session: EditorSession, key: str, site: CalendarSite, territory: Territory,
-                             site_dir: Path) -> None:
-        """Under make serve, the downloads are written after the pages are served, and only when they changed."""
-        self._stop_worker()
-        if session.site_kept and session.recall("calendar-downloads", str(site_dir)) == key:
-            return  # the site folder still holds them
-
-        def publish() -> bytes:
-            _publish(site, territory, site_dir)
-            return b""
-
-        session.defer(DeferredFile(key=f"calendar-downloads-{time.monotonic_ns()}", targets=(), make=publish,
-                                   keep=lambda _: None))
-        session.remember("calendar-downloads", str(site_dir), key)
-
-    def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path) -> None:
+    def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> None:
         """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
 
         The ICS, JSON and CSV files do not depend on the pages, and MkDocs has
@@ -233,7 +196,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         try:
             context = multiprocessing.get_context("fork")
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, sender),
+            process = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, cache_dir, sender),
                                       daemon=True)
             process.start()
             sender.close()
@@ -261,14 +224,14 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.site is None or self.territory is None or self.handed_over:
+        if self.site is None or self.territory is None:
             return
         counts = None
         if self.worker is not None:
             counts = self.worker.result()
             self.worker = None
         if counts is None:
-            counts = _publish(self.site, self.territory, Path(config.site_dir))
+            counts = _publish(self.site, self.territory, Path(config.site_dir), _cache_dir(project_of(config)))
         total, reused, seconds = counts
         log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",
                  total, total - reused, decimal(seconds), reused)

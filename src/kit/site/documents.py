@@ -1,8 +1,8 @@
 """MkDocs plugin: the documents to take away.
 
 Every page of the kit (letter, note, sheets, method, run-sheet, templates)
-is also written as a PDF, the whole kit as one PDF, and the templates as
-editable DOCX files. They are made from each page's final HTML (the article
+is also written as a PDF (PDF/UA-1, see kit.documents.pdfua), the whole kit
+as one PDF, and the templates as editable DOCX and ODT files. They are made from each page's final HTML (the article
 as the site shows it, page templates included), so that paper and screen say
 the same thing. Files are cached by content hash in ``.cache/documents`` (:mod:`kit.store`).
 
@@ -31,14 +31,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from kit.documents import docx, fields, pdf, registry
+from kit.documents import docx, docx_french, fields, odt, pdf, pdfua, registry
 from kit.documents import html as html_module
 from kit.documents.fetch import LocalOnlyFetcher, local_resources
 from kit.documents.fields import mark_fields
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import decimal
-from kit.paths import ROOT
+from kit.paths import Project
 from kit.site import NoOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
@@ -46,9 +46,9 @@ from kit.store import ArtifactCache, content_key
 log = logging.getLogger("mkdocs.hooks.documents")
 # The version, not the module: importing WeasyPrint takes a third of a second.
 _WEASYPRINT = importlib.metadata.version("weasyprint")
+_PIKEPDF = importlib.metadata.version("pikepdf")
 
 DOCUMENTS_PAGE = "documents.md"
-CACHE_DIR = Path(os.environ.get("KIT_DOCUMENTS_CACHE") or ROOT / ".cache" / "documents")
 _LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
 PREPARING = "en préparation"  # a file's size on a page served by make serve, until the file is made
 _SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
@@ -59,7 +59,8 @@ class _Build:
 
     def __init__(self, config: MkDocsConfig) -> None:
         self.out = Path(config.site_dir) / registry.OUTPUT_DIR
-        self.cache = ArtifactCache(CACHE_DIR)
+        project = Project.of_config_file(config.config_file_path)
+        self.cache = ArtifactCache(Path(os.environ.get("KIT_DOCUMENTS_CACHE") or project.cache("documents")))
         self.docs_dir = Path(config.docs_dir).resolve()
         self.fetcher = LocalOnlyFetcher([self.docs_dir])
         self.resources = self.docs_dir.as_uri() + "/"
@@ -67,7 +68,8 @@ class _Build:
         self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
         self.stylesheet = pdf.STYLESHEET.read_text(encoding="utf-8")
         self.code = "".join(Path(module.__file__ or "").read_text(encoding="utf-8")
-                            for module in (docx, registry, html_module, fields))
+                            for module in (docx, docx_french, odt, registry, html_module, fields))
+        self.finishing = Path(pdfua.__file__ or "").read_text(encoding="utf-8") + _PIKEPDF
         self.pages: dict[str, PrintPage] = {}
         self.downloads: dict[str, list[Download]] = {}
         self.documents_page: Path | None = None
@@ -103,7 +105,7 @@ class _Build:
         return len(data)
 
     def pdf(self, name: str, html: str, pages: tuple[str, ...] = ()) -> int | None:
-        key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, _WEASYPRINT,
+        key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, _WEASYPRINT, self.finishing,
                           *(path.read_bytes() for path in local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
         return self._write(name, "pdf", key, lambda: pdf.render_pdf(
@@ -113,12 +115,16 @@ class _Build:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
         return self._write(page.doc.slug, "docx", key, lambda: docx.render_docx(page), (page.doc.src_uri,))
 
+    def odt(self, page: PrintPage) -> int:
+        key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
+        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page))
+
 
 
 
 def _planned(doc: KitDocument) -> list[Download]:
     """The files of a kit page, before they are made (no size yet)."""
-    suffixes = ["pdf", "docx"] if doc.editable else ["pdf"]
+    suffixes = ["pdf", "docx", "odt"] if doc.editable else ["pdf"]
     return [Download(path=f"{registry.OUTPUT_DIR}/{doc.slug}.{suffix}", format=registry.FORMATS[suffix],
                      size=None, label=doc.label) for suffix in suffixes]
 
@@ -170,6 +176,7 @@ class DocumentsPlugin(BasePlugin[NoOptions]):
                 doc.slug, document_html(print_page, build.site_url, build.resources), (doc.src_uri,))}
             if doc.editable:
                 sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.docx"] = build.docx(print_page)
+                sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.odt"] = build.odt(print_page)
         except (OSError, ValueError, TypeError) as error:
             raise PluginError(f"Documents à imprimer : impossible de produire les fichiers de la page "
                               f"{page.file.src_uri} : {error}") from error

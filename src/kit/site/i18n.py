@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -42,7 +44,7 @@ from kit.i18n import (
     translate_abbreviations,
     translate_permalinks,
 )
-from kit.paths import INCLUDES_DIR
+from kit.paths import Project
 from kit.site import NoOptions
 
 # English pages weigh half in the search: an English page matching a French query
@@ -61,6 +63,18 @@ def _translations(config: MkDocsConfig, lang: str) -> dict[str, str]:
 def _page_url(url: str) -> str:
     """MkDocs gives the home File the URL « ./ » but its Page the URL « »: use the latter."""
     return "" if url in (".", "./") else url
+
+
+@pass_context
+def _template_language(context: Context) -> str:
+    """The language of the page a template draws (French for pages such as 404.html)."""
+    return getattr(context.get("page"), "kit_lang", None) or DEFAULT_LANGUAGE
+
+
+@pass_context
+def _template_strings(context: Context) -> dict[str, str]:
+    """The interface strings (:data:`kit.i18n.STRINGS`) in the language of the page a template draws."""
+    return STRINGS[_template_language(context)]
 
 
 class I18nPlugin(BasePlugin[NoOptions]):
@@ -83,12 +97,18 @@ class I18nPlugin(BasePlugin[NoOptions]):
             raise PluginError("kit-i18n : le module « i18n » (mkdocs-i18n) doit être déclaré dans plugins.")
         self.site_name = config.site_name
         # English expansions of the acronyms, read once per build: includes/abbreviations.<lang>.md.
+        includes = Project.of_config_file(config.config_file_path).includes
         self.abbreviations = {
             lang: read_abbreviations(path.read_text(encoding="utf-8"))
             for lang in LANGUAGE_NAMES
-            if (path := INCLUDES_DIR / f"abbreviations.{lang}.md").is_file()
+            if (path := includes / f"abbreviations.{lang}.md").is_file()
         }
         return config
+
+    def on_env(self, env: Environment, /, **_: Any) -> Environment:
+        # The templates take their words and their language from here: {{ kit_strings().footer_label }}.
+        env.globals.update(kit_lang=_template_language, kit_strings=_template_strings)
+        return env
 
     def on_files(self, files: Files, /, **_: Any) -> Files:
         self.urls = {}

@@ -333,7 +333,7 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
     from tools.editor_loop import LoopResult, LoopTiming, measure_loop
     from tools.hugo_loop import measure_hugo
 
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     print(f"Boucle de l'éditeur : 1 modification de mise en route puis {edits} mesurées (médiane), "
           f"calendriers fictifs tirés avec la graine {SEED}.")
     results: list[tuple[str, LoopResult]] = []

@@ -115,9 +115,9 @@ class _Build:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
         return self._write(page.doc.slug, "docx", key, lambda: docx.render_docx(page), (page.doc.src_uri,))
 
-    def odt(self, page: PrintPage) -> int:
+    def odt(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
-        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page))
+        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page), (page.doc.src_uri,))
 
 
 

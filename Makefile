@@ -1,5 +1,6 @@
 # Kit des forums sécurité 2009 : les commandes du projet.
 #   make serve   installe tout (.venv) puis sert le kit sur http://127.0.0.1:8000
+#                (autre adresse : make serve SERVE_ADDR=127.0.0.1:8123)
 #   make test    installe tout puis lance tous les tests
 #   make verifier  vérifie les pages (liens, notes, encadrés, listes, sigles, menu) en français
 #   make build   vérifie les pages puis construit le site dans site/ (mode strict)
@@ -8,6 +9,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build verifier test bench clean
@@ -33,7 +35,7 @@ node_modules/.installed: package.json package-lock.json
 # being fixed can be watched.
 serve: $(VENV)/.installed
 	-$(BIN)/python scripts/verifier.py
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	$(BIN)/python scripts/serve.py --dev-addr $(SERVE_ADDR)
 
 verifier: $(VENV)/.installed
 	$(BIN)/python scripts/verifier.py

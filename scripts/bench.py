@@ -19,6 +19,10 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
     python scripts/bench.py            les quatre tailles, 1 + 3 constructions chacune
     python scripts/bench.py --quick    0 et 4 000 forums, 1 + 2 constructions chacune
     python scripts/bench.py --pages    poids et rapidité des pages dans Chromium (4 000 forums)
+    python scripts/bench.py --loop     boucle de l'éditeur sous « make serve » (0 et 4 000 forums) :
+                                       de l'enregistrement d'une page ou d'une ligne du calendrier
+                                       à la page servie à nouveau (médiane de 5 modifications) ;
+                                       avec --hugo, la même chose sous « hugo server » pour comparer
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -311,6 +316,75 @@ def main_pages(runs: int) -> int:
     return 0
 
 
+# The editor's loop under make serve (--loop) -------------------------------------
+
+
+def _progress(count: int, step: str) -> None:
+    print(f"… {_size(count)} forums : {step}", file=sys.stderr, flush=True)
+
+
+LOOP_SIZES = (0, 4000)
+LOOP_TARGET = 1.0  # seconds from a save to the page served, 4 000 forums
+HUGO_TARGET = 3.0  # make serve / hugo server, same edit, same content
+
+
+def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
+    """The --loop section: save → served under ``make serve`` (and ``hugo server``), page and row edits."""
+    from tools.editor_loop import LoopResult, LoopTiming, measure_loop
+    from tools.hugo_loop import measure_hugo
+
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
+    print(f"Boucle de l'éditeur : 1 modification de mise en route puis {edits} mesurées (médiane), "
+          f"calendriers fictifs tirés avec la graine {SEED}.")
+    results: list[tuple[str, LoopResult]] = []
+    for count in sizes:
+        rows = synthetic_rows(count, territory=territory, campaign=campaign)
+        engines: list[tuple[str, Callable[..., LoopResult]]] = [("make serve", measure_loop)]
+        if hugo:
+            engines.append(("hugo server", measure_hugo))
+        for name, measure_with in engines:
+            with tempfile.TemporaryDirectory(prefix="kit-bench-loop-") as tmp:
+                try:
+                    results.append((name, measure_with(rows, COLUMNS, Path(tmp), edits=edits,
+                                                       progress=partial(_progress, count))))
+                except RuntimeError as exc:
+                    print(f"{name}, {_size(count)} forums : {exc}", file=sys.stderr)
+                    return 1
+
+    def shown(timing: LoopTiming | None) -> str:
+        return "—" if timing is None else _duration(Timing(timing.wall, timing.cpu))
+
+    header = ("serveur", "forums", "page enregistrée → servie", "ligne enregistrée → servie", "index de recherche")
+    table = [(name, _size(r.forums), shown(LoopResult.median(r.page)), shown(LoopResult.median(r.row)),
+              "—" if name != "make serve" else
+              f"{r.index_entries} entrées" + (" (défauts : voir plus bas)" if r.problems else ", toujours complet"))
+             for name, r in results]
+    widths = [max(len(row[i]) for row in (header, *table)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *table):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)))
+    print("Durées : temps écoulé (entre parenthèses : temps de processeur du serveur pendant la modification).")
+    kit = {r.forums: r for name, r in results if name == "make serve"}
+    other = {r.forums: r for name, r in results if name == "hugo server"}
+    for r in kit.values():
+        for problem in r.problems:
+            print(f"{_size(r.forums)} forums : {problem}")
+    if 4000 in kit:
+        for label, attr in (("page", "page"), ("ligne du calendrier", "row")):
+            median = LoopResult.median(getattr(kit[4000], attr))
+            if median is None:
+                continue
+            verdict = "atteint" if median.wall <= LOOP_TARGET else "manqué"
+            line = (f"boucle de l'éditeur, {label}, 4 000 forums = {_fr(median.wall)} s "
+                    f"(objectif ≤ {_fr(LOOP_TARGET, 0)} s : {verdict})")
+            reference = LoopResult.median(getattr(other[4000], attr)) if 4000 in other else None
+            if reference is not None:
+                ratio = median.wall / reference.wall
+                line += (f" ; {_fr(ratio)} fois Hugo (objectif ≤ {_fr(HUGO_TARGET, 0)} : "
+                         f"{'atteint' if ratio <= HUGO_TARGET else 'manqué'})")
+            print(line)
+    return 1 if any(r.problems for r in kit.values()) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, then print the table and the targets."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -319,7 +393,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", help="tailles de calendrier à mesurer")
     parser.add_argument("--pages", action="store_true",
                         help="poids et rapidité des pages dans Chromium, au lieu des constructions")
+    parser.add_argument("--loop", action="store_true",
+                        help="boucle de l'éditeur sous « make serve » (enregistrement → page servie)")
+    parser.add_argument("--edits", type=int, default=5, help="modifications mesurées par taille (--loop)")
+    parser.add_argument("--hugo", action="store_true",
+                        help="avec --loop : la même boucle sous « hugo server », pour comparer (paquet Debian hugo)")
     args = parser.parse_args(argv)
+    if args.loop:
+        return main_loop(args.sizes or LOOP_SIZES, args.edits, hugo=args.hugo)
     if args.pages:
         return main_pages(args.runs or 3)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)

@@ -40,6 +40,7 @@ from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPa
 from kit.french import decimal
 from kit.paths import Project
 from kit.site import NoOptions
+from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
 
 log = logging.getLogger("mkdocs.hooks.documents")
@@ -49,6 +50,7 @@ _PIKEPDF = importlib.metadata.version("pikepdf")
 
 DOCUMENTS_PAGE = "documents.md"
 _LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
+PREPARING = "en préparation"  # a file's size on a page served by make serve, until the file is made
 _SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
 
 
@@ -75,10 +77,21 @@ class _Build:
         self.made = self.reused = 0
         self.seconds = 0.0
         self.keys: list[str] = []
+        # Under make serve, files not in the cache are made after the page is served (kit.site.serve).
+        self.session: EditorSession | None = session_of(config)
+        self.deferred = 0
 
-    def _write(self, name: str, suffix: str, key: str, make: Callable[[], bytes]) -> int:
+    def _write(self, name: str, suffix: str, key: str, make: Callable[[], bytes],
+               pages: tuple[str, ...] = ()) -> int | None:
         self.keys.append(key)
         data = self.cache.get(key, suffix)
+        if data is None and self.session is not None:
+            cache = self.cache
+            self.session.defer(DeferredFile(key=key, targets=(self.out / f"{name}.{suffix}",), make=make,
+                                            keep=lambda made: cache.put(key, suffix, made),
+                                            pages=(*pages, DOCUMENTS_PAGE)))
+            self.deferred += 1
+            return None
         if data is None:
             start = time.monotonic()
             data = make()
@@ -91,20 +104,20 @@ class _Build:
         (self.out / f"{name}.{suffix}").write_bytes(data)
         return len(data)
 
-    def pdf(self, name: str, html: str) -> int:
+    def pdf(self, name: str, html: str, pages: tuple[str, ...] = ()) -> int | None:
         key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, _WEASYPRINT, self.finishing,
                           *(path.read_bytes() for path in local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
         return self._write(name, "pdf", key, lambda: pdf.render_pdf(
-            html, base_url=base_url, fetcher=self.fetcher))
+            html, base_url=base_url, fetcher=self.fetcher), pages)
 
-    def docx(self, page: PrintPage) -> int:
+    def docx(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
-        return self._write(page.doc.slug, "docx", key, lambda: docx.render_docx(page))
+        return self._write(page.doc.slug, "docx", key, lambda: docx.render_docx(page), (page.doc.src_uri,))
 
-    def odt(self, page: PrintPage) -> int:
+    def odt(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
-        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page))
+        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page), (page.doc.src_uri,))
 
 
 
@@ -160,7 +173,7 @@ class DocumentsPlugin(BasePlugin[NoOptions]):
         build.pages[doc.src_uri] = print_page
         try:
             sizes = {f"{registry.OUTPUT_DIR}/{doc.slug}.pdf": build.pdf(
-                doc.slug, document_html(print_page, build.site_url, build.resources))}
+                doc.slug, document_html(print_page, build.site_url, build.resources), (doc.src_uri,))}
             if doc.editable:
                 sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.docx"] = build.docx(print_page)
                 sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.odt"] = build.odt(print_page)
@@ -171,11 +184,19 @@ class DocumentsPlugin(BasePlugin[NoOptions]):
             Download(path=d.path, format=d.format, size=sizes[d.path], label=d.label, title=print_page.title)
             for d in _planned(doc)
         ]
-        return _SIZE.sub(lambda m: m.group(1) + human_size(sizes[m.group(2)]) + m.group(3)
+        return _SIZE.sub(lambda m: m.group(1) + _size_text(sizes[m.group(2)]) + m.group(3)
                          if m.group(2) in sizes else m.group(0), output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._current()
+        if build.session is not None:
+            # Under make serve, a partial rebuild renders some pages only: the others' print versions
+            # and files are those of the builds before, so that the whole kit and the list stay whole.
+            before = build.session.recall("documents", "pages") if build.session.site_kept else None
+            if before is not None:
+                build.pages = {**before[0], **build.pages}
+                build.downloads = {**before[1], **build.downloads}
+            build.session.remember("documents", "pages", (build.pages, build.downloads))
         pages = [build.pages[doc.src_uri] for doc in KIT_DOCUMENTS if doc.src_uri in build.pages]
         whole = None
         if len(pages) < len(build.expected):
@@ -198,8 +219,9 @@ class DocumentsPlugin(BasePlugin[NoOptions]):
             page_url = path.parent.relative_to(Path(config.site_dir)).as_posix() + "/"
             path.write_text(_LIST.sub(lambda m: _list(build, m.group(1), pages, whole, page_url), html),
                             encoding="utf-8")
-        log.info("Documents à imprimer : %d fichiers (%d faits en %s s, %d repris du cache)",
-                 build.made + build.reused, build.made, decimal(build.seconds), build.reused)
+        log.info("Documents à imprimer : %d fichiers (%d faits en %s s, %d repris du cache%s)",
+                 build.made + build.reused + build.deferred, build.made, decimal(build.seconds), build.reused,
+                 f", {build.deferred} en préparation" if build.deferred else "")
 
 
 def _list(build: _Build, group: str, pages: list[PrintPage], whole: Download | None, page_url: str) -> str:
@@ -219,12 +241,17 @@ def _list(build: _Build, group: str, pages: list[PrintPage], whole: Download | N
             + "".join(rows) + "</tbody></table></div>")
 
 
+def _size_text(size: int | None) -> str:
+    return PREPARING if size is None else human_size(size)
+
+
 def _row(page_url: str, title: str, target_url: str | None, items: list[Download]) -> str:
     link = (f'<a href="{get_relative_url(target_url, page_url)}">{title}</a>'
             if target_url is not None else title)
     files = " ".join(
         f'<a class="kit-fichier" href="{get_relative_url(d.path, page_url)}" download '
-        f'aria-label="{d.accessible_name}">{d.format}, {d.size_text}</a>'
+        f'aria-label="{d.accessible_name}{"" if d.size is not None else PREPARING}">'
+        f'{d.format}, {_size_text(d.size)}</a>'
         for d in items
     )
     return f"<tr><td>{link}</td><td>{files}</td></tr>"

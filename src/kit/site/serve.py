@@ -1,0 +1,463 @@
+"""The editor's loop: serve the kit and, after an edit, rebuild only what the edit changed.
+
+``mkdocs serve`` rebuilds the whole site at every save, and ``mkdocs serve --dirty``
+rebuilds the saved page but leaves the search index with that page alone (Material's
+merge assumes one page per rebuild; the calendar's generated pages are rebuilt every
+time and end up twice). This server keeps what one build learnt for the next one:
+
+- when only Markdown pages already in the site were saved, a dirty build renders those
+  pages alone (MkDocs' own ``dirty`` mode, told exactly which pages changed); any other
+  change (configuration, templates, code, data, a page added or removed) gives a full
+  build, as ``mkdocs serve`` does;
+- if a saved page's title changed, the navigation of every page changes: the dirty
+  build stops and a full build follows;
+- the search index is merged: the saved pages' entries replace their old ones, in the
+  order a full build writes them, so the index is the one a full build would write;
+- Jinja templates are compiled once for the whole session (bytecode cache), and a partial
+  build does not list the theme's thousands of files again;
+- file changes are seen at once (inotify) rather than by polling every half second;
+- what is slow to make and not needed to show the page (PDF, DOCX) is handed over to the
+  session (kit.site.session) and made in a separate process after the page is served;
+  the pages that offer those files are rebuilt once they are ready.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import watchdog.events
+import watchdog.observers
+from jinja2 import BaseLoader, BytecodeCache, Environment
+from jinja2.bccache import Bucket
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+
+from kit.site.session import PLUGIN_NAME, DeferredFile, EditorSession
+
+log = logging.getLogger("mkdocs.kit.serve")
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+SEARCH_INDEX = Path("search") / "search_index.json"
+
+
+class NavigationChanged(Exception):
+    """A saved page's title changed: every page's navigation must be rendered again."""
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole session (Jinja checks each source's checksum)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with self._lock:
+            code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with self._lock:
+            self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class KnownTemplates(BaseLoader):
+    """The theme's loader, listing the files the last full build found in the theme.
+
+    MkDocs lists every file of the theme at every build to copy its assets (Material ships
+    thousands of icons): a partial build follows a full one, whose theme did not change.
+    """
+
+    def __init__(self, loader: BaseLoader, names: list[str]) -> None:
+        self.loader = loader
+        self.names = names
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        return self.loader.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return list(self.names)
+
+
+class _DropDirtyWarning(logging.Filter):
+    """MkDocs warns at every dirty build, which stops a strict build: here the dirty build is exact."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+class SiteMemory:
+    """What the last build left that the next one needs: page titles, search entries, compiled templates."""
+
+    def __init__(self) -> None:
+        self.titles: dict[str, str | None] = {}  # documentation page src_uri → title
+        self.metas: dict[str, dict[str, Any]] = {}  # documentation page src_uri → front matter
+        self.entries: dict[str, list[dict[str, Any]]] = {}  # page URL → its search entries, in order
+        self.bytecode = MemoryBytecodeCache()
+        self.session = EditorSession()
+        self.page_keys: dict[str, str] = {}  # generated page src_uri → content key, last build
+        self.theme_files: list[str] | None = None  # the theme's assets found by the last full build
+
+
+def _page_url(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def group_entries(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Search entries by the URL of their page (« note/#titre » belongs to « note/ »)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        groups.setdefault(_page_url(str(entry.get("location", ""))), []).append(entry)
+    return groups
+
+
+class _NoOptions(Config):
+    """The server's plugin has no options."""
+
+
+class EditorLoopPlugin(BasePlugin[_NoOptions]):
+    """Added to each build's configuration by the server (never listed in mkdocs.yml)."""
+
+    def __init__(self, memory: SiteMemory, saved: set[str] | None, *, inputs_changed: bool = False) -> None:
+        super().__init__()
+        self.memory = memory
+        self.saved = saved  # src_uris of the saved pages for a dirty build, None for a full build
+        self.inputs_changed = inputs_changed  # a file read again at every build was saved
+        self.rebuilt: set[str] = set()  # src_uris of the pages this dirty build renders
+        self.files: Files | None = None
+        self.session = memory.session
+        self.session.new_build(site_kept=saved is not None)
+
+    def _changed(self, file: File) -> bool:
+        """Whether a dirty build must render this page again."""
+        if self.saved is None or file.src_uri in self.saved:
+            return True
+        if file.generated_by is None:
+            return False  # a page of docs/ that was not saved
+        key = self.session.page_keys().get(file.src_uri)
+        if key is None:  # a generated page without a content key: made from the files read at every build
+            return self.inputs_changed
+        return key != self.memory.page_keys.get(file.src_uri)
+
+    @event_priority(-100)  # after every hook has added its pages
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.files = files
+        if self.saved is None:
+            dirs = [os.path.join(os.path.abspath(folder), "") for folder in config.theme.dirs]
+            self.memory.theme_files = sorted({
+                file.src_uri for file in files
+                if file.abs_src_path and file.generated_by is None
+                and any(file.abs_src_path.startswith(folder) for folder in dirs)})
+        if self.saved is not None:
+            for file in files.documentation_pages():
+                changed = self._changed(file)
+                if changed:
+                    self.rebuilt.add(file.src_uri)
+                file.is_modified = partial(bool, changed)  # type: ignore[method-assign]
+        return files
+
+    @event_priority(-100)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.saved is not None:
+            # Pages a dirty build does not read keep their title and front matter for the navigation
+            # drawn in the pages it renders (MkDocs alone would show them untitled).
+            for file in files.documentation_pages():
+                page = file.page
+                if page is not None and file.src_uri not in self.rebuilt and page.markdown is None:
+                    page.title = self.memory.titles.get(file.src_uri)
+                    page.meta = self.memory.metas.get(file.src_uri, {})
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.saved is not None:
+            for file in files.documentation_pages():
+                if file.src_uri in self.rebuilt and file.page is not None:
+                    if file.page.title != self.memory.titles.get(file.src_uri):
+                        raise NavigationChanged(file.src_uri)
+        return env
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.files is not None
+        pages = [file.page for file in self.files.documentation_pages() if file.page is not None]
+        self.memory.page_keys = dict(self.session.page_keys())
+        rendered = [page for page in pages if self.saved is None or page.file.src_uri in self.rebuilt]
+        self.memory.titles.update({page.file.src_uri: page.title for page in rendered})
+        self.memory.metas.update({page.file.src_uri: dict(page.meta) for page in rendered})
+        path = Path(config.site_dir) / SEARCH_INDEX
+        if not path.is_file():
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
+        written = group_entries(data.get("docs", []))
+        if self.saved is None:
+            self.memory.titles = {page.file.src_uri: page.title for page in pages}
+            self.memory.metas = {page.file.src_uri: dict(page.meta) for page in pages}
+            self.memory.entries = written
+            return
+        merged: dict[str, list[dict[str, Any]]] = {}
+        for page in pages:
+            url = page.url
+            source = written if page.file.src_uri in self.rebuilt else self.memory.entries
+            if url in source:
+                merged[url] = source[url]
+        data["docs"] = [entry for entries in merged.values() for entry in entries]
+        # As Material writes it, so that the file is the one a full build writes.
+        text = json.dumps(data, separators=(",", ":"), default=str)
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        self.memory.entries = merged
+
+
+def _make_all(jobs: list[DeferredFile]) -> None:
+    """In the worker process: make each file, keep it, write it into the site folder."""
+    os.nice(5)  # the next save's rebuild comes first
+    for job in jobs:
+        try:
+            data = job.make()
+            job.keep(data)
+            for target in job.targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+                partial.write_bytes(data)
+                os.replace(partial, target)  # never a half-written file
+        except Exception as error:
+            log.error("Documents à imprimer : %s n'a pas pu être fait : %s", job.targets[0].name, error)
+
+
+class DeferredMaker:
+    """Makes the files the builds handed over, one batch at a time, in a separate process."""
+
+    def __init__(self, session: EditorSession, on_made: Callable[[list[str]], None]) -> None:
+        self.session = session
+        self.on_made = on_made  # told the source URIs of the pages to rebuild
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._waiter: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start a batch with what is pending, unless one is being made."""
+        with self._lock:
+            if self._waiter is not None and self._waiter.is_alive():
+                return
+            jobs = self.session.take_pending()
+            if not jobs:
+                return
+            log.info("Documents à imprimer : %d fichiers en préparation", len(jobs))
+            process = multiprocessing.get_context("fork").Process(target=_make_all, args=(jobs,), daemon=True)
+            process.start()
+            self._process = process
+            self._waiter = threading.Thread(target=self._wait, args=(process, jobs), daemon=True)
+            self._waiter.start()
+
+    def _wait(self, process: multiprocessing.process.BaseProcess, jobs: list[DeferredFile]) -> None:
+        process.join()
+        self.session.done(jobs)
+        made = [job for job in jobs if all(target.is_file() for target in job.targets)]
+        self.session.forget_failed(job.key for job in made)
+        self.session.mark_failed(job.key for job in jobs if job not in made)
+        log.info("Documents à imprimer : %d fichiers prêts", len(made))
+        pages = sorted({page for job in made for page in job.pages})
+        if pages:
+            self.on_made(pages)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
+
+
+class EditorLoop:
+    """Builds for the server: dirty when only known pages were saved, full otherwise."""
+
+    def __init__(self, config_file: str | None, dev_addr: str | None, *, strict: bool) -> None:
+        self.config_file = config_file
+        self.dev_addr = dev_addr
+        self.strict = strict
+        self.site_dir = tempfile.mkdtemp(prefix="kit-serve-")
+        self.memory = SiteMemory()
+        self.serve_url = ""
+        self._saved: set[str] = set()  # absolute paths saved since the last build
+        self._lock = threading.Lock()
+        self._built_once = False
+        self.docs_dir = ""
+        self.maker = DeferredMaker(self.memory.session, self.rebuild_pages)
+        self.wake: Callable[[], None] = lambda: None  # set by the server: start a rebuild
+
+    def rebuild_pages(self, src_uris: list[str]) -> None:
+        """Rebuild these pages (their documents are ready)."""
+        self.record(os.path.join(self.docs_dir, uri) for uri in src_uris)
+        self.wake()
+
+    def config(self, saved: set[str] | None, *, inputs_changed: bool = False) -> MkDocsConfig:
+        options: dict[str, Any] = {"site_dir": self.site_dir, "strict": self.strict}
+        if self.dev_addr:
+            options["dev_addr"] = self.dev_addr
+        config = load_config(config_file=self.config_file, **options)
+        config.plugins[PLUGIN_NAME] = EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed)
+        make_env = config.theme.get_env
+        memory = self.memory
+        known = memory.theme_files if saved is not None else None
+
+        def get_env() -> Environment:
+            env = make_env()
+            env.bytecode_cache = memory.bytecode  # templates compiled once for the session
+            if known is not None and env.loader is not None:
+                env.loader = KnownTemplates(env.loader, known)
+            return env
+
+        config.theme.get_env = get_env  # type: ignore[method-assign]
+        self.docs_dir = os.path.abspath(config.docs_dir)
+        if self.serve_url:
+            config.site_url = self.serve_url
+        return config
+
+    def record(self, paths: Iterable[str]) -> None:
+        with self._lock:
+            self._saved.update(os.path.abspath(path) for path in paths if path)
+
+    def _saved_pages(self, paths: set[str]) -> tuple[set[str], bool] | None:
+        """For an exact dirty build: the src_uris of the saved pages, and whether a file read again at
+        every build (the calendar) was saved. None when only a full build is exact."""
+        if not self._built_once or not paths:
+            return None
+        pages: set[str] = set()
+        inputs = False
+        rereads = self.memory.session.inputs()
+        for path in paths:
+            name = os.path.basename(path)
+            if name.startswith(".") or name.endswith("~"):
+                continue  # an editor's swap or backup file: not part of the site
+            if path in rereads:
+                inputs = True
+                continue
+            relative = os.path.relpath(path, self.docs_dir)
+            src_uri = Path(relative).as_posix()
+            if relative.startswith("..") or src_uri not in self.memory.titles or not os.path.isfile(path):
+                return None
+            pages.add(src_uri)
+        return pages, inputs
+
+    def build(self, config: MkDocsConfig | None = None) -> None:
+        try:
+            self._build_saved(config)
+        finally:
+            self.maker.start()  # what the build handed over, made while the page is looked at
+
+    def _build_saved(self, config: MkDocsConfig | None) -> None:
+        with self._lock:
+            paths, self._saved = self._saved, set()
+        dirty = self._saved_pages(paths)
+        if dirty is not None:
+            saved, inputs_changed = dirty
+            try:
+                self._build(self.config(saved, inputs_changed=inputs_changed), dirty=True)
+                return
+            except NavigationChanged as changed:
+                log.info("Le titre de %s a changé : tout le site est reconstruit", changed)
+        self._build(config if config is not None else self.config(None), dirty=False)
+        self._built_once = True
+
+    def _build(self, config: MkDocsConfig, *, dirty: bool) -> None:
+        quiet = _DropDirtyWarning()
+        logger = logging.getLogger("mkdocs.commands.build")
+        logger.addFilter(quiet)
+        try:
+            build(config, serve_url=self.serve_url or None, dirty=dirty)
+        except NavigationChanged:
+            raise
+        except BaseException:
+            self._built_once = False  # what the failed build left is unknown: the next one is full
+            raise
+        finally:
+            logger.removeFilter(quiet)
+
+
+class KitServer(LiveReloadServer):
+    """MkDocs' live-reload server, told at once of each change (inotify) and of what changed."""
+
+    def __init__(self, loop: EditorLoop, **kwargs: Any) -> None:
+        super().__init__(builder=loop.build, **kwargs)
+        self.loop = loop
+        loop.wake = self.wake
+        self.observer = watchdog.observers.Observer()  # type: ignore[assignment]  # inotify on Linux
+        self.build_delay = 0.05
+
+    def wake(self) -> None:
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+        server = self
+
+        class Handler(watchdog.events.FileSystemEventHandler):
+            def on_any_event(self, event: watchdog.events.FileSystemEvent) -> None:
+                if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                    return
+                server.loop.record([str(event.src_path), str(getattr(event, "dest_path", "") or "")])
+                server.wake()
+
+        self._watch_refs[path] = self.observer.schedule(Handler(), path, recursive=recursive)
+
+
+def serve(config_file: str | None = None, dev_addr: str | None = None, *, strict: bool = True) -> None:
+    """Serve the kit until interrupted, rebuilding after each save."""
+    loop = EditorLoop(config_file, dev_addr, strict=strict)
+    config = loop.config(None)
+    config.plugins.on_startup(command="serve", dirty=False)
+    host, port = config.dev_addr
+    mount_path = urlsplit(config.site_url or "/").path
+    loop.serve_url = config.site_url = _serve_url(host, port, mount_path)
+    server = KitServer(loop, host=host, port=port, root=loop.site_dir, mount_path=mount_path)
+
+    def error_page(code: int) -> bytes | None:
+        page = Path(loop.site_dir) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    server.error_handler = error_page
+    try:
+        loop.build(config)
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        served = config.plugins.on_serve(server, config=config, builder=loop.build)
+        for item in config.watch:
+            served.watch(item)
+        try:
+            served.serve()
+        except KeyboardInterrupt:
+            log.info("Arrêt du serveur")
+        finally:
+            served.shutdown()
+            loop.maker.stop()
+    except Abort as error:
+        raise SystemExit(str(error)) from error
+    finally:
+        config.plugins.on_shutdown()
+        shutil.rmtree(loop.site_dir, ignore_errors=True)

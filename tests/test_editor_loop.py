@@ -1,0 +1,163 @@
+"""The editor's loop: `make serve` after a page or a calendar row is saved.
+
+A copy of the kit is served by the real `make serve`; each edit is waited for over
+HTTP, then the served search index is compared with the one a plain `mkdocs build`
+of the same files writes: whole (every page's entries, no page twice) and current
+(the edit is found).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import build_site
+from kit.site.serve import DeferredMaker
+from kit.site.session import DeferredFile, EditorSession
+from tools.editor_loop import ServedKit, copy_project
+
+ROOT = Path(__file__).resolve().parents[1]
+CALENDAR = ROOT / "tests" / "data" / "calendar" / "forums.csv"
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedKit]:
+    work = tmp_path_factory.mktemp("loop")
+    copy_project(work / "kit")
+    (work / "kit" / "data" / "forums.csv").write_bytes(CALENDAR.read_bytes())
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "KIT_CALENDAR_CACHE": str(work / "cache" / "calendar"),
+           "KIT_DOCUMENTS_CACHE": str(work / "cache" / "documents")}
+    env.pop("FORUMS_CSV", None)
+    served = ServedKit(work / "kit", env)
+    served.start()
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+def built(kit: ServedKit, dest: Path) -> Path:
+    """A plain strict build of the served files, at the served address."""
+    result = build_site(dest, cwd=kit.dir, config=kit.dir / "mkdocs.yml",
+                        env={"SITE_URL": kit.base,
+                             "KIT_CALENDAR_CACHE": kit.env["KIT_CALENDAR_CACHE"],
+                             "KIT_DOCUMENTS_CACHE": kit.env["KIT_DOCUMENTS_CACHE"]})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dest
+
+
+def index_of(site: Path) -> dict[str, object]:
+    return dict(json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8")))
+
+
+def served_index(kit: ServedKit) -> dict[str, object]:
+    data = kit.index_document()
+    assert data is not None, "l'index de recherche n'est pas servi"
+    return data
+
+
+def save(path: Path, text: str) -> float:
+    path.write_text(text, encoding="utf-8")
+    return time.perf_counter()
+
+
+def entries_of(index: dict[str, object], page_url: str) -> list[dict[str, str]]:
+    docs = index["docs"]
+    assert isinstance(docs, list)
+    return [e for e in docs if e["location"] == page_url or e["location"].startswith(page_url + "#")]
+
+
+def test_page_edit_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: Path) -> None:
+    before = served_index(kit)
+    glossary = kit.dir / "docs" / "glossaire.md"
+    word = "motdelaboucle"
+    started = save(glossary, glossary.read_text(encoding="utf-8").rstrip() + f"\n\nUne phrase avec {word}.\n")
+    kit.wait_for("glossaire/", word, started, 0.0)
+    after = served_index(kit)
+    assert len(after["docs"]) == len(before["docs"])  # type: ignore[arg-type]
+    assert any(word in e["text"] for e in entries_of(after, "glossaire/"))
+    site = built(kit, tmp_path / "site")
+    assert after == index_of(site)
+    # The page rendered alone is the page a full build renders, navigation included.
+    assert kit.page("glossaire/") == (site / "glossaire" / "index.html").read_text(encoding="utf-8")
+
+
+def test_row_edit_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: Path) -> None:
+    calendar = kit.dir / "data" / "forums.csv"
+    text = calendar.read_text(encoding="utf-8")
+    assert ";Rezé;" in text and "Bouguenais" not in text
+    assert not any("Bouguenais" in e["text"] for e in entries_of(served_index(kit), "calendrier/44/"))
+    started = save(calendar, text.replace(";Rezé;", ";Bouguenais;", 1))
+    kit.wait_for("calendrier/44/", "Bouguenais", started, 0.0)
+    after = served_index(kit)
+    assert any("Bouguenais" in e["text"] for e in entries_of(after, "calendrier/44/"))
+    assert after == index_of(built(kit, tmp_path / "site"))
+
+
+
+# The session shared by the builds of one `make serve` ----------------------------------------
+
+
+def test_session_reuses_a_value_only_for_the_same_inputs() -> None:
+    session = EditorSession()
+    session.remember("calendrier", "clé-1", ["lu"])
+    assert session.recall("calendrier", "clé-1") == ["lu"]
+    assert session.recall("calendrier", "clé-2") is None
+    assert session.recall("autre", "clé-1") is None
+
+
+def test_deferred_files_are_made_once_then_their_pages_rebuilt(tmp_path: Path) -> None:
+    session = EditorSession()
+    kept: list[bytes] = []
+    target = tmp_path / "site" / "documents" / "note.pdf"
+
+    def job(content: bytes) -> DeferredFile:
+        return DeferredFile(key="clé-note", targets=(target,), make=lambda: content, keep=kept.append,
+                            pages=("note.md",))
+
+    session.defer(job(b"%PDF premier"))
+    session.defer(job(b"%PDF second"))  # same key: made once
+    rebuilt: list[list[str]] = []
+    done = threading.Event()
+    maker = DeferredMaker(session, lambda pages: (rebuilt.append(pages), done.set()))
+    maker.start()
+    assert done.wait(60)
+    assert target.read_bytes() == b"%PDF premier"
+    assert rebuilt == [["note.md"]]
+    assert session.take_pending() == []
+
+
+def served_differences(kit: ServedKit, site: Path) -> list[str]:
+    """Files of ``site`` that the server answers differently (the live-reload script set aside)."""
+    different = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        expected = path.read_bytes()
+        if relative.endswith(".html"):
+            served = kit.page(relative).encode("utf-8")
+        else:
+            served = kit.file(relative)
+        if served != expected:
+            different.append(relative)
+    return different
+
+
+def test_served_site_is_the_built_site_after_the_edits(kit: ServedKit, tmp_path: Path) -> None:
+    # After the edits above, once the server has nothing left to make (documents, downloads),
+    # every file it serves is the file a plain build of the same sources writes, byte for byte.
+    site = built(kit, tmp_path / "site")
+    deadline = time.monotonic() + 300
+    different = served_differences(kit, site)
+    while different and time.monotonic() < deadline:
+        time.sleep(2)
+        different = served_differences(kit, site)
+    assert not different, f"{len(different)} fichiers diffèrent, dont {different[:10]}"

@@ -30,7 +30,8 @@ from markupsafe import Markup
 
 from kit import exports, forums as forums_module
 from kit.exports import to_csv, to_ics, to_json
-from kit.forums import Campaign, Forum, Problem, french_date, sort_key
+from kit.forums import END_UNKNOWN, Campaign, Forum, Problem, french_date, sort_key
+from kit.frenchvalues import french_time
 from kit.paths import REFERENCE_DIR, ROOT
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import NBSP, NNBSP, french_text
@@ -85,18 +86,15 @@ def departement_uri(code: str) -> str:
 # --------------------------------------------------------------------------- formatting
 
 
-def french_time(moment: time) -> str:
-    """« 17 h 30 », « 18 h » (non-breaking spaces)."""
-    hours = f"{moment.hour}{NBSP}h"
-    return hours if moment.minute == 0 else f"{hours}{NBSP}{moment.minute:02d}"
-
-
 def time_range(start: time | None, end: time | None) -> str:
-    """« 17 h 30 – 19 h », « 18 h » (no end time), or « horaire non précisé »."""
+    """« 17 h 30 – 19 h », « 18 h (heure de fin non communiquée) », or « horaire non précisé ».
+
+    Without an end time, the page says so as the ICS and JSON files do.
+    """
     if start is None:
         return "horaire non précisé"
     if end is None:
-        return french_time(start)
+        return f"{french_time(start)} ({END_UNKNOWN})"
     return f"{french_time(start)} – {french_time(end)}"
 
 

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from kit.forums import COLUMNS, Forum, day_span, forum_cells, sort_key
+from kit.forums import (COLUMNS, END_UNKNOWN, REVISION_COLUMNS, Forum, day_span, default_forum_duration, end_assumed,
+                        forum_cells, sort_key)
+from kit.frenchvalues import french_duration, french_time
 from kit.territory import Departement, Territory
 
 UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
@@ -27,7 +29,7 @@ DEFAULT_NAME = "Forums sécurité 2009"
 # DTSTAMP of forums whose announcement date is unknown: the circular's date,
 # so that two builds of the same data give the same bytes.
 CIRCULAR_DATE = date(2009, 2, 26)
-PUBLIC_COLUMNS = tuple(c for c in COLUMNS if c != "contact")
+PUBLIC_COLUMNS = tuple(c for c in COLUMNS if c != "contact" and c not in REVISION_COLUMNS)
 
 _ICS_STATUS = {"prévu": "CONFIRMED", "tenu": "CONFIRMED", "reporté": "TENTATIVE", "annulé": "CANCELLED"}
 _SCHEMA_STATUS = {
@@ -68,6 +70,9 @@ def description(forum: Forum, territory: Territory) -> str:
         lines.append(f"Département : {departement.nom} ({departement.code})")
     if forum.heure_debut is None:
         lines.append("Heure non communiquée.")
+    elif end_assumed(forum):
+        lines.append(f"Début à {french_time(forum.heure_debut)} ; {END_UNKNOWN} (durée indiquée par défaut : "
+                     f"{french_duration(default_forum_duration())}).")
     cantons = canton_names(forum, territory)
     if cantons:
         label = "Canton concerné" if len(cantons) == 1 else "Cantons concernés"
@@ -210,8 +215,13 @@ def _vevent(forum: Forum, territory: Territory) -> bytes:
         return cached
     event = icalendar.Event()
     event.add("uid", f"{forum.uid}@{UID_DOMAIN}")
-    stamp = forum.annonce or CIRCULAR_DATE
-    event.add("dtstamp", datetime.combine(stamp, time(0), timezone.utc))
+    # The revision's time (kept in the data by `merge`), never the build's: builds stay byte-stable.
+    if forum.modifie is not None:
+        event.add("dtstamp", forum.modifie)
+        event.add("last-modified", forum.modifie)
+    else:
+        event.add("dtstamp", datetime.combine(forum.annonce or CIRCULAR_DATE, time(0), timezone.utc))
+    event.add("sequence", forum.sequence)
     start, end = local_span(forum, territory)
     event.add("dtstart", start)
     event.add("dtend", end)

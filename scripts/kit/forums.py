@@ -28,12 +28,19 @@ from typing import Any, Iterable, Sequence
 
 from babel.dates import format_date
 
+from kit import sheets
+from kit.cleantext import check_line, clean, fold_key, id_key, reserved_device_name
+from kit.communes import UnknownCommune, load_communes
+from kit.frenchvalues import BadValue, parse_departement, parse_date, parse_time
 from kit.paths import DATA_DIR, ROOT
-from kit.territory import Territory, normalise, normalise_departement_code
+from kit.revisions import first_revision, format_modified, parse_revision, revised
+from kit.territory import Territory, normalise
 
 STATUTS = ("prévu", "annulé", "reporté", "tenu")
 COLUMNS = ("departement", "date", "heure_debut", "heure_fin", "commune", "lieu", "adresse", "cantons",
-           "animateur", "statut", "contact", "source", "id", "annonce")
+           "animateur", "statut", "contact", "source", "id", "annonce", "sequence", "modifie")
+# Kept by `merge` (see kit.revisions), never taken from an incoming file.
+REVISION_COLUMNS = ("sequence", "modifie")
 # A file without these columns cannot be read; empty cells are dealt with row by row.
 REQUIRED_COLUMNS = ("departement", "date", "heure_debut", "commune", "lieu")
 
@@ -58,14 +65,11 @@ _TIME = re.compile(r"(\d{1,2})\s*[hH]\s*(\d{2})?|(\d{1,2})\s*:\s*(\d{2})(?::(\d{
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # A forum's own ICS file is calendrier/<département>/<id>.ics: « forums » would replace the département's.
 RESERVED_IDS = frozenset({"forums"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_CANTON_SPLIT = re.compile(r"[,;\n]")
+_CANTON_SPLIT = re.compile(r"[,;\r\n]")
 
 # How many rows may stand above the header (a title, a blank line).
 _HEADER_SEARCH_ROWS = 10
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-_UNSUPPORTED_SUFFIXES = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)",
-                         ".numbers": "Numbers"}
+_WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class Forum:
     source: str = ""
     id: str = ""
     annonce: date | None = None
+    # Revision kept by `merge`: grows when the date, times, place or status change; when it changed.
+    sequence: int = 0
+    modifie: datetime | None = None
     # Where the row was read ("file", line) and which columns it filled in;
     # neither takes part in comparisons.
     where: tuple[str, int] = field(default=("", 0), compare=False, repr=False)
@@ -108,7 +115,7 @@ class Forum:
     @property
     def key(self) -> tuple[str, date, str]:
         """Département, date and folded commune: what matches an update to a forum."""
-        return (self.departement, self.date, normalise(self.commune))
+        return (self.departement, self.date, fold_key(self.commune))
 
     @property
     def source_url(self) -> str:
@@ -162,6 +169,8 @@ class Campaign:
     fin: date
     min_notice_days: int = 14
     syntheses: date | None = None
+    # Length given to a forum whose end time is not known (the event says it is not known).
+    default_duration: timedelta = timedelta(hours=2)
 
 
 def load_campaign(path: Path = DATA_DIR / "campagne.toml") -> Campaign:
@@ -171,7 +180,8 @@ def load_campaign(path: Path = DATA_DIR / "campagne.toml") -> Campaign:
         data = tomllib.load(handle)
     return Campaign(debut=data["debut"], fin=data["fin"],
                     min_notice_days=int(data.get("delai_annonce_jours", 14)),
-                    syntheses=data.get("syntheses"))
+                    syntheses=data.get("syntheses"),
+                    default_duration=timedelta(minutes=int(data.get("duree_par_defaut_minutes", 120))))
 
 
 @dataclass
@@ -218,33 +228,11 @@ class _Table:
 
 
 class _Unreadable(Exception):
-    """The file cannot be read as a table: the message says why, in French."""
+    """The file cannot be read as a table: (line, French message) for each reason."""
 
     def __init__(self, message: str, line: int = 0) -> None:
         super().__init__(message)
-        self.line = line
-
-
-def _decode(data: bytes) -> str:
-    """Text of a CSV file in UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        encoding, body = "utf-8", data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, body = "utf-16", data
-    else:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            encoding, body = "cp1252", data
-    try:
-        return body.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = body[: exc.start].count(b"\n") + 1 if encoding != "utf-16" else 0
-        if encoding == "cp1252":
-            raise _Unreadable("encodage non reconnu : enregistrez le fichier en « CSV UTF-8 » "
-                              "ou en « CSV (séparateur : point-virgule) »", line) from None
-        raise _Unreadable(f"le fichier annonce l'encodage {encoding.upper()} mais contient des "
-                          "caractères illisibles", line) from None
+        self.errors = [(line, message)]
 
 
 def _header_key(cell: Any) -> str:
@@ -274,81 +262,21 @@ def _split_table(rows: list[tuple[int, list[Any]]]) -> _Table:
                   rows=rows[index + 1:], skipped_above=index)
 
 
-def _detect_delimiter(text: str) -> str:
-    """``;``, ``,`` or tab: the one whose top rows name the most known columns."""
-    head = "\n".join(text.splitlines()[:_HEADER_SEARCH_ROWS])
-    best, best_score = ";", (-1, -1)
-    for delimiter in (";", ",", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))
-        except csv.Error:
-            continue
-        score = (max((_known_count(r) for r in rows), default=0), head.count(delimiter))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _read_csv_table(data: bytes) -> tuple[_Table, str]:
-    text = _decode(data)
-    delimiter = _detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[Any]]] = []
-    start = 1
+def _read_table(path: Path, data: bytes | None = None) -> tuple[_Table, bool, list[tuple[int, str]]]:
+    """The raw table of ``path`` (or of ``data``), whether it came from a workbook, refused cells."""
     try:
-        for cells in reader:
-            rows.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise _Unreadable(f"ligne CSV illisible ({exc}) : vérifiez les guillemets", start) from None
-    return _split_table(rows), delimiter
-
-
-def _read_xlsx_table(data: bytes) -> _Table:
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not keep: harmless here.
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                rows = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
-            finally:
-                book.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError) as exc:
-        raise _Unreadable(f"classeur Excel illisible ({type(exc).__name__}) : réenregistrez-le "
-                          "au format .xlsx ou en CSV") from None
-    except Exception as exc:  # openpyxl raises many kinds on corrupt workbooks
-        raise _Unreadable(f"classeur Excel illisible ({type(exc).__name__}) : réenregistrez-le "
-                          "au format .xlsx ou en CSV") from None
-    return _split_table(rows)
-
-
-def _read_table(path: Path) -> tuple[_Table, bool]:
-    """The raw table of ``path`` and whether it came from Excel."""
-    suffix = path.suffix.lower()
-    if suffix in _UNSUPPORTED_SUFFIXES:
-        raise _Unreadable(f"format {_UNSUPPORTED_SUFFIXES[suffix]} non pris en charge : "
-                          "enregistrez le fichier au format .xlsx ou en CSV")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise _Unreadable("fichier introuvable") from None
-    except IsADirectoryError:
-        raise _Unreadable("c'est un dossier, pas un fichier") from None
-    except OSError as exc:
-        raise _Unreadable(f"fichier illisible ({exc.strerror or exc})") from None
-    if suffix in _EXCEL_SUFFIXES or data.startswith(b"PK\x03\x04"):
-        return _read_xlsx_table(data), True
-    return _read_csv_table(data)[0], False
+        sheet = sheets.read_file(path) if data is None else sheets.read_bytes(data, path.suffix)
+    except sheets.Unreadable as exc:
+        error = _Unreadable("")
+        error.errors = exc.errors
+        raise error from None
+    return _split_table(sheet.rows), sheet.kind != "csv", sheet.problems
 
 
 # Cells ----------------------------------------------------------------------
 
 def _cell_text(value: Any) -> str:
-    """A cell as clean text: no control characters, no surrounding spaces."""
+    """A cell as NFC text without surrounding spaces (invisible characters are checked apart)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -356,10 +284,8 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
-        text = value.isoformat(sep=" ")
-    else:
-        text = str(value)
-    return _CONTROL.sub(" ", text).strip()
+        return value.isoformat(sep=" ")
+    return clean(str(value))
 
 
 class _BadValue(Exception):
@@ -367,44 +293,21 @@ class _BadValue(Exception):
 
 
 def _parse_date(value: Any, *, excel: bool) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     if excel and isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
-    text = _cell_text(value)
-    if match := _DATE_ISO.fullmatch(text):
-        year, month, day = (int(g) for g in match.groups())
-    elif match := _DATE_FR.fullmatch(text):
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        raise _BadValue(f"date illisible « {text} » (écrivez 14/04/2009 ou 2009-04-14)")
     try:
-        return date(year, month, day)
-    except ValueError:
-        raise _BadValue(f"date impossible « {text} »") from None
+        return parse_date(value)
+    except BadValue as exc:
+        raise _BadValue(str(exc)) from None
 
 
 def _parse_time(value: Any) -> time:
-    if isinstance(value, datetime):
-        return value.time().replace(second=0, microsecond=0)
-    if isinstance(value, time):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    if isinstance(value, float) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
-        return time(*divmod(min(minutes, 24 * 60 - 1), 60))
-    text = _cell_text(value)
-    match = _TIME.fullmatch(text)
-    if not match:
-        raise _BadValue(f"heure illisible « {text} » (écrivez 18:30, 18h30 ou 18h)")
-    hour = int(match.group(1) or match.group(3))
-    minute = int(match.group(2) or match.group(4) or 0)
-    if hour > 23 or minute > 59:
-        raise _BadValue(f"heure impossible « {text} »")
-    return time(hour, minute)
+    try:
+        return parse_time(value)
+    except BadValue as exc:
+        raise _BadValue(str(exc)) from None
 
 
 # Rows -----------------------------------------------------------------------
@@ -441,6 +344,8 @@ class _RowChecker:
     def __init__(self, territory: Territory, campaign: Campaign) -> None:
         self.territory = territory
         self.campaign = campaign
+        self.names = {code: d.nom for code, d in territory.departements.items()}
+        self.communes = load_communes(territory.reference_dir)
         window = f"du {french_date(campaign.debut)} au {french_date(campaign.fin)}"
         self.window_message = f"date hors de la campagne ({window})"
 
@@ -457,17 +362,26 @@ class _RowChecker:
         if extra:
             error("valeur hors des colonnes nommées : une cellule contient-elle le séparateur "
                   "sans guillemets ?")
+        for name, value in cells.items():
+            if isinstance(value, str) and name not in REVISION_COLUMNS:
+                # Cantons may be listed one a line in a spreadsheet cell.
+                raw = value.replace("\r\n", ",").replace("\n", ",") if name == "cantons" else value
+                refused = check_line(raw.strip(" "), name)
+                if refused:
+                    error(refused)
         text = {name: _cell_text(value) for name, value in cells.items()}
-        given = frozenset(name for name, value in text.items() if value)
+        given = frozenset(name for name, value in text.items() if value and name not in REVISION_COLUMNS)
 
-        dep_code = normalise_departement_code(text.get("departement", ""))
-        departement = self.territory.departements.get(dep_code)
+        dep_code = ""
         if "departement" in cells:
-            if not dep_code:
+            if not text["departement"]:
                 error("département manquant")
-            elif departement is None:
-                error(f"département « {text['departement']} » inconnu (code Insee attendu : 01 à 95, "
-                      "2A, 2B, 971 à 978, 986 à 988)")
+            else:
+                try:
+                    dep_code = parse_departement(cells["departement"], self.names)
+                except BadValue as exc:
+                    error(str(exc))
+        departement = self.territory.departements.get(dep_code)
 
         day = None
         if "date" in cells:
@@ -504,6 +418,11 @@ class _RowChecker:
         commune = text.get("commune", "")
         if "commune" in cells and not commune:
             error("commune manquante")
+        elif commune and departement is not None and self.communes.has_list(dep_code):
+            try:
+                commune = self.communes.official(dep_code, commune, departement.nom)
+            except UnknownCommune as exc:
+                error(str(exc))
         lieu = text.get("lieu", "")
         if "lieu" in cells and not lieu:
             warning("lieu du forum non précisé")
@@ -520,6 +439,12 @@ class _RowChecker:
                   "« _ » ou « . » seulement (100 caractères au plus)")
         elif identifier.lower() in RESERVED_IDS:
             error(f"identifiant « {identifier} » réservé (nom d'un fichier du site) : choisissez-en un autre")
+        elif reserved_device_name(identifier):
+            error(f"identifiant « {identifier} » refusé : Windows réserve ce nom à un périphérique "
+                  "(CON, PRN, AUX, NUL, COM1, LPT1…) et ne pourrait pas enregistrer son fichier ; "
+                  "choisissez-en un autre")
+        elif identifier.endswith("."):
+            error(f"identifiant « {identifier} » refusé : il ne doit pas finir par un point")
 
         annonce = None
         if text.get("annonce"):
@@ -558,6 +483,12 @@ class _RowChecker:
                     warning(f"annoncé {_plural(notice, 'jour', 'jours')} seulement avant sa date "
                             f"(délai conseillé : {self.campaign.min_notice_days} jours)")
 
+        sequence, modifie = 0, None
+        if text.get("sequence") or text.get("modifie"):
+            try:
+                sequence, modifie = parse_revision(text.get("sequence", ""), cells.get("modifie"))
+            except BadValue as exc:
+                error(str(exc))
         if any(p.severity == "erreur" for p in problems) or day is None \
                 or departement is None or not commune or not statut:
             return None, problems
@@ -566,7 +497,7 @@ class _RowChecker:
             lieu=lieu, adresse=text.get("adresse", ""), cantons=tuple(cantons),
             animateur=text.get("animateur", ""), statut=statut, contact=text.get("contact", ""),
             source=text.get("source", ""), id=identifier, annonce=annonce,
-            where=(file, line), given=given,
+            sequence=sequence, modifie=modifie, where=(file, line), given=given,
         )
         return forum, problems
 
@@ -591,25 +522,28 @@ def find_duplicates(forums: Iterable[Forum]) -> list[Problem]:
     """
     problems: list[Problem] = []
     by_slot: dict[tuple[str, date, time | None, str], Forum] = {}
-    by_uid: dict[str, Forum] = {}
+    by_uid: dict[str, Forum] = {}  # by id_key(uid): ids differing only by case are one file name
     for forum in forums:
         file, line = forum.where
-        slot = (forum.departement, forum.date, forum.heure_debut, normalise(forum.commune))
+        slot = (forum.departement, forum.date, forum.heure_debut, fold_key(forum.commune))
         if slot in by_slot:
             problems.append(_error(file, line, "forum en double : même département, date, heure et commune "
                                                f"que {_place(by_slot[slot], file)}"))
             continue
         by_slot[slot] = forum
-        if forum.uid in by_uid:
-            first = by_uid[forum.uid]
-            if forum.id:
+        if id_key(forum.uid) in by_uid:
+            first = by_uid[id_key(forum.uid)]
+            if forum.id and first.uid != forum.uid:
+                message = (f"identifiant « {forum.id} » trop proche de « {first.uid} » ({_place(first, file)}) : "
+                           "les identifiants sont comparés sans tenir compte des majuscules")
+            elif forum.id:
                 message = f"identifiant « {forum.id} » déjà utilisé par {_place(first, file)}"
             else:
                 message = (f"deux forums le même jour dans la même commune (voir {_place(first, file)}) : "
                            "donnez à chacun un identifiant distinct dans la colonne id")
             problems.append(_error(file, line, message))
             continue
-        by_uid[forum.uid] = forum
+        by_uid[id_key(forum.uid)] = forum
     return problems
 
 
@@ -617,20 +551,57 @@ def _sorted_problems(problems: list[Problem], order: dict[str, int]) -> list[Pro
     return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line))
 
 
-def _read_one(path: Path, territory: Territory, campaign: Campaign) -> Calendar:
-    """One file's forums and problems, duplicates not yet looked for."""
+_FOOTER_WORDS = ("total", "sous total", "totaux", "nombre", "nb ", "soit ", "note", "nota", "remarque",
+                 "source", "*", "(*)", "fait a ", "le prefet", "pour le prefet")
+
+
+def _footer_start(rows: list[tuple[int, list[Any]]], columns: dict[str, int], *, excel: bool) -> int:
+    """Index of the first row of the totals and notes under the table (``len(rows)`` when none).
+
+    A trailing row is a total or a note when its date cell holds no date and
+    its first filled cell starts with « Total », « Nombre », « Note »,
+    « Source », « * »… ; the rows above it stay rows of the table.
+    """
+    date_index = columns.get("date")
+    index = len(rows)
+    while index > 0:
+        cells = rows[index - 1][1]
+        filled = [_cell_text(c) for c in cells if _cell_text(c)]
+        date_cell = cells[date_index] if date_index is not None and date_index < len(cells) else None
+        has_date = False
+        if _cell_text(date_cell):
+            try:
+                _parse_date(date_cell, excel=excel)
+                has_date = True
+            except _BadValue:
+                pass
+        first = normalise(filled[0]) + " " if filled else ""
+        if has_date or not first.startswith(_FOOTER_WORDS):
+            break
+        index -= 1
+    return index
+
+
+def _read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes | None = None) -> Calendar:
+    """One file's forums and problems, duplicates not yet looked for (``data``: its content, if read)."""
     path = Path(path)
     file = str(path)
     try:
-        table, excel = _read_table(path)
+        table, excel, refused = _read_table(path, data)
     except _Unreadable as exc:
-        return Calendar(forums=[], problems=[_error(file, exc.line, str(exc))])
+        return Calendar(forums=[], problems=[_error(file, line, message) for line, message in exc.errors])
     columns, problems = _map_header(table, file)
+    problems.extend(_error(file, line, message) for line, message in refused)
     checker = _RowChecker(territory, campaign)
     # Cells under a named column, known or not, are not stray values.
     named = {index for index, cell in enumerate(table.header) if _header_key(cell)}
     forums: list[Forum] = []
-    for line, row in table.rows:
+    footer = _footer_start(table.rows, columns, excel=excel)
+    for line, row in table.rows[footer:]:
+        shown = " ".join(_cell_text(c) for c in row if _cell_text(c))
+        problems.append(_warning(file, line, f"ligne ignorée sous le tableau (total ou note) : "
+                                             f"« {shown[:60]}{'…' if len(shown) > 60 else ''} »"))
+    for line, row in table.rows[:footer]:
         cells = {name: (row[index] if index < len(row) else None) for name, index in columns.items()}
         extra = any(_cell_text(value) for index, value in enumerate(row) if index not in named)
         forum, row_problems = checker.check(file, line, cells, excel=excel, extra=extra)
@@ -701,12 +672,12 @@ class MergeResult:
         ])
 
 
-_MERGED_FIELDS = tuple(c for c in COLUMNS if c != "id")
+_MERGED_FIELDS = tuple(c for c in COLUMNS if c != "id" and c not in REVISION_COLUMNS)
 
 
 def _updated(old: Forum, new: Forum) -> Forum:
     """``old`` with the columns ``new`` filled in; empty cells never erase anything."""
-    names = new.given or frozenset(COLUMNS)
+    names = new.given or frozenset(_MERGED_FIELDS)
     changes = {name: getattr(new, name) for name in _MERGED_FIELDS if name in names}
     if new.id and not old.id:
         changes["id"] = new.id
@@ -718,7 +689,7 @@ def sort_key(forum: Forum) -> tuple[date, time, str, str, str]:
     return (forum.date, forum.heure_debut or time(0), forum.departement, normalise(forum.commune), forum.uid)
 
 
-def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
+def merge(existing: Iterable[Forum], incoming: Iterable[Forum], *, now: datetime | None = None) -> MergeResult:
     """Merge ``incoming`` forums into ``existing`` ones.
 
     An incoming forum updates the existing one with the same ``id``, or else
@@ -728,9 +699,15 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
     cells filled in replace existing values. No existing forum is ever
     dropped: the result has exactly one forum per existing one, plus the
     added ones, sorted by date.
+
+    Each added or changed forum gets its revision (see kit.revisions),
+    dated ``now`` (the current time when not given).
     """
+    from kit.revisions import now as current_time
+
+    moment = now or current_time()
     current = list(existing)
-    by_id: dict[str, int] = {f.id: i for i, f in reversed(list(enumerate(current))) if f.id}
+    by_id: dict[str, int] = {id_key(f.id): i for i, f in reversed(list(enumerate(current))) if f.id}
     by_key: dict[tuple[str, date, str], list[int]] = {}
     for index, forum in enumerate(current):
         by_key.setdefault(forum.key, []).append(index)
@@ -740,7 +717,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
     added: list[Forum] = []
     for forum in incoming:
         file, line = forum.where
-        target: int | None = by_id.get(forum.id) if forum.id else None
+        target: int | None = by_id.get(id_key(forum.id)) if forum.id else None
         if target is None:
             candidates = [i for i in by_key.get(forum.key, []) if not forum.id or not current[i].id]
             if len(candidates) > 1:
@@ -753,7 +730,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
                 candidates = same_time
             target = candidates[0] if candidates else None
         if target is None:
-            added.append(replace(forum, id=forum.uid))
+            added.append(first_revision(replace(forum, id=forum.uid), moment))
             continue
         if target in claimed:
             first = claimed[target]
@@ -767,7 +744,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
         if index not in claimed:
             forums.append(old)
             continue
-        new = _updated(old, claimed[index])
+        new = revised(old, _updated(old, claimed[index]), moment)
         forums.append(new)
         if new == old:
             result.unchanged.append(old)
@@ -842,6 +819,8 @@ def forum_cells(forum: Forum, territory: Territory | None = None) -> dict[str, s
         "source": forum.source,
         "id": forum.id,
         "annonce": forum.annonce.isoformat() if forum.annonce else "",
+        "sequence": str(forum.sequence) if forum.sequence or forum.modifie else "",
+        "modifie": format_modified(forum.modifie),
     }
 
 
@@ -873,10 +852,10 @@ def file_format(path: Path) -> FileFormat:
     except OSError:
         return FileFormat()
     try:
-        text = _decode(data)
-    except _Unreadable:
+        text = sheets.decode(data)[0]
+    except sheets.Unreadable:
         return FileFormat()
-    return FileFormat(delimiter=_detect_delimiter(text) if text.strip() else ";",
+    return FileFormat(delimiter=sheets.detect_delimiter(text) if text.strip() else ";",
                       bom=data.startswith(codecs.BOM_UTF8), newline="\r\n" if "\r\n" in text else "\n")
 
 
@@ -890,18 +869,32 @@ class MergeReport:
 
 
 def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
-                strict: bool = False, dry_run: bool = False) -> MergeReport:
+                strict: bool = False, dry_run: bool = False, now: datetime | None = None,
+                lock_wait: float | None = None) -> MergeReport:
     """Check everything, merge ``incoming`` files into the CSV file ``into``, write it atomically.
 
-    Nothing is written when any file (the target included) has an error, or
-    a warning with ``strict``: ``into`` then stays byte for byte as it was.
-    The written file is read back before it replaces ``into``.
+    Merges of one calendar run one at a time (see kit.mergelock): this one
+    waits up to ``lock_wait`` seconds for another to finish, then raises
+    :class:`kit.mergelock.Busy`. Nothing is written when any file (the
+    target included) has an error, or a warning with ``strict``: ``into``
+    then stays byte for byte as it was. The bytes to be written are read
+    back, in memory, before they replace ``into``.
     """
+    from kit.mergelock import DEFAULT_WAIT_SECONDS, merge_lock, remove_leftovers
+
     into = Path(into)
+    if into.suffix.lower() in _WORKBOOK_SUFFIXES:
+        return MergeReport(problems=[_error(str(into), 0, "le fichier de destination doit être un CSV")])
+    with merge_lock(into, wait=DEFAULT_WAIT_SECONDS if lock_wait is None else lock_wait):
+        remove_leftovers(into)
+        return _merge_locked(incoming, into, territory=territory, campaign=campaign, strict=strict,
+                             dry_run=dry_run, now=now)
+
+
+def _merge_locked(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
+                  strict: bool, dry_run: bool, now: datetime | None) -> MergeReport:
     problems: list[Problem] = []
     existing: list[Forum] = []
-    if into.suffix.lower() in _EXCEL_SUFFIXES | set(_UNSUPPORTED_SUFFIXES):
-        return MergeReport(problems=[_error(str(into), 0, "le fichier de destination doit être un CSV")])
     if into.exists():
         target = read_calendar(into, territory=territory, campaign=campaign)
         # The target's warnings were accepted when its rows came in.
@@ -912,7 +905,7 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
     blocking = [p for p in problems if p.severity == "erreur" or strict]
     if blocking:
         return MergeReport(problems=problems)
-    result = merge(existing, new.forums)
+    result = merge(existing, new.forums, now=now)
     problems.extend(result.problems)
     if result.problems:
         return MergeReport(problems=problems, result=result)
@@ -928,25 +921,48 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
 
 def _check_round_trip(data: bytes, forums: list[Forum], into: Path, *, territory: Territory,
                       campaign: Campaign) -> None:
-    """Read the bytes about to be written and make sure every forum is in them."""
-    folder = into.parent if str(into.parent) else Path(".")
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".verif-") as scratch:
-        probe = Path(scratch) / into.name
-        probe.write_bytes(data)
-        back = read_calendar(probe, territory=territory, campaign=campaign)
+    """Read the bytes about to be written (in memory: no copy on disk) and make sure every forum is in them."""
+    back = _read_one(into, territory, campaign, data)
+    back.problems.extend(find_duplicates(back.forums))
     if back.errors or [replace(f, where=("", 0)) for f in back.forums] != forums:
         raise RuntimeError("la relecture du fichier fusionné ne redonne pas les mêmes forums : "
                            "rien n'a été écrit")
 
 
-def day_span(forum: Forum) -> tuple[datetime | date, datetime | date]:
+def day_span(forum: Forum, default_duration: timedelta | None = None) -> tuple[datetime | date, datetime | date]:
     """Local start and end of a forum, naive: datetimes, or dates for an all-day forum.
 
-    Without ``heure_fin`` a forum lasts two hours (the run-sheet's length);
-    an all-day forum ends the next day (exclusive, as in iCalendar).
+    Without ``heure_fin`` a forum lasts the campaign's default duration
+    (``duree_par_defaut_minutes`` of data/campagne.toml; see
+    :func:`end_assumed`); an all-day forum ends the next day (exclusive, as
+    in iCalendar).
     """
     if forum.heure_debut is None:
         return forum.date, forum.date + timedelta(days=1)
     start = datetime.combine(forum.date, forum.heure_debut)
-    end = datetime.combine(forum.date, forum.heure_fin) if forum.heure_fin else start + timedelta(hours=2)
-    return start, end
+    if forum.heure_fin:
+        return start, datetime.combine(forum.date, forum.heure_fin)
+    return start, start + (default_duration if default_duration is not None else default_forum_duration())
+
+
+END_UNKNOWN = "heure de fin non communiquée"
+
+
+def end_assumed(forum: Forum) -> bool:
+    """A forum with a start time but no end time: its published end is the default duration's."""
+    return forum.heure_debut is not None and forum.heure_fin is None
+
+
+def default_forum_duration(path: Path = DATA_DIR / "campagne.toml") -> timedelta:
+    """The campaign's default duration of a forum whose end time is unknown."""
+    path = Path(path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _duration(path, stamp)
+
+
+@lru_cache(maxsize=4)
+def _duration(path: Path, stamp: int) -> timedelta:
+    return load_campaign(path).default_duration if stamp else Campaign(date.min, date.max).default_duration

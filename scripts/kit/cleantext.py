@@ -44,6 +44,8 @@ def describe(char: str) -> str:
 
 def invisible_characters(text: str) -> list[tuple[int, str]]:
     """(1-based position, character) of each character refused in a single-line cell."""
+    if text.isprintable():  # the usual case, checked in C: no Cc, Cf, Zl, Zp, Cs, Co, Cn at all
+        return []
     return [(index, char) for index, char in enumerate(text, 1)
             if unicodedata.category(char) in _REFUSED_CATEGORIES]
 

@@ -15,7 +15,6 @@ import difflib
 import gzip
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,29 +31,48 @@ def fold_commune(text: str) -> str:
     if match:  # INSEE's « Havre (Le) »
         article = match.group("article")
         text = f"{article}{'' if article.endswith(chr(39)) else ' '}{match.group('name')}"
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    words = re.sub(r"[-_'’‐‑–./]", " ", bare).split()
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+    bare = text.casefold().translate(_FOLD)
+    if not bare.isascii():  # accents dropped; a letter without an ASCII base stays as it is
+        bare = "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in bare.split())
+
+
+_FOLD = str.maketrans({**{c: " " for c in "-_'’‐‑–./"}, "œ": "oe", "æ": "ae"})
 
 
 class UnknownCommune(Exception):
     """Not a 2009 commune of the département; the French message lists the closest names."""
 
 
-@dataclass(frozen=True)
 class CommuneIndex:
-    """Official names by département and folded name."""
+    """Official names by département and folded name (a département is folded on first use)."""
 
-    by_dep: dict[str, dict[str, str]]
+    def __init__(self, raw: dict[str, list[str]]) -> None:
+        self._raw = raw
+        self._folded: dict[str, dict[str, str]] = {}
+
+    @property
+    def by_dep(self) -> dict[str, dict[str, str]]:
+        """Every département's folded names (folds them all)."""
+        return {dep: self.names(dep) for dep in self._raw}
+
+    def names(self, dep: str) -> dict[str, str]:
+        """Folded name -> official name, for the communes of ``dep``."""
+        folded = self._folded.get(dep)
+        if folded is None:
+            folded = {}
+            for name in self._raw.get(dep, ()):
+                folded.setdefault(fold_commune(name), name)
+            self._folded[dep] = folded
+        return folded
 
     def has_list(self, dep: str) -> bool:
         """Whether the 2009 communes of ``dep`` are known (not for Mayotte and the collectivities)."""
-        return dep in self.by_dep
+        return dep in self._raw
 
     def official(self, dep: str, text: str, departement_name: str) -> str:
         """The official spelling of the commune ``text`` of ``dep``; :class:`UnknownCommune` otherwise."""
-        names = self.by_dep.get(dep, {})
+        names = self.names(dep)
         arrondissement = _ARRONDISSEMENT.search(text)
         base = text[: arrondissement.start()] if arrondissement else text
         found = names.get(fold_commune(base))
@@ -72,11 +90,11 @@ class CommuneIndex:
 
 @lru_cache(maxsize=4)
 def _load(reference_dir: Path) -> CommuneIndex:
-    by_dep: dict[str, dict[str, str]] = {}
+    raw: dict[str, list[str]] = {}
     with gzip.open(reference_dir / "communes_2009_cv_arr.csv.gz", "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            by_dep.setdefault(row["dep"], {}).setdefault(fold_commune(row["libgeo"]), row["libgeo"])
-    return CommuneIndex(by_dep=by_dep)
+            raw.setdefault(row["dep"], []).append(row["libgeo"])
+    return CommuneIndex(raw)
 
 
 def load_communes(reference_dir: Path = REFERENCE_DIR) -> CommuneIndex:

@@ -31,7 +31,7 @@ from babel.dates import format_date
 from kit import sheets
 from kit.cleantext import check_line, clean, fold_key, id_key, reserved_device_name
 from kit.communes import UnknownCommune, load_communes
-from kit.frenchvalues import BadValue, parse_departement, parse_date, parse_time
+from kit.frenchvalues import BadValue, Departements, parse_date, parse_time
 from kit.paths import DATA_DIR, ROOT
 from kit.revisions import first_revision, format_modified, parse_revision, revised
 from kit.territory import Territory, normalise
@@ -344,7 +344,7 @@ class _RowChecker:
     def __init__(self, territory: Territory, campaign: Campaign) -> None:
         self.territory = territory
         self.campaign = campaign
-        self.names = {code: d.nom for code, d in territory.departements.items()}
+        self.departements = Departements({code: d.nom for code, d in territory.departements.items()})
         self.communes = load_communes(territory.reference_dir)
         window = f"du {french_date(campaign.debut)} au {french_date(campaign.fin)}"
         self.window_message = f"date hors de la campagne ({window})"
@@ -378,7 +378,7 @@ class _RowChecker:
                 error("département manquant")
             else:
                 try:
-                    dep_code = parse_departement(cells["departement"], self.names)
+                    dep_code = self.departements.parse(cells["departement"])
                 except BadValue as exc:
                     error(str(exc))
         departement = self.territory.departements.get(dep_code)

@@ -45,36 +45,47 @@ _CODE_AND_NAME = re.compile(r"(?P<code>\d{1,3}|2[ABab])\s*[-–—:/]\s*(?P<name
                             r"(?P<name2>.+?)\s*\(\s*(?P<code2>\d{1,3}|2[ABab])\s*\)")
 
 
-def parse_departement(value: Any, names: Mapping[str, str]) -> str:
-    """The INSEE code of a département written « 50 », « Manche », « 50 - Manche » or « Manche (50) ».
+class Departements:
+    """Départements by code and by folded name, built once for many cells."""
 
-    ``names`` maps codes to their 2009 names. Code and name given together
-    must agree.
-    """
-    text = cell_text(value)
-    by_name = {_fold(name): code for code, name in names.items()}
-    code = _code(text)
-    if code in names:
-        return code
-    folded = _fold(text)
-    if folded in by_name:
-        return by_name[folded]
-    match = _CODE_AND_NAME.fullmatch(text)
-    if match:
-        given_code = _code(match.group("code") or match.group("code2"))
-        given_name = (match.group("name") or match.group("name2")).strip()
-        if given_code not in names:
-            raise BadValue(f"département « {text} » : code {given_code} inconnu")
-        named = by_name.get(_fold(given_name))
-        if named == given_code:
-            return given_code
-        if named is None:
-            raise BadValue(f"département « {text} » : « {given_name} » n'est pas un nom de département ; "
-                           f"le {given_code} est « {names[given_code]} » (écrivez « {given_code} »)")
-        raise BadValue(f"département « {text} » : le {given_code} est « {names[given_code]} » et "
-                       f"« {names[named]} » est le {named} ; écrivez le bon code seul")
-    raise BadValue(f"département « {text} » inconnu : écrivez son code Insee (« 50 ») ou son nom "
-                   "(« Manche »)")
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names = dict(names)
+        self.by_name = {_fold(name): code for code, name in names.items()}
+
+    def parse(self, value: Any) -> str:
+        """The INSEE code of a département written « 50 », « Manche », « 50 - Manche » or « Manche (50) ».
+
+        Code and name given together must agree.
+        """
+        names, by_name = self.names, self.by_name
+        text = cell_text(value)
+        code = _code(text)
+        if code in names:
+            return code
+        folded = _fold(text)
+        if folded in by_name:
+            return by_name[folded]
+        match = _CODE_AND_NAME.fullmatch(text)
+        if match:
+            given_code = _code(match.group("code") or match.group("code2"))
+            given_name = (match.group("name") or match.group("name2")).strip()
+            if given_code not in names:
+                raise BadValue(f"département « {text} » : code {given_code} inconnu")
+            named = by_name.get(_fold(given_name))
+            if named == given_code:
+                return given_code
+            if named is None:
+                raise BadValue(f"département « {text} » : « {given_name} » n'est pas un nom de département ; "
+                               f"le {given_code} est « {names[given_code]} » (écrivez « {given_code} »)")
+            raise BadValue(f"département « {text} » : le {given_code} est « {names[given_code]} » et "
+                           f"« {names[named]} » est le {named} ; écrivez le bon code seul")
+        raise BadValue(f"département « {text} » inconnu : écrivez son code Insee (« 50 ») ou son nom "
+                       "(« Manche »)")
+
+
+def parse_departement(value: Any, names: Mapping[str, str]) -> str:
+    """:meth:`Departements.parse` for one cell (``names``: code -> 2009 name)."""
+    return Departements(names).parse(value)
 
 
 def _code(text: str) -> str:

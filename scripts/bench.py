@@ -39,14 +39,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kit.forums import COLUMNS, Campaign, load_campaign  # noqa: E402
-from kit.paths import ROOT  # noqa: E402
-from kit.territory import Territory, load_territory  # noqa: E402
+from kit.calendar.model import COLUMNS, Campaign, load_campaign
+from kit.paths import ROOT
+from kit.territory import Territory, load_territory
 
 if TYPE_CHECKING:
-    from kit.pageweight import PageWeight
+    from tools.pageweight import PageWeight
 
 SIZES = (0, 1210, 4000, 12000)
 QUICK_SIZES = (0, 4000)
@@ -75,7 +73,8 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
     deps = [code for code in territory.departements]
     weights = [max(len(territory.cantons.get(code, ())), 2) for code in deps]
     days = (campaign.fin - campaign.debut).days + 6
-    statuts, statut_weights = zip(*_STATUTS)
+    statuts = [name for name, _ in _STATUTS]
+    statut_weights = [weight for _, weight in _STATUTS]
     slots: set[tuple[str, date, str, str]] = set()
     rows: list[dict[str, str]] = []
     while len(rows) < count:
@@ -111,7 +110,7 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
 
 def _communes_by_canton(territory: Territory) -> dict[str, list[str]]:
     """Canton-ou-ville code -> its 2009 communes (official names), from the reference data."""
-    from kit.communes import load_communes
+    from kit.calendar.communes import load_communes
 
     found: dict[str, list[str]] = {}
     for dep, names in load_communes(territory.reference_dir).by_dep.items():
@@ -233,7 +232,7 @@ def print_table(measures: Sequence[Measure]) -> None:
              _kb(m.page_bytes), _kb(m.index_bytes)) for m in measures]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)))
     print("Durées : temps écoulé (entre parenthèses : temps de processeur, moins sensible à la charge).")
 
 
@@ -267,7 +266,7 @@ FILTER_TARGET = 50.0  # milliseconds, from a change of the filter to the list la
 
 def page_weights(workdir: Path, *, runs: int, territory: Territory, campaign: Campaign) -> list[PageWeight]:
     """Build the kit with a calendar of 4 000 forums, then measure its pages in Chromium."""
-    from kit.pageweight import measure_pages
+    from tools.pageweight import measure_pages
 
     calendar = workdir / f"forums-{PAGES_FORUMS}.csv"
     write_calendar(calendar, synthetic_rows(PAGES_FORUMS, territory=territory, campaign=campaign))
@@ -279,7 +278,7 @@ def page_weights(workdir: Path, *, runs: int, territory: Territory, campaign: Ca
 
 def print_pages(weights: Sequence[PageWeight]) -> None:
     """Page weights as a table, then against the targets."""
-    from kit.pageweight import KINDS
+    from tools.pageweight import KINDS
 
     header = ("page", "1re visite", "requêtes", *KINDS, "DOMContentLoaded", "load", "2e visite", "requêtes")
     rows = [(w.label, _kb(w.first.transferred), str(w.first.requests), *(_kb(w.first.by_kind[k]) for k in KINDS),
@@ -287,7 +286,7 @@ def print_pages(weights: Sequence[PageWeight]) -> None:
              _kb(w.second.transferred), str(w.second.requests)) for w in weights]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)))
     print("Octets transférés (compression gzip et en-têtes compris, comme sur le serveur nginx du kit) ;")
     print("2e visite : même navigateur, cache conservé ; temps : médiane, depuis le début de la navigation.")
     for w in weights:
@@ -341,7 +340,7 @@ def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[
     """The largest calendar files `check` accepts (CSV, .xlsx), and two hostile workbooks."""
     from openpyxl import Workbook
 
-    from kit import sheets
+    from kit.calendar import sheets
 
     rows = synthetic_rows(sheets.MAX_ROWS - 1, territory=territory, campaign=campaign)
     plain = folder / "plus-grand.csv"

@@ -9,21 +9,22 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kit import argparse_fr, exports  # noqa: E402
-from kit.forums import (Calendar, Forum, Problem, format_time, load_campaign, merge_files,  # noqa: E402
-                        read_calendar, read_calendars, write_atomic)
-from kit.mergelock import DEFAULT_WAIT_SECONDS, Busy  # noqa: E402
-from kit.oserrors import french_os_error  # noqa: E402
-from kit.paths import ROOT  # noqa: E402
-from kit.frenchvalues import BadValue, parse_departement  # noqa: E402
-from kit.territory import load_territory  # noqa: E402
+from kit import argparse_fr
+from kit.calendar import exports
+from kit.calendar.lock import DEFAULT_WAIT_SECONDS, Busy
+from kit.calendar.merge import merge_files
+from kit.calendar.model import Calendar, Forum, Problem, load_campaign
+from kit.calendar.read import read_calendar, read_calendars
+from kit.calendar.values import BadValue, parse_departement
+from kit.french import format_time
+from kit.oserrors import french_os_error
+from kit.paths import calendar_file
+from kit.store import write_atomic
+from kit.territory import load_territory
 
 argparse_fr.install()
 
@@ -38,7 +39,7 @@ def _display(path: Path) -> str:
 
 def _default_calendar() -> Path:
     """$FORUMS_CSV (from the project's root when relative), else data/forums.csv."""
-    return Path(_display(ROOT / os.environ.get("FORUMS_CSV", "data/forums.csv")))
+    return Path(_display(calendar_file()))
 
 
 def _plural(count: int, singular: str, plural: str) -> str:

@@ -22,11 +22,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kit import changelog  # noqa: E402
-from kit.paths import DOCS_DIR, ROOT  # noqa: E402
+from kit import changelog
+from kit.paths import DOCS_DIR, ROOT
 
 BRANCH = "gh-pages"
 REMOTE = "origin"
@@ -130,7 +129,7 @@ def run_tests(tools: Tools) -> None:
                       + _tail(result.stdout + result.stderr))
 
 
-def _published(tools: Tools) -> list[dict[str, object]]:
+def _published(tools: Tools) -> list[dict[str, Any]]:
     result = _git("show", f"{BRANCH}:versions.json", tools=tools)
     if result.returncode != 0:
         return []

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from publishing import published  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
+
+from publishing import (
+    published,  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -45,7 +48,7 @@ def page(site: Path, url: str) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole session (Playwright allows one per process)."""
-    from kit.chromium import CHROMIUM, launch
+    from tools.chromium import CHROMIUM, launch
 
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « chromium ».")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import icalendar
 
-from kit.exports import to_csv, to_ics, to_json
-from kit.forums import Forum, load_calendar, load_campaign, read_calendar
+from kit.calendar.exports import to_csv, to_ics, to_json
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.read import load_calendar, read_calendar
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"

@@ -11,19 +11,21 @@ import sys
 import time as clock
 import zipfile
 from dataclasses import replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import icalendar
 import pytest
 from openpyxl import Workbook
 
-from kit import sheets
-from kit.cleantext import fold_key
-from kit.exports import to_ics, to_json
-from kit.forums import Forum, load_campaign, merge, merge_files, read_calendar
-from kit.frenchvalues import BadValue, parse_date, parse_departement, parse_time
-from kit.mergelock import merge_lock
+from kit.calendar import sheets
+from kit.calendar.exports import to_ics, to_json
+from kit.calendar.lock import merge_lock
+from kit.calendar.merge import merge, merge_files
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.read import read_calendar
+from kit.calendar.text import fold_key
+from kit.calendar.values import BadValue, parse_date, parse_departement, parse_time
 from kit.territory import load_territory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,12 +321,12 @@ def test_leftovers_of_a_killed_merge_are_removed_and_ignored_by_git(tmp_path: Pa
 
 def test_revision_grows_on_significant_changes_only(tmp_path: Path) -> None:
     into = tmp_path / "forums.csv"
-    first = datetime(2009, 3, 1, 8, 0, tzinfo=timezone.utc)
+    first = datetime(2009, 3, 1, 8, 0, tzinfo=UTC)
     path = write(tmp_path, "44;14/04/2009;18:00;Nantes;salle;nantes-1\n", "a.csv")
     merge_files([path], into, territory=TERRITORY, campaign=CAMPAIGN, now=first)
     steps = [("44;14/04/2009;18:00;Nantes;salle;nantes-1\n", 0, first),        # same row again
-             ("44;21/04/2009;18:00;Nantes;salle;nantes-1\n", 1, datetime(2009, 3, 2, tzinfo=timezone.utc)),
-             ("44;21/04/2009;19:00;Nantes;salle;nantes-1\n", 2, datetime(2009, 3, 3, tzinfo=timezone.utc))]
+             ("44;21/04/2009;18:00;Nantes;salle;nantes-1\n", 1, datetime(2009, 3, 2, tzinfo=UTC)),
+             ("44;21/04/2009;19:00;Nantes;salle;nantes-1\n", 2, datetime(2009, 3, 3, tzinfo=UTC))]
     for body, sequence, moment in steps:
         merge_files([write(tmp_path, body, "b.csv")], into, territory=TERRITORY, campaign=CAMPAIGN, now=moment)
         [forum] = read(into).forums
@@ -332,7 +334,7 @@ def test_revision_grows_on_significant_changes_only(tmp_path: Path) -> None:
     cancel = tmp_path / "c.csv"
     cancel.write_text("departement;date;heure_debut;commune;lieu;id;statut\n"
                       "44;21/04/2009;19:00;Nantes;salle;nantes-1;annulé\n", encoding="utf-8")
-    moment = datetime(2009, 3, 4, tzinfo=timezone.utc)
+    moment = datetime(2009, 3, 4, tzinfo=UTC)
     report = merge_files([cancel], into, territory=TERRITORY, campaign=CAMPAIGN, now=moment)
     assert report.written and [p for p in report.problems if p.severity == "erreur"] == []
     [event] = icalendar.Calendar.from_ical(to_ics(read(into).forums, TERRITORY)).walk("VEVENT")
@@ -345,14 +347,14 @@ def test_revision_grows_on_significant_changes_only(tmp_path: Path) -> None:
 def test_contact_only_change_is_not_a_new_version() -> None:
     forum = Forum(departement="44", date=date(2009, 4, 14), heure_debut=time(18), heure_fin=None,
                   commune="Nantes", lieu="salle", id="n", sequence=2,
-                  modifie=datetime(2009, 3, 1, tzinfo=timezone.utc))
+                  modifie=datetime(2009, 3, 1, tzinfo=UTC))
     update = replace(forum, contact="accueil@prefecture", given=frozenset({"contact"}), sequence=0, modifie=None)
-    [after] = merge([forum], [update], now=datetime(2009, 4, 1, tzinfo=timezone.utc)).forums
+    [after] = merge([forum], [update], now=datetime(2009, 4, 1, tzinfo=UTC)).forums
     assert (after.sequence, after.modifie) == (2, forum.modifie) and after.contact == "accueil@prefecture"
 
 
 def test_end_time_not_given_is_said_in_ics_json_and_page() -> None:
-    from kit.calendar_pages import time_range
+    from kit.french import time_range
 
     forum = Forum(departement="44", date=date(2009, 4, 14), heure_debut=time(17, 30), heure_fin=None,
                   commune="Nantes", lieu="salle")

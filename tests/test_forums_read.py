@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kit.forums import Campaign, Forum, Problem, load_calendar, load_campaign, read_calendar, read_calendars
+from kit.calendar.model import Campaign, Forum, Problem, load_campaign
+from kit.calendar.read import load_calendar, read_calendar, read_calendars
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"

@@ -16,15 +16,17 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 
-from kit.communes import load_communes
-from kit.exports import UID_DOMAIN, to_ics
-from kit.forums import read_calendar, load_campaign, merge_files
+from kit.calendar.communes import load_communes
+from kit.calendar.exports import UID_DOMAIN, to_ics
+from kit.calendar.merge import merge_files
+from kit.calendar.model import load_campaign
+from kit.calendar.read import read_calendar
 from kit.territory import load_territory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +35,7 @@ ICALJS = ROOT / "tests" / "icaljs_events.mjs"
 TERRITORY = load_territory()
 CAMPAIGN = load_campaign()
 HEADER = ["departement", "date", "heure_debut", "heure_fin", "commune", "lieu", "statut", "id"]
-START = datetime(2009, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2009, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -200,7 +202,7 @@ def test_a_season_of_merges_loses_nothing_and_every_change_reaches_subscribers(t
         forum.sequence += 1
         forum.changed_at = None  # the clock of the merge process: checked below as a range
         files.append(_write(incoming / f"envoi3-{dep}.csv", [forum.row(identifier)]))
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     processes = [_merge_cli([path], into) for path in files]
     while any(process.poll() is None for process in processes):
         # A reader meanwhile always sees a whole calendar.
@@ -209,10 +211,10 @@ def test_a_season_of_merges_loses_nothing_and_every_change_reaches_subscribers(t
     for process in processes:
         out, err = process.communicate()
         assert process.returncode == 0, err
-    after = datetime.now(timezone.utc) + timedelta(seconds=1)
+    after = datetime.now(UTC) + timedelta(seconds=1)
     final = _ics(into)
     sequences = _check_snapshot(final, expected, sequences)
-    for number, (dep, _) in enumerate(places[:6]):
+    for dep, _ in places[:6]:
         stamp = _events(final)[f"f{dep}-1"].decoded("LAST-MODIFIED")
         assert before <= stamp <= after
     snapshots.append(final)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+
 from publishing import NGINX, PREFIX, Published, clone_work_tree, git, nginx, publish
 
 # -- Refusals -------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def test_language_and_version_links_are_followed(crawled: dict[str, tuple[int, s
 
 def test_content_types(crawled: dict[str, tuple[int, str, list[str]]], server: str) -> None:
     by_ext: dict[str, set[str]] = {}
-    for url, (status, kind, _) in crawled.items():
+    for url, (_status, kind, _) in crawled.items():
         path = urlsplit(url).path
         ext = "html" if path.endswith("/") else path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
         by_ext.setdefault(ext, set()).add(kind)
@@ -274,7 +275,7 @@ def test_no_symlink_and_no_hidden_file_is_served(server: str) -> None:
     assert fetch(f"{server}{PREFIX}.git/config")[0] == 404
     assert fetch(f"{server}{PREFIX}.nojekyll")[0] == 404
     status, _, body = fetch(f"{server}{PREFIX}1.0/page-absente/")
-    assert status == 404 and "404".encode() in body
+    assert status == 404 and b"404" in body
 
 
 # -- Push-to-publish -----------------------------------------------------------------------------
@@ -283,6 +284,7 @@ def test_no_symlink_and_no_hidden_file_is_served(server: str) -> None:
 def test_ci_publishes_main_one_push_at_a_time() -> None:
     """GitLab and GitHub: tests first, then publish.py on main, serialised, with the full history."""
     import yaml
+
     from publishing import ROOT
 
     gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
+
 from kit import changelog
 from publishing import ADDED_TEXT, CHANGE_DAY, PREFIX, Published
 
@@ -120,9 +120,9 @@ def test_last_change_date_comes_from_git(published: Published) -> None:
 
 @pytest.mark.browser
 def test_browser_shows_the_outdated_banner_only_on_the_older_version(
-        published: Published, browser) -> None:  # type: ignore[no-untyped-def]
+        published: Published, browser) -> None:
     """Material's own script decides from versions.json: checked in Chromium."""
-    from kit.localserve import ServeOptions, serve
+    from tools.localserve import ServeOptions, serve
 
     with serve(published.served, ServeOptions(prefix=PREFIX)) as base:
         context = browser.new_context(locale="fr-FR", service_workers="block")

@@ -40,8 +40,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.calendar.model import COLUMNS, Campaign, load_campaign
-from kit.paths import ROOT
+from kit.paths import Project
 from kit.territory import Territory, load_territory
+
+# This checkout, whichever one kit is installed from.
+PROJECT = Project.of_script(__file__)
+ROOT = PROJECT.root
 
 if TYPE_CHECKING:
     from tools.pageweight import PageWeight
@@ -309,7 +313,7 @@ def print_pages(weights: Sequence[PageWeight]) -> None:
 
 def main_pages(runs: int) -> int:
     """The --pages section: page weight and speed in Chromium, printed."""
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     print(f"Pages du kit construit avec {_size(PAGES_FORUMS)} forums fictifs, servies sous /kit-forums/, "
           f"mesurées dans Chromium ({runs} passages).")
     with tempfile.TemporaryDirectory(prefix="kit-bench-pages-") as tmp:
@@ -378,7 +382,7 @@ def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[
 
 def main_limits() -> int:
     """`forums.py check` on the largest files allowed: time and peak memory."""
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     print("| fichier | temps écoulé | temps de processeur | mémoire (pic) | résultat |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
@@ -406,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return main_pages(args.runs or 3)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     runs = args.runs or (2 if args.quick else 3)
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     print(f"Kit construit 1 + {runs} fois par taille (reconstruction : médiane), "
           f"calendriers fictifs tirés avec la graine {SEED}.")
     measures: list[Measure] = []

@@ -25,11 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from kit import changelog
-from kit.paths import DOCS_DIR, ROOT
+from kit.paths import Project
 
 BRANCH = "gh-pages"
 REMOTE = "origin"
 ALIAS = "latest"
+# The repository this script belongs to: a clone publishes itself, whichever checkout kit is installed from.
+PROJECT = Project.of_script(__file__)
+ROOT = PROJECT.root
+DOCS_DIR = PROJECT.docs
 CHANGELOG = DOCS_DIR / "nouveautes.md"
 _VERSION = re.compile(rf"^{changelog.VERSION_PATTERN}$")
 

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from kit.paths import Project
 from publishing import (
     published,  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+# This checkout's folders: the reference data, the campaign, the calendar the tests read.
+PROJECT = Project(ROOT)
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
@@ -28,6 +31,15 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     if config is not None:
         cmd += ["--config-file", str(config)]
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test needing a real client (LibreOffice, ical.js) says how to install it when missing."""
+    from clients.tools import MISSING, require
+
+    for marker in MISSING:
+        if item.get_closest_marker(marker) is not None:
+            require(marker)
 
 
 @pytest.fixture(scope="session")

@@ -51,9 +51,12 @@ def clone_work_tree(dest: Path) -> Path:
     does can reach the real repository.
     """
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
-    changed = subprocess.run(["git", "ls-files", "-z", "--modified", "--others", "--exclude-standard"],
+    # Changed since the last commit, staged or not, and new files.
+    changed = subprocess.run(["git", "diff", "-z", "--name-only", "--no-renames", "HEAD"],
                              cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
-    deleted = subprocess.run(["git", "ls-files", "-z", "--deleted"],
+    changed += subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard"],
+                              cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    deleted = subprocess.run(["git", "diff", "-z", "--name-only", "--no-renames", "--diff-filter=D", "HEAD"],
                              cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
     for name in filter(None, changed):
         source, target = ROOT / name, dest / name

@@ -23,7 +23,7 @@ import lxml.html
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
 
-from conftest import ROOT, build_site, page
+from conftest import PROJECT, ROOT, build_site, page
 from kit.calendar.coverage import coverage, forum_cantons
 from kit.calendar.downloads import cached_downloads, downloads, pack, unpack
 from kit.calendar.exports import UID_DOMAIN
@@ -145,7 +145,7 @@ def test_calendar_page_says_what_it_holds(cal: Path) -> None:
 
 def test_downloads_are_linked_relatively_and_published(cal: Path) -> None:
     links = article(cal, "calendrier/").xpath("//a/@href")
-    for name in ("forums.ics", "forums.csv", "forums.json", "couverture/"):
+    for name in ("forums.ics", "forums.xlsx", "forums.csv", "forums.json", "couverture/"):
         assert name in links
         assert (cal / "calendrier" / name).exists()
 
@@ -161,7 +161,7 @@ def test_filter_is_labelled_and_progressive(cal: Path) -> None:
         assert labels and text(labels[0]), control.get("id")
     options = form.xpath(".//select/option/@value")
     deps = {row["departement"] for row in rows_of(CALENDAR)}
-    assert options == ["", *(code for code in load_territory().departements if code in deps)]
+    assert options == ["", *(code for code in load_territory(PROJECT.reference).departements if code in deps)]
     (status,) = root.xpath("//*[@data-kit-cal-count]")
     assert status.get("role") == "status" and status.get("aria-live") == "polite"
     assert text(status) == "9 forums."
@@ -368,8 +368,9 @@ def test_calendar_page_explains_the_forum_links(cal: Path) -> None:
 def test_json_and_csv_downloads(cal: Path) -> None:
     data = json.loads((cal / "calendrier" / "forums.json").read_text(encoding="utf-8"))
     assert data["numberOfItems"] == len(data["forums"]) == 9
-    table = list(csv.DictReader(io.StringIO((cal / "calendrier" / "forums.csv").read_text(encoding="utf-8")),
-                                delimiter=";"))
+    raw = (cal / "calendrier" / "forums.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "sans BOM, Excel lit le CSV en Windows-1252"
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(table) == 9
     assert "contact" not in table[0] and "commune" in table[0]
 
@@ -381,7 +382,7 @@ def test_coverage_map_has_a_title_and_link_per_departement(cal: Path) -> None:
     (svg,) = root.xpath("//figure//*[local-name()='svg' and contains(@class, 'kit-cal-map__svg')]")
     assert svg.get("aria-describedby") and svg.get("aria-labelledby")
     titles = [t.text for t in svg.xpath(".//*[local-name()='title']")]
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     for code, dep in territory.departements.items():
         assert any(t.startswith(f"{dep.nom} ({code}) :") for t in titles), code
     links = svg.xpath(".//*[local-name()='a']/@href")
@@ -398,7 +399,7 @@ def test_coverage_table_is_the_maps_text_alternative(cal: Path) -> None:
     (table,) = root.xpath("//table[@id='kit-cal-couverture']")
     assert table.xpath("caption") and all(th.get("scope") == "col" for th in table.xpath("thead//th"))
     rows = table.xpath("tbody/tr")
-    assert len(rows) == len(load_territory().departements)
+    assert len(rows) == len(load_territory(PROJECT.reference).departements)
     assert all(row.xpath("th[@scope='row']") for row in rows)
     by_dep = {text(row.xpath("th")[0]): [text(td) for td in row.xpath("td")] for row in rows}
     assert by_dep["Loire-Atlantique (44)"][:3] == ["3", "1", f"3 sur {cantons_of('44')}"]
@@ -453,7 +454,7 @@ def test_times_and_counts() -> None:
 
 
 def test_coverage_levels_and_canton_lookup() -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     forum = Forum("44", date(2009, 4, 14), None, None, "Saint-Herblain", "salle")
     assert [c.code for c in forum_cantons(forum, territory)] == ["4496"]
     # Without a cantons column, the commune's canton of 2009 counts; an unknown commune covers nothing.
@@ -470,34 +471,35 @@ def test_coverage_levels_and_canton_lookup() -> None:
 
 
 def test_map_has_every_metropolitan_departement() -> None:
-    shapes = {s.code for s in load_map().shapes}
-    metro = {code for code, dep in load_territory().departements.items() if dep.zone == "metro"}
+    shapes = {s.code for s in load_map(PROJECT.map_file).shapes}
+    metro = {code for code, dep in load_territory(PROJECT.reference).departements.items() if dep.zone == "metro"}
     assert shapes == metro
 
 
 def test_empty_calendar_renders_every_page() -> None:
-    territory = load_territory()
-    site = render_calendar([], territory, load_campaign())
+    territory = load_territory(PROJECT.reference)
+    site = render_calendar([], territory, load_campaign(PROJECT.campaign_file))
     assert set(site.pages) == {"calendrier/index.md", "calendrier/couverture/index.md"}
     assert "Aucun forum n'est annoncé à ce jour" in site.pages["calendrier/index.md"]
     assert "<tbody>" not in site.fragments["calendrier/index.md"]["list"]
 
 
 def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     herblain = Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")
     rouen = Forum("76", date(2009, 5, 4), time(18, 0), None, "Rouen", "halle aux Toiles")
     site = render_calendar([herblain, rouen], territory, campaign)
     first, reused = cached_downloads(site, territory, tmp_path)
     assert reused == 0 and set(first) == {"calendrier/forums.ics", "calendrier/forums.json", "calendrier/forums.csv",
+                                          "calendrier/forums.xlsx",
                                           "calendrier/44/forums.ics", "calendrier/76/forums.ics",
                                           "calendrier/44/44-2009-04-14-saint-herblain.ics",
                                           "calendrier/76/76-2009-05-04-rouen.ics"}
     assert first == downloads(site, territory)
     # One cache entry per file, but one per département for the one-forum files.
-    assert len(list(tmp_path.iterdir())) == 3 + 2 + 2
+    assert len(list(tmp_path.iterdir())) == 4 + 2 + 2
     again, reused = cached_downloads(site, territory, tmp_path)
-    assert reused == 7 and again == first
+    assert reused == 8 and again == first
     # Rouen's forum moves: the national files and Seine-Maritime's are remade, Loire-Atlantique's reused.
     moved = render_calendar([herblain, replace(rouen, heure_debut=time(19, 0))], territory, campaign)
     changed, reused = cached_downloads(moved, territory, tmp_path)
@@ -508,13 +510,13 @@ def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> N
 
 
 def test_many_forums_make_few_cache_entries(tmp_path: Path) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
               for dep in ("44", "76", "974") for day in range(1, 29)]
     files, _ = cached_downloads(render_calendar(forums, territory, campaign), territory, tmp_path)
     # National files, one ICS per département, one per forum; but one cache entry per département for those.
-    assert len(files) == 3 + 3 + len(forums)
-    assert len(list(tmp_path.iterdir())) == 3 + 3 + 3
+    assert len(files) == 4 + 3 + len(forums)
+    assert len(list(tmp_path.iterdir())) == 4 + 3 + 3
 
 
 def test_bundles_round_trip_and_refuse_damage() -> None:
@@ -527,7 +529,7 @@ def test_bundles_round_trip_and_refuse_damage() -> None:
 
 
 def test_damaged_cache_entry_is_made_again(tmp_path: Path) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     site = render_calendar([Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")],
                            territory, campaign)
     first, _ = cached_downloads(site, territory, tmp_path)
@@ -538,7 +540,7 @@ def test_damaged_cache_entry_is_made_again(tmp_path: Path) -> None:
 
 
 def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
               for dep in ("44", "974") for day in range(1, 6)]
     site = render_calendar(forums, territory, campaign)
@@ -546,7 +548,7 @@ def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.
     plugin = CalendarPlugin()
     monkeypatch.setattr(calendar_plugin, "PARALLEL_FROM", 1)
     plugin.site, plugin.territory = site, territory
-    plugin._start_downloads(site, territory, site_dir)
+    plugin._start_downloads(site, territory, site_dir, tmp_path / "cache")
     worker = plugin.worker
     assert worker is not None
 
@@ -557,9 +559,9 @@ def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.
     plugin.on_post_build(config=cast(MkDocsConfig, SimpleNamespace(site_dir=str(site_dir))))
     assert worker.process.exitcode == 0 and plugin.worker is None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
-    assert written == downloads(site, territory) and len(written) == 3 + 2 + len(forums)
+    assert written == downloads(site, territory) and len(written) == 4 + 2 + len(forums)
     # A build that fails after on_files leaves no process writing behind it.
-    plugin._start_downloads(site, territory, tmp_path / "other")
+    plugin._start_downloads(site, territory, tmp_path / "other", tmp_path / "cache")
     worker = plugin.worker
     assert worker is not None
     plugin.on_build_error(error=RuntimeError("échec"))
@@ -571,6 +573,6 @@ def test_reserved_identifier_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "forums.csv"
     path.write_text("departement;date;heure_debut;commune;lieu;id\n44;2009-04-14;17:30;Saint-Herblain;salle;Forums\n",
                     encoding="utf-8")
-    calendar = read_calendar(path, territory=load_territory(), campaign=load_campaign())
+    calendar = read_calendar(path, territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
     assert [(p.line, p.message) for p in calendar.errors] == [
         (2, "identifiant « Forums » réservé (nom d'un fichier du site) : choisissez-en un autre")]

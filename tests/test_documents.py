@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -17,6 +18,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, build_site, page
 from kit.documents import pdf, registry
+from kit.documents.docx_french import FIELD_STYLE
 from kit.documents.fetch import LocalOnlyFetcher, RefusedURLError, local_resources
 from kit.documents.fields import fields_of, mark_fields
 from kit.documents.html import LinkContext, article_html, print_fragment, whole_kit_html
@@ -173,7 +175,7 @@ def highlighted(document: docx.document.Document) -> list[str]:
     for paragraph in paragraphs:
         current = ""
         for run in paragraph.runs:
-            if run.font.highlight_color is not None:
+            if run.style.name == FIELD_STYLE or run.font.highlight_color is not None:
                 current += run.text
             elif current:
                 found.append(current)
@@ -198,6 +200,14 @@ def test_docx_of_each_template(site: Path, doc: registry.KitDocument) -> None:
     assert "RÉPUBLIQUE FRANÇAISE" in header and registry.MINISTRY in header
     assert document.core_properties.title
     assert abs(document.sections[0].page_width - Cm(21)) < Cm(0.01)
+    # French everywhere Word reads a language (defaults, theme, styles, runs): never the template's en-US.
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                assert b"en-US" not in archive.read(name), name
+        settings = archive.read("word/settings.xml").decode("utf-8")
+    assert re.search(r'<w:themeFontLang w:val="fr-FR"', settings)
+    assert document.core_properties.language == "fr-FR"
 
 
 def test_compte_rendu_docx_has_its_tables(site: Path) -> None:
@@ -219,7 +229,7 @@ def _links(site: Path) -> list[tuple[Path, lxml.html.HtmlElement]]:
             continue
         for a in lxml.html.fromstring(content).iter("a"):
             href = a.get("href", "")
-            if re.search(r"\.(pdf|docx)$", urlsplit(href).path):
+            if re.search(r"\.(pdf|docx|odt)$", urlsplit(href).path):
                 found.append((html, a))
     return found
 
@@ -238,7 +248,7 @@ def test_every_download_link_resolves(site: Path) -> None:
 def test_download_button_of_each_page(site: Path, doc: registry.KitDocument) -> None:
     tree = lxml.html.fromstring(page(site, url_of(doc)))
     buttons = tree.xpath('//a[contains(@class, "kit-downloads__button")]')
-    suffixes = ["pdf", "docx"] if doc.editable else ["pdf"]
+    suffixes = ["pdf", "docx", "odt"] if doc.editable else ["pdf"]
     assert [b.get("href").rsplit(".", 1)[1] for b in buttons] == suffixes
     for button, suffix in zip(buttons, suffixes, strict=False):
         size = (site / "documents" / f"{doc.slug}.{suffix}").stat().st_size
@@ -252,9 +262,9 @@ def test_documents_page_lists_every_file_with_its_size(site: Path) -> None:
     listed = {}
     for a in tree.xpath('//a[contains(@class, "kit-fichier")]'):
         listed[a.get("href")] = " ".join(a.text_content().split())
-    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in {".pdf", ".docx"})
+    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in {".pdf", ".docx", ".odt"})
     assert sorted(listed) == files
-    assert len(files) == len(EXISTING) + len(TEMPLATES) + 1
+    assert len(files) == len(EXISTING) + 2 * len(TEMPLATES) + 1
     for name, label in listed.items():
         size = registry.human_size((site / "documents" / name).stat().st_size)
         assert label == " ".join(f"{name.rsplit('.', 1)[1].upper()}, {size}".split())
@@ -404,7 +414,7 @@ def test_second_build_comes_from_the_cache(tmp_path: Path) -> None:
     first = build_site(tmp_path / "one", env=env)
     assert first.returncode == 0, first.stderr
     made = re.search(r"Documents à imprimer : (\d+) fichiers \((\d+) faits", first.stderr)
-    assert made and made.group(1) == made.group(2) == str(len(EXISTING) + len(TEMPLATES) + 1)
+    assert made and made.group(1) == made.group(2) == str(len(EXISTING) + 2 * len(TEMPLATES) + 1)
     second = build_site(tmp_path / "two", env=env)
     assert second.returncode == 0, second.stderr
     assert re.search(r"Documents à imprimer : \d+ fichiers \(0 faits", second.stderr), second.stderr

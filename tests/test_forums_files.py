@@ -26,13 +26,15 @@ from kit.calendar.model import Forum, load_campaign
 from kit.calendar.read import read_calendar
 from kit.calendar.text import fold_key
 from kit.calendar.values import BadValue, parse_date, parse_departement, parse_time
+from kit.paths import Project
 from kit.territory import load_territory
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "forums.py"
+PROJECT = Project(ROOT)
 SHEETS = Path(__file__).parent / "data" / "forums" / "classeurs"
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 NAMES = {code: d.nom for code, d in TERRITORY.departements.items()}
 HEADER = "departement;date;heure_debut;commune;lieu;id\n"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PROJECT
 from kit.calendar.merge import merge, merge_files
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.read import read_calendar
@@ -15,8 +16,8 @@ from kit.store import write_atomic
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import PROJECT
 from kit.calendar.datafile import calendar_text
 from kit.calendar.exports import to_csv, to_ics, to_json
 from kit.calendar.merge import merge
@@ -18,8 +19,8 @@ from kit.calendar.model import COLUMNS, STATUTS, Forum, load_campaign
 from kit.calendar.read import read_calendar
 from kit.territory import load_territory
 
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 BOUNDED = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from conftest import PROJECT
 from kit.calendar.model import Campaign, Forum, Problem, load_campaign
 from kit.calendar.read import load_calendar, read_calendar, read_calendars
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 
 
 def read(name: str) -> tuple[list[Forum], list[Problem]]:
@@ -240,14 +241,14 @@ def test_xlsx_with_real_cells_and_text_cells(workbook: Path) -> None:
 
 
 def test_load_calendar_follows_forums_csv(monkeypatch: pytest.MonkeyPatch) -> None:
-    default = load_calendar()
+    default = load_calendar(PROJECT)
     assert len(default.forums) == 15 and default.errors == []
     monkeypatch.setenv("FORUMS_CSV", str(FIXTURES / "reunion.csv"))
-    assert [f.commune for f in load_calendar().forums] == ["La Possession"]
+    assert [f.commune for f in load_calendar(PROJECT).forums] == ["La Possession"]
 
 
 def test_the_15_real_forums_of_2009() -> None:
-    forums = load_calendar().forums
+    forums = load_calendar(PROJECT).forums
     assert {f.departement for f in forums} == {"44", "75", "76", "974"}
     assert all(f.source_url.startswith("http") for f in forums)
     assert all(f.contact == "" for f in forums)

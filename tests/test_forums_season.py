@@ -27,13 +27,15 @@ from kit.calendar.exports import UID_DOMAIN, to_ics
 from kit.calendar.merge import merge_files
 from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
+from kit.paths import Project
 from kit.territory import load_territory
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "forums.py"
+PROJECT = Project(ROOT)
 ICALJS = ROOT / "tests" / "icaljs_events.mjs"
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 HEADER = ["departement", "date", "heure_debut", "heure_fin", "commune", "lieu", "statut", "id"]
 START = datetime(2009, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -60,7 +62,7 @@ class Expected:
 
 def _places(count: int) -> list[tuple[str, list[str]]]:
     """``count`` metropolitan départements with three of their 2009 communes each (from the reference data)."""
-    communes = load_communes()
+    communes = load_communes(TERRITORY.reference_dir)
     chosen = []
     for code in sorted(TERRITORY.departements):
         if communes.has_list(code) and TERRITORY.departements[code].zone == "metro":

@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from conftest import ROOT
+from conftest import PROJECT, ROOT
 from kit.calendar.locations import COVERAGE_URI, INDEX_URI, departement_uri
 from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
@@ -63,7 +63,7 @@ def test_calendar_adds_its_pages(mkdocs_config: MkDocsConfig) -> None:
     mkdocs_config.extra["forums_csv"] = str(FIXTURES / "forums.csv")
     plugin = CalendarPlugin()
     files = plugin.on_files(Files([]), config=mkdocs_config)
-    calendar = read_calendar(FIXTURES / "forums.csv", territory=load_territory(), campaign=load_campaign())
+    calendar = read_calendar(FIXTURES / "forums.csv", territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
     codes = {forum.departement for forum in calendar.forums}
     uris = {file.src_uri for file in files}
     assert uris == {INDEX_URI, COVERAGE_URI} | {departement_uri(code) for code in codes}

@@ -243,6 +243,10 @@ def test_content_types(crawled: dict[str, tuple[int, str, list[str]]], server: s
         assert by_ext["json"] == {"application/json; charset=utf-8"}
     if "pdf" in by_ext:
         assert by_ext["pdf"] == {"application/pdf"}
+    if "odt" in by_ext:
+        assert by_ext["odt"] == {"application/vnd.oasis.opendocument.text"}
+    if "xlsx" in by_ext:
+        assert by_ext["xlsx"] == {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def test_root_and_version_addresses(server: str) -> None:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kit.paths import REFERENCE_DIR
-
 # Local time of each territory (IANA names). Metropolitan France, Corsica
 # included, is on Europe/Paris; French Polynesia spans three zones, Tahiti
 # being the one of its administration.
@@ -85,7 +83,7 @@ class Territory:
     departements: dict[str, Departement]
     cantons: dict[str, list[Canton]]
     # Where the communes file is read from, on first use of `commune_canton`.
-    reference_dir: Path = REFERENCE_DIR
+    reference_dir: Path
     # Lookup tables built once: (dep, folded code or name) -> canton.
     _canton_index: dict[tuple[str, str], Canton] = field(default_factory=dict, repr=False)
 
@@ -184,6 +182,6 @@ def _load(reference_dir: Path) -> Territory:
     return Territory(departements=departements, cantons=cantons, reference_dir=reference_dir)
 
 
-def load_territory(reference_dir: Path = REFERENCE_DIR) -> Territory:
+def load_territory(reference_dir: Path) -> Territory:
     """The territory of 2009, read from ``reference_dir`` once and cached."""
     return _load(Path(reference_dir).resolve())

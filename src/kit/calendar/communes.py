@@ -18,8 +18,6 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from kit.paths import REFERENCE_DIR
-
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _ARTICLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<article>les?|la|l')\s*\)$", re.I)
 _ARRONDISSEMENT = re.compile(r"\s+\d{1,2}\s*(?:e|er|ème)(?:\s+arrondissement)?$", re.I)
@@ -97,6 +95,6 @@ def _load(reference_dir: Path) -> CommuneIndex:
     return CommuneIndex(raw)
 
 
-def load_communes(reference_dir: Path = REFERENCE_DIR) -> CommuneIndex:
+def load_communes(reference_dir: Path) -> CommuneIndex:
     """The 2009 communes, read once from ``reference_dir``."""
     return _load(Path(reference_dir).resolve())

@@ -8,25 +8,20 @@ one bundle (:func:`pack`).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from kit.calendar import exports, model
+from kit.calendar import exports, model, xlsx
 from kit.calendar.exports import to_csv, to_ics, to_json
 from kit.calendar.locations import FORUM_BUNDLE, ICS_NAME, SECTION, forum_ics_path
 from kit.calendar.model import Forum
 from kit.calendar.pages import CalendarSite
-from kit.paths import ROOT
+from kit.calendar.xlsx import to_xlsx
 from kit.store import ArtifactCache, content_key
 from kit.territory import Territory
-
-# Downloads already made, by content hash: a rebuild with the same calendar reuses them.
-CACHE_DIR = Path(os.environ.get("KIT_CALENDAR_CACHE") or ROOT / ".cache" / "calendar")
-
 
 # Name of the one-forum files: the same for all, so that their common lines are serialised once.
 FORUM_ICS_NAME = "Forums sécurité 2009"
@@ -56,7 +51,9 @@ def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Downloa
     plan = [
         Download(f"{SECTION}/{ICS_NAME}", forums, lambda: to_ics(forums, territory, name="Forums sécurité 2009")),
         Download(f"{SECTION}/forums.json", forums, lambda: to_json(forums, territory).encode("utf-8")),
-        Download(f"{SECTION}/forums.csv", forums, lambda: to_csv(forums).encode("utf-8")),
+        # With a BOM, French Excel reads the accents as UTF-8 (without, as Windows-1252).
+        Download(f"{SECTION}/forums.csv", forums, lambda: to_csv(forums).encode("utf-8-sig")),
+        Download(f"{SECTION}/forums.xlsx", forums, lambda: to_xlsx(forums)),
     ]
     for code, dep_forums in site.by_departement.items():
         name = f"Forums sécurité 2009 – {territory.departements[code].nom} ({code})"
@@ -114,12 +111,12 @@ def downloads(site: CalendarSite, territory: Territory) -> dict[str, bytes]:
 
 def _code_digest(territory: Territory) -> str:
     """What every download depends on besides its forums: the code writing it, the territory."""
-    return content_key(*(Path(module.__file__ or "").read_bytes() for module in (exports, model, sys.modules[__name__])),
+    return content_key(*(Path(module.__file__ or "").read_bytes() for module in (exports, xlsx, model, sys.modules[__name__])),
                        repr(list(territory.departements.values())))
 
 
 def cached_downloads(site: CalendarSite, territory: Territory,
-                     cache_dir: Path = CACHE_DIR) -> tuple[dict[str, bytes], int]:
+                     cache_dir: Path) -> tuple[dict[str, bytes], int]:
     """:func:`downloads`, each file reused from ``cache_dir`` when the same forums made it before.
 
     Editing one forum remakes the national files and its département's

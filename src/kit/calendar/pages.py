@@ -11,7 +11,6 @@ Every value is escaped by Jinja's autoescape, wherever it lands.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,7 +48,9 @@ from kit.calendar.map import (
     load_map,
 )
 from kit.calendar.model import Campaign, Forum, Problem, sort_key
+from kit.controls import without_controls
 from kit.french import french_date, number, percent, plural, time_range
+from kit.paths import MAP_FILE
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import french_text
 
@@ -88,13 +89,13 @@ class ForumView:
     ics_label: str  # the accessible name of its link, which starts with the link's visible text
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TYPOGRAPHY_MARKS = frozenset(":;!?«»%")
 
 
 def _text(value: str) -> str:
     """A field as shown: no control character, French typography (when it has a mark to space)."""
-    value = _CONTROL.sub(" ", value)
+    # A field read from a calendar file has no carriage return left; one made otherwise keeps it (white space).
+    value = without_controls(value, keep_carriage_returns=True)
     return french_text(value) if not _TYPOGRAPHY_MARKS.isdisjoint(value) else value
 
 
@@ -225,7 +226,7 @@ def render_calendar(
             "cantons": _render("cantons.html.j2", cover=cover, **common),
         }
 
-    france_map = france_map or load_map()
+    france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
     metro = {s.code: s for s in france_map.shapes}
     inset = [metro[c] for c in INSET_CODES if c in metro]
     overseas = [d for d in territory.departements.values() if d.zone != "metro"]

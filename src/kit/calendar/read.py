@@ -25,7 +25,7 @@ from kit.calendar.model import (
     warning_at,
 )
 from kit.calendar.table import Unreadable, cell_text, header_key, read_table
-from kit.paths import calendar_file
+from kit.paths import Project
 from kit.territory import Territory, load_territory, normalise
 
 
@@ -117,11 +117,12 @@ def read_calendars(paths: Iterable[Path], *, territory: Territory, campaign: Cam
     return Calendar(forums=forums, problems=_sorted_problems(problems, order))
 
 
-def load_calendar(path: Path | None = None, *, territory: Territory | None = None,
+def load_calendar(project: Project, path: Path | None = None, *, territory: Territory | None = None,
                   campaign: Campaign | None = None) -> Calendar:
     """The project's calendar: ``path``, else $FORUMS_CSV, else data/forums.csv.
 
     A relative $FORUMS_CSV is taken from the project's root, as in mkdocs.yml.
     """
-    return read_calendar(calendar_file() if path is None else Path(path), territory=territory or load_territory(),
-                         campaign=campaign or load_campaign())
+    return read_calendar(project.calendar_file() if path is None else Path(path),
+                         territory=territory or load_territory(project.reference),
+                         campaign=campaign or load_campaign(project.campaign_file))

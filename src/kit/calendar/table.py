@@ -17,6 +17,7 @@ from kit.calendar import sheets
 from kit.calendar.model import COLUMNS
 from kit.calendar.sheets import decode, detect_delimiter
 from kit.calendar.text import clean
+from kit.controls import without_controls
 from kit.territory import normalise
 
 __all__ = ["KNOWN_HEADERS", "WORKBOOK_SUFFIXES", "Table", "Unreadable", "cell_text", "decode", "detect_delimiter",
@@ -89,7 +90,7 @@ def read_table(path: Path, data: bytes | None = None) -> tuple[Table, bool, list
 
 
 def cell_text(value: Any) -> str:
-    """A cell as NFC text without surrounding spaces (invisible characters are checked apart)."""
+    """A cell as NFC text, control characters made spaces, without surrounding spaces."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -98,4 +99,5 @@ def cell_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    return clean(str(value))
+    # The row's check refuses such characters at FILE:LINE; what is shown never carries them.
+    return without_controls(clean(str(value)), keep_carriage_returns=False).strip()

@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
+from kit.documents import docx_french
 from kit.documents.fields import FIELD_CLASS
 from kit.documents.html import CHROME_CLASSES, CHROME_TAGS, classes_of, remove_element
 from kit.documents.registry import (
@@ -50,6 +51,9 @@ def _add_text(paragraph: Paragraph, text: str, style: _Run) -> None:
     if style.superscript:
         run.font.superscript = True
     if style.field:
+        # The style names the field in Word; the highlight shows it in LibreOffice too
+        # (which does not read a highlight from a character style).
+        run.style = docx_french.FIELD_STYLE
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
@@ -236,6 +240,7 @@ def _page_number(paragraph: Paragraph) -> None:
 def render_docx(page: PrintPage) -> bytes:
     """An editable Word document of ``page``, its fields to fill highlighted in yellow."""
     document = docx.Document()
+    docx_french.field_style(document)
     styles = document.styles
     styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(11)
@@ -275,6 +280,7 @@ def render_docx(page: PrintPage) -> bytes:
         remove_element(h1)
         break
     _blocks(document, root)
+    docx_french.make_french(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.documents.fetch import LocalOnlyFetcher
+from kit.documents.pdfua import finish
 
 STYLESHEET = Path(__file__).with_name("printing.css")
 
@@ -28,6 +29,6 @@ def render_pdf(html: str, *, base_url: str, fetcher: LocalOnlyFetcher,
     css = CSS(string=stylesheet.read_text(encoding="utf-8"), url_fetcher=fetcher,
               font_config=fonts, base_url=stylesheet.parent.as_uri() + "/")
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[css], font_config=fonts, pdf_tags=True,
+    pdf: bytes = document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
                                     uncompressed_pdf=False)
-    return pdf
+    return finish(pdf)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import lxml.html
 
 # Bump when the way documents are made changes, so that cached files are redone.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 STATE = "République française"
 MINISTRY = "Ministère de l'Intérieur, de l'Outre-mer et des Collectivités territoriales"
 KIT_TITLE = "Vos libertés, votre sécurité : parlons-en ensemble"
@@ -25,7 +25,7 @@ class KitDocument:
     slug: str  # file name without extension, under documents/
     label: str  # « Télécharger {label} (PDF, 84 Ko) »
     group: str  # section of the « Documents à imprimer » page
-    editable: bool = False  # also offered as DOCX, to fill in
+    editable: bool = False  # also offered as DOCX and ODT, to fill in
 
 
 # In the order of the whole kit.
@@ -45,7 +45,7 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
 )
 WHOLE_KIT_SLUG = "kit-complet-forums-securite-2009"
 WHOLE_KIT_LABEL = "le kit complet"
-FORMATS = {"pdf": "PDF", "docx": "DOCX"}
+FORMATS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT"}
 
 
 def document_for(src_uri: str) -> KitDocument | None:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from kit.paths import Project
-from publishing import (
-    published,  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
+from publishing import (  # noqa: F401  (session fixtures: the season of publications, see tests/publishing.py)
+    published,
+    season,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

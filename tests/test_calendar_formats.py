@@ -18,6 +18,7 @@ import pytest
 from pyld import jsonld
 
 from clients.tools import read_calendars
+from conftest import PROJECT
 from kit.calendar import exports
 from kit.calendar.exports import to_ics, to_json
 from kit.calendar.model import Forum, load_campaign
@@ -26,7 +27,7 @@ from kit.calendar.xlsx import COLUMNS, to_xlsx
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
-TERRITORY = load_territory()
+TERRITORY = load_territory(PROJECT.reference)
 # Every character RFC 5545 asks to escape in TEXT, and a line break.
 HOSTILE = 'Salle « A », 1; 2\\3, =SOMME(A1) "x"\nsuite'
 # Properties whose value type is TEXT (RFC 5545, 3.3.11; X- properties default to TEXT, 3.8.8.2).
@@ -35,7 +36,7 @@ ESCAPED_TEXT = re.compile(r"(?:[^\\,;]|\\[\\;,nN])*")
 
 
 def forums(name: str) -> list[Forum]:
-    calendar = read_calendar(FIXTURES / name, territory=TERRITORY, campaign=load_campaign())
+    calendar = read_calendar(FIXTURES / name, territory=TERRITORY, campaign=load_campaign(PROJECT.campaign_file))
     assert calendar.errors == []
     return calendar.forums
 
@@ -184,7 +185,7 @@ def test_xlsx_same_bytes_twice_no_contact_and_read_back_by_the_checker(tmp_path:
     assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2009-02-26T00:00:00Z"] * 2
     path = tmp_path / "forums.xlsx"
     path.write_bytes(data)
-    again = read_calendar(path, territory=TERRITORY, campaign=load_campaign())
+    again = read_calendar(path, territory=TERRITORY, campaign=load_campaign(PROJECT.campaign_file))
     assert again.errors == []
     assert [replace(f, contact="", cantons=()) for f in again.forums] == \
         [replace(f, contact="", cantons=()) for f in sorted(calendar, key=lambda f: (f.date, f.commune))]

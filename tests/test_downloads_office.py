@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 
 from clients.tools import convert
-from conftest import page
+from conftest import PROJECT, page
 from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
 from kit.calendar.xlsx import COLUMNS, to_xlsx
@@ -227,9 +227,9 @@ def test_calendar_csv_and_xlsx_open_in_calc(site: Path, tmp_path: Path) -> None:
 
 
 def test_xlsx_formula_text_stays_text_in_calc(tmp_path: Path) -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     source = Path(__file__).parent / "data" / "forums" / "formule.csv"
-    forums = read_calendar(source, territory=territory, campaign=load_campaign()).forums
+    forums = read_calendar(source, territory=territory, campaign=load_campaign(PROJECT.campaign_file)).forums
     path = tmp_path / "formule.xlsx"
     path.write_bytes(to_xlsx(forums, territory))
     [read] = convert([path], "fods", tmp_path / "out")

@@ -74,7 +74,7 @@ def test_every_spreadsheet_a_prefecture_may_send_reads_the_same(suffix: str) -> 
 def test_spreadsheet_errors_name_file_and_line(suffix: str) -> None:
     path = SHEETS / f"prefecture_erreurs{suffix}"
     calendar = read(path)
-    assert calendar.forums == []
+    assert not calendar.forums
     by_line: dict[int, str] = {}
     for problem in calendar.errors:
         assert problem.file == str(path)
@@ -110,7 +110,7 @@ def test_utf8_with_stray_bytes_is_refused_at_each_line(tmp_path: Path) -> None:
                      + "44;16/04/2009;18:00;Rezé;salle B\n".encode()
                      + b"44;17/04/2009;18:00;Nantes;caf\xe9\n")
     calendar = read(path)
-    assert calendar.forums == []
+    assert not calendar.forums
     assert [(p.line, p.severity) for p in calendar.problems] == [(3, "erreur"), (5, "erreur")]
     assert "0xC9" in calendar.problems[0].message and "UTF-8" in calendar.problems[0].message
 

@@ -36,11 +36,13 @@ def mkdocs_config(tmp_path: Path) -> Iterator[MkDocsConfig]:
 
 def test_plugins_run_in_the_order_of_mkdocs_yml(mkdocs_config: MkDocsConfig) -> None:
     names = [name for name in mkdocs_config.plugins if name.startswith("kit-")]
-    assert names == ["kit-typography", "kit-i18n", "kit-versions", "kit-calendar", "kit-documents", "kit-a11y"]
+    assert names == ["kit-letter", "kit-typography", "kit-i18n", "kit-versions", "kit-calendar", "kit-documents",
+                     "kit-a11y"]
     # MkDocs dispatches on_page_content to the kit's plugins in that order.
     handlers = [type(method.__self__).__module__ for method in mkdocs_config.plugins.events["page_content"]
                 if type(method.__self__).__module__.startswith("kit.")]
-    assert handlers == ["kit.site.typography", "kit.site.i18n", "kit.site.documents", "kit.site.a11y"]
+    assert handlers == ["kit.site.letter", "kit.site.typography", "kit.site.i18n", "kit.site.documents",
+                        "kit.site.a11y"]
 
 
 def test_calendar_with_errors_stops_the_build_in_french(mkdocs_config: MkDocsConfig) -> None:

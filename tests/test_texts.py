@@ -497,7 +497,7 @@ def test_home_roles_and_documents(site: Path) -> None:
 # Glossary and tooltips ----------------------------------------------------------------------
 
 GLOSSARY = {
-    "Balu": "Boîte aux lettres électronique",
+    "Balu": "boîtes aux lettres électroniques",  # the note's own gloss, not an expansion
     "CLS": "Contrat local de sécurité",
     "CLSPD": "Conseil local de sécurité et de prévention de la délinquance",
     "DGGN": "Direction générale de la Gendarmerie nationale",

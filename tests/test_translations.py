@@ -47,7 +47,7 @@ KEY_PASSAGES: dict[str, list[str]] = {
         "Security, a duty towards our fellow citizens",
         "Security, a shared responsibility",
         "match 45,928 profiles",
-        "is security a service to the person?",
+        "is security one of the personal and home-care services?",
         "The two départements concerned are Yvelines and Charente-Maritime",
         "Are you also a player in your own security?",
     ],
@@ -154,7 +154,7 @@ class Article(HTMLParser):
             if tag == "p" and ("admonition-title" in classes or self._inside("li")):
                 return
             depth = sum(1 for t, _, _ in self._stack[:-1] if t in {"ul", "ol"})
-            # The letter's header (overrides/lettre.html) is laid out from front matter.
+            # The letter's header is laid out from front matter (src/kit/letter.py).
             where = "header-" if self._inside("header") else ""
             self.blocks.append((f"{where}{tag}{depth if tag == 'li' else ''}", admonition))
 

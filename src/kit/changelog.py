@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSION_PATTERN = r"\d+\.\d+(?:\.\d+)?"
+# ASCII digits only: « \d » would also take Arabic-Indic and other Unicode digits.
+VERSION_PATTERN = r"[0-9]+\.[0-9]+(?:\.[0-9]+)?"
 _HEADING = re.compile(r"^##\s+(?P<rest>.*?)\s*(?:\{[^}]*\})?\s*$")
 _VERSION_HEADING = re.compile(
     rf"^(?:Version|Édition|Edition)\s+(?P<version>{VERSION_PATTERN})\s*(?:[—–-]\s*(?P<date>.+))?$"

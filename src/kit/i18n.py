@@ -26,33 +26,52 @@ LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
 _INJECTED_ITEM = re.compile(r"- [^\n]*\n\{: \.i18n-link [^\n]*\}\n")
 _INJECTED_END = re.compile(r"\n\n")
 
-# Interface strings that Material does not translate, per language.
+# Interface strings that Material does not translate, per language: for Python and, through the
+# kit-i18n plugin's ``kit_strings()``, for the templates (overrides/), which print them as HTML.
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "switch_label": "Langue de la page",
         "untranslated_home": "page d'accueil\u00a0: cette page n'est pas traduite",
         "untranslated": "cette page n'est pas traduite",
         "permalink_title": "Lien vers cette section",
-        "updated": "Dernière modification\u00a0:",
+        "updated": "Page de cette édition du kit mise à jour le",
         "changed_in": "Modifié dans la version {version}",
         "new_in": "Nouveau dans la version {version}",
         "changelog": "nouveautes.md",
         "separator": "\u00a0: ",
         "outdated": "Vous consultez une ancienne version du kit ({version}).",
         "outdated_link": "Aller à la dernière version",
+        "footer_label": "À propos du site",
+        "accessibility": "Accessibilité&nbsp;: partiellement conforme",
+        "accessibility_in_french": "Accessibilité&nbsp;: partiellement conforme",
+        "letter_header": "En-tête de la lettre",
+        "letter_reference": "Réf. :",
+        "letter_to": "à",
+        "letter_subject": "Objet :",
+        "letter_enclosures": "Pièces jointes :",
+        "letter_date": ", le",
     },
     "en": {
         "switch_label": "Page language",
         "untranslated_home": "home page: this page is not translated",
         "untranslated": "this page is not translated",
         "permalink_title": "Link to this section",
-        "updated": "Last changed:",
+        "updated": "Page of this edition of the kit last updated on",
         "changed_in": "Changed in version {version}",
         "new_in": "New in version {version}",
         "changelog": "nouveautes.en.md",
         "separator": ": ",
         "outdated": "You are reading an older version of the kit ({version}).",
         "outdated_link": "Go to the latest version",
+        "footer_label": "About this site",
+        "accessibility": "Accessibility: partially compliant",
+        "accessibility_in_french": "Accessibility: partially compliant (statement in French)",
+        "letter_header": "Letter header",
+        "letter_reference": "Ref.:",
+        "letter_to": "to",
+        "letter_subject": "Subject:",
+        "letter_enclosures": "Enclosures:",
+        "letter_date": ",",
     },
 }
 

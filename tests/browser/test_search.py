@@ -22,6 +22,8 @@ FRENCH_QUERIES = {
     "cambriolages": {"fiche-1/", "note/"},
     # An acronym: defined in the glossary, explained in the note and sheet no. 1.
     "Balu": {"glossaire/", "note/", "fiche-1/"},
+    # The letter's signatory, in its header and signature (front matter put into the content).
+    "DELPUECH": {"lettre/"},
 }
 
 

@@ -11,6 +11,8 @@ from tools.localserve import ServeOptions, serve
 
 from .conftest import PREFIX, site_path, url_of
 
+pytestmark = pytest.mark.publication
+
 
 @pytest.fixture(scope="module")
 def versions_url(published) -> Iterator[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from kit.calendar import exports, model, xlsx
 from kit.calendar.exports import to_csv, to_ics, to_json
 from kit.calendar.locations import FORUM_BUNDLE, ICS_NAME, SECTION, forum_ics_path
-from kit.calendar.model import Forum
+from kit.calendar.model import Forum, Ordered
 from kit.calendar.pages import CalendarSite
 from kit.calendar.xlsx import to_xlsx
 from kit.store import ArtifactCache, content_key
@@ -43,7 +43,7 @@ class Download:
 
 def _forum_files(forums: Sequence[Forum], territory: Territory) -> bytes:
     """The one-forum ICS files of ``forums``, packed: each VEVENT is the one of the national file."""
-    return pack({forum_ics_path(forum): to_ics([forum], territory, name=FORUM_ICS_NAME) for forum in forums})
+    return pack({forum_ics_path(forum): to_ics(Ordered((forum,)), territory, name=FORUM_ICS_NAME) for forum in forums})
 
 
 def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Download]:

@@ -27,7 +27,7 @@ from kit.calendar.model import (
     day_span,
     default_forum_duration,
     end_assumed,
-    sort_key,
+    in_calendar_order,
 )
 from kit.french import END_UNKNOWN, french_duration, french_time
 from kit.territory import Departement, Territory
@@ -117,10 +117,6 @@ def _timezone_name(forum: Forum, territory: Territory) -> str:
     return departement.timezone if departement is not None else "Europe/Paris"
 
 
-def _ordered(forums: Iterable[Forum]) -> list[Forum]:
-    return sorted(forums, key=sort_key)
-
-
 # iCalendar ------------------------------------------------------------------
 
 @lru_cache(maxsize=64)
@@ -189,9 +185,10 @@ def to_ics(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAULT
     :attr:`Forum.uid`); DTSTAMP is the announcement date, or the circular's
     date when unknown; each forum is in its territory's time zone, with one
     VTIMEZONE per zone used; a forum without a start time is an all-day
-    event; without an end time it lasts two hours.
+    event; without an end time it lasts two hours. Events in calendar order:
+    ``forums`` are sorted unless they already are (:class:`~kit.calendar.model.Ordered`).
     """
-    forums = _ordered(forums)
+    forums = in_calendar_order(forums)
     timed = [f for f in forums if f.heure_debut is not None]
     zones = tuple(sorted({_timezone_name(f, territory) for f in timed}))
     years = (min(f.date for f in timed).year, max(f.date for f in timed).year) if timed else (0, 0)
@@ -334,7 +331,7 @@ def to_json(forums: Iterable[Forum], territory: Territory, *, name: str = DEFAUL
     the same data gives the same text.
     """
     events = []
-    for forum in _ordered(forums):
+    for forum in in_calendar_order(forums):
         event = to_event(forum, territory)
         del event["@context"]  # the list's context applies to its items
         events.append(event)
@@ -366,7 +363,7 @@ def to_csv(forums: Iterable[Forum], territory: Territory | None = None, *, delim
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(PUBLIC_COLUMNS)
-    for forum in _ordered(forums):
+    for forum in in_calendar_order(forums):
         cells = forum_cells(forum, territory)
         writer.writerow([neutralise(cells[name]) for name in PUBLIC_COLUMNS])
     return out.getvalue()

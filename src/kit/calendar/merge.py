@@ -156,7 +156,7 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
 def _merge_locked(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
                   strict: bool, dry_run: bool, now: datetime | None) -> MergeReport:
     problems: list[Problem] = []
-    existing: list[Forum] = []
+    existing: Sequence[Forum] = ()
     if into.exists():
         target = read_calendar(into, territory=territory, campaign=campaign)
         # The target's warnings were accepted when its rows came in.

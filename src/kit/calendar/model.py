@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -141,7 +142,7 @@ def load_campaign(path: Path) -> Campaign:
 class Calendar:
     """Forums read from one or more files, with the problems found."""
 
-    forums: list[Forum]
+    forums: Sequence[Forum]  # in calendar order when read (see :class:`Ordered`)
     problems: list[Problem]
 
     @property
@@ -158,6 +159,21 @@ class Calendar:
 def sort_key(forum: Forum) -> tuple[date, time, str, str, str]:
     """Calendar order: date, start time (all-day first), département, commune."""
     return (forum.date, forum.heure_debut or time(0), forum.departement, normalise(forum.commune), forum.uid)
+
+
+class Ordered(tuple[Forum, ...]):
+    """Forums known to be in calendar order (:func:`sort_key`): nothing downstream sorts them again.
+
+    :func:`in_calendar_order` makes one by sorting; building one directly is for
+    forums taken in order from another (a département's, a single forum).
+    """
+
+    __slots__ = ()
+
+
+def in_calendar_order(forums: Iterable[Forum]) -> Ordered:
+    """``forums`` in calendar order: sorted once, or as they are if already :class:`Ordered`."""
+    return forums if isinstance(forums, Ordered) else Ordered(sorted(forums, key=sort_key))
 
 
 def day_span(forum: Forum, default_duration: timedelta | None = None) -> tuple[datetime | date, datetime | date]:

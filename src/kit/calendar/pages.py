@@ -47,7 +47,7 @@ from kit.calendar.map import (
     inset_transform,
     load_map,
 )
-from kit.calendar.model import Campaign, Forum, Problem, sort_key
+from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order
 from kit.controls import without_controls
 from kit.french import french_date, number, percent, plural, time_range
 from kit.paths import MAP_FILE
@@ -167,8 +167,8 @@ class CalendarSite:
     pages: dict[str, str] = field(default_factory=dict)  # source URI -> Markdown
     fragments: dict[str, dict[str, str]] = field(default_factory=dict)  # source URI -> name -> HTML
     departement_pages: frozenset[str] = frozenset()  # source URIs kept out of the nav
-    forums: list[Forum] = field(default_factory=list)
-    by_departement: dict[str, list[Forum]] = field(default_factory=dict)
+    forums: Ordered = Ordered()
+    by_departement: dict[str, Ordered] = field(default_factory=dict)
 
 
 def render_calendar(
@@ -186,7 +186,7 @@ def render_calendar(
     Links are relative; ``directory_urls`` follows MkDocs' setting of that name.
     """
     index_file = "" if directory_urls else "index.html"
-    ordered = sorted(forums, key=sort_key)
+    ordered = in_calendar_order(forums)  # as read: already sorted
     cantons = {f: forum_cantons(f, territory) for f in ordered}
     views = [_view(f, territory.departements[f.departement], cantons[f]) for f in ordered]
     by_dep: dict[str, list[ForumView]] = defaultdict(list)
@@ -207,7 +207,7 @@ def render_calendar(
         index_file=index_file,
     )
 
-    site = CalendarSite(forums=ordered, by_departement={c: [v.forum for v in vs] for c, vs in by_dep.items()})
+    site = CalendarSite(forums=ordered, by_departement={c: Ordered(v.forum for v in vs) for c, vs in by_dep.items()})
     dep_links = [(code, covers[code]) for code in by_dep]
     site.pages[INDEX_URI] = _render("index.md.j2", dep_links=dep_links, **common)
     site.fragments[INDEX_URI] = {

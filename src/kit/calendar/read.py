@@ -21,6 +21,7 @@ from kit.calendar.model import (
     Forum,
     Problem,
     error_at,
+    in_calendar_order,
     load_campaign,
     warning_at,
 )
@@ -98,7 +99,7 @@ def read_calendar(path: Path, *, territory: Territory, campaign: Campaign) -> Ca
 
     Never raises on bad content: unreadable files, bad rows and duplicates
     come back as :class:`Problem` objects, sorted by line; only rows
-    without errors become forums.
+    without errors become forums, in calendar order (:class:`Ordered`).
     """
     return read_calendars([path], territory=territory, campaign=campaign)
 
@@ -114,7 +115,8 @@ def read_calendars(paths: Iterable[Path], *, territory: Territory, campaign: Cam
         forums.extend(calendar.forums)
         problems.extend(calendar.problems)
     problems.extend(find_duplicates(forums))
-    return Calendar(forums=forums, problems=_sorted_problems(problems, order))
+    # Sorted here, once: the pages, their lists and every download keep this order.
+    return Calendar(forums=in_calendar_order(forums), problems=_sorted_problems(problems, order))
 
 
 def load_calendar(project: Project, path: Path | None = None, *, territory: Territory | None = None,

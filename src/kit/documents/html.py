@@ -255,7 +255,9 @@ def whole_kit_html(pages: Sequence[PrintPage], links_site_url: str, resources: s
     """A complete HTML document holding every page, with a cover and a table of contents."""
     prefixes = {page.url: f"{page.doc.slug}--" for page in pages}
     links = LinkContext(site_url=links_site_url, in_document=prefixes, resources=resources)
-    groups = {"officiels": "Textes officiels", "animation": "Animer un forum", "modeles": "Modèles à remplir"}
+    groups = {"officiels": "Textes officiels du 26 février 2009",
+              "animation": "Animer un forum (rédigé pour cette édition du kit)",
+              "modeles": "Modèles à remplir (rédigés pour cette édition du kit)"}
     toc: list[str] = []
     current = None
     for page in pages:
@@ -284,8 +286,9 @@ def whole_kit_html(pages: Sequence[PrintPage], links_site_url: str, resources: s
         + f'<p class="kit-couverture__ministere">{escape(MINISTRY)}</p>'
         + f'<h1 class="kit-couverture__titre">«\u00a0{escape(_KIT_TITLE_FR)}\u00a0»</h1>'
         + f'<p class="kit-couverture__sous-titre">{escape(KIT_SUBTITLE)}</p>'
-        + '<p class="kit-couverture__contenu">Lettre du 26 février 2009, note de fond, fiches thématiques, '
-        + "méthode d'animation, fil directeur et modèles.</p>"
+        + '<p class="kit-couverture__contenu">Les textes officiels du 26 février 2009 (lettre, note de fond, '
+        + "fiches thématiques) et les documents rédigés pour cette édition du kit (méthode d'animation, "
+        + "fil directeur et modèles).</p>"
         + "</section>"
         + '<nav class="kit-sommaire"><h2 class="kit-sommaire__titre">Sommaire</h2>'
         + "".join(toc)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -63,6 +65,18 @@ def _page_url(url: str) -> str:
     return "" if url in (".", "./") else url
 
 
+@pass_context
+def _template_language(context: Context) -> str:
+    """The language of the page a template draws (French for pages such as 404.html)."""
+    return getattr(context.get("page"), "kit_lang", None) or DEFAULT_LANGUAGE
+
+
+@pass_context
+def _template_strings(context: Context) -> dict[str, str]:
+    """The interface strings (:data:`kit.i18n.STRINGS`) in the language of the page a template draws."""
+    return STRINGS[_template_language(context)]
+
+
 class I18nPlugin(BasePlugin[NoOptions]):
     def __init__(self) -> None:
         super().__init__()
@@ -90,6 +104,11 @@ class I18nPlugin(BasePlugin[NoOptions]):
             if (path := includes / f"abbreviations.{lang}.md").is_file()
         }
         return config
+
+    def on_env(self, env: Environment, /, **_: Any) -> Environment:
+        # The templates take their words and their language from here: {{ kit_strings().footer_label }}.
+        env.globals.update(kit_lang=_template_language, kit_strings=_template_strings)
+        return env
 
     def on_files(self, files: Files, /, **_: Any) -> Files:
         self.urls = {}

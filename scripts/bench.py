@@ -73,11 +73,12 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
                    seed: int = SEED) -> list[dict[str, str]]:
     """``count`` forums spread over the départements in proportion to their cantons.
 
-    Each forum is held in the chef-lieu of one of its département's cantons
+    Each forum is held in a 2009 commune of one of its département's cantons
     (the canton is filled in); dates run over the campaign window and the
     five days after it, as in 2009. No two forums share a slot.
     """
     rng = random.Random(seed)
+    in_canton = _communes_by_canton(territory)
     deps = [code for code in territory.departements]
     weights = [max(len(territory.cantons.get(code, ())), 2) for code in deps]
     days = (campaign.fin - campaign.debut).days + 6
@@ -89,7 +90,8 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
         dep = rng.choices(deps, weights)[0]
         cantons = territory.cantons.get(dep) or []
         canton = rng.choice(cantons) if cantons else None
-        commune = canton.libelle.split(" hors ")[0] if canton else territory.departements[dep].nom
+        choices = in_canton.get(canton.code, []) if canton else []
+        commune = rng.choice(choices) if choices else territory.departements[dep].nom
         day = campaign.debut + timedelta(days=rng.randrange(days))
         start = f"{rng.randrange(9, 21):02d}:{rng.choice(('00', '30'))}"
         if (dep, day, start, commune) in slots:
@@ -113,6 +115,19 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
             "annonce": (day - timedelta(days=rng.randrange(10, 40))).isoformat(),
         })
     return rows
+
+
+def _communes_by_canton(territory: Territory) -> dict[str, list[str]]:
+    """Canton-ou-ville code -> its 2009 communes (official names), from the reference data."""
+    from kit.calendar.communes import load_communes
+
+    found: dict[str, list[str]] = {}
+    for dep, names in load_communes(territory.reference_dir).by_dep.items():
+        for name in sorted(names.values()):
+            canton = territory.commune_canton(dep, name)
+            if canton is not None:
+                found.setdefault(canton.code, []).append(name)
+    return found
 
 
 def write_calendar(path: Path, rows: Sequence[dict[str, str]]) -> None:
@@ -385,6 +400,73 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
     return 1 if any(r.problems for r in kit.values()) else 0
 
 
+def _check_usage(path: Path) -> tuple[float, float, int, str]:
+    """Wall seconds, processor seconds, peak memory (bytes) and last line of `forums.py check` on ``path``."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "forums.py"), "check", str(path)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    err = process.stderr.read().decode("utf-8", "replace")
+    _, _, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    wall = time.perf_counter() - start
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, last
+
+
+def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[tuple[str, Path]]:
+    """The largest calendar files `check` accepts (CSV, .xlsx), and two hostile workbooks."""
+    from openpyxl import Workbook
+
+    from kit.calendar import sheets
+
+    rows = synthetic_rows(sheets.MAX_ROWS - 1, territory=territory, campaign=campaign)
+    plain = folder / "plus-grand.csv"
+    write_calendar(plain, rows)
+    # Each row lengthened (in `source`) so that the file reaches the size limit.
+    room = (sheets.MAX_FILE_BYTES - plain.stat().st_size - 1024) // len(rows)
+    for row in rows:
+        row["source"] = "https://www.exemple.fr/" + "x" * max(room - 24, 0)
+    write_calendar(plain, rows)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row.get(name, "") for name in COLUMNS])
+    workbook = folder / "plus-grand.xlsx"
+    book.save(workbook)
+    far = Workbook(write_only=True)
+    sheet = far.create_sheet()
+    sheet.append(["departement", "date", "heure_debut", "commune", "lieu"])
+    for _ in range(20_000):
+        sheet.append(["44", "14/04/2009", "18:00", "Nantes", "salle"] + [None] * 16378 + ["x"])
+    far_path = folder / "colonne-xfd.xlsx"
+    far.save(far_path)
+    huge = Workbook()
+    sheet = huge.active
+    sheet.append(["departement", "date", "heure_debut", "commune", "lieu"])
+    sheet.append(["44", "14/04/2009", "18:00", "Nantes", "A" * 20_000_000])
+    huge_path = folder / "case-enorme.xlsx"
+    huge.save(huge_path)
+    return [(f"CSV, {_size(len(rows))} forums, {_kb(plain.stat().st_size)}", plain),
+            (f"XLSX, {_size(len(rows))} forums, {_kb(workbook.stat().st_size)}", workbook),
+            (f"XLSX, une valeur en colonne XFD sur 20 000 lignes, {_kb(far_path.stat().st_size)}", far_path),
+            (f"XLSX, une case de 20 millions de caractères, {_kb(huge_path.stat().st_size)}", huge_path)]
+
+
+def main_limits() -> int:
+    """`forums.py check` on the largest files allowed: time and peak memory."""
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
+    print("| fichier | temps écoulé | temps de processeur | mémoire (pic) | résultat |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
+        for label, path in limit_files(Path(tmp), territory, campaign):
+            wall, cpu, peak, last = _check_usage(path)
+            print(f"| {label} | {_fr(wall)} s | {_fr(cpu)} s | {_fr(peak / 1024 / 1024, 0)} Mio | {last[:90]} |",
+                  flush=True)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, then print the table and the targets."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -398,9 +480,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=5, help="modifications mesurées par taille (--loop)")
     parser.add_argument("--hugo", action="store_true",
                         help="avec --loop : la même boucle sous « hugo server », pour comparer (paquet Debian hugo)")
+    parser.add_argument("--limites", action="store_true",
+                        help="temps et mémoire de « forums.py check » sur les plus gros fichiers acceptés")
     args = parser.parse_args(argv)
     if args.loop:
         return main_loop(args.sizes or LOOP_SIZES, args.edits, hugo=args.hugo)
+    if args.limites:
+        return main_limits()
     if args.pages:
         return main_pages(args.runs or 3)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)

@@ -13,35 +13,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kit import argparse_fr
 from kit.calendar import exports
+from kit.calendar.lock import DEFAULT_WAIT_SECONDS, Busy
 from kit.calendar.merge import merge_files
 from kit.calendar.model import Calendar, Forum, Problem, load_campaign
 from kit.calendar.read import read_calendar, read_calendars
+from kit.calendar.values import BadValue, parse_departement
 from kit.calendar.xlsx import to_xlsx
 from kit.french import format_time
+from kit.oserrors import french_os_error
 from kit.paths import Project
 from kit.store import write_atomic
-from kit.territory import load_territory, normalise_departement_code
+from kit.territory import load_territory
 
-# argparse's own messages, in French (it looks `_` up at call time).
-_ARGPARSE_FR = {
-    "usage: ": "utilisation : ",
-    "positional arguments": "arguments",
-    "options": "options",
-    "show this help message and exit": "afficher cette aide et quitter",
-    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
-    "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
-    "expected one argument": "une valeur attendue",
-    "expected at least one argument": "au moins une valeur attendue",
-    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
-}
 # This checkout: its data/reference, data/campagne.toml and default calendar.
 PROJECT = Project.of_script(__file__)
 
-argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+argparse_fr.install()
 
 
 def _display(path: Path) -> str:
@@ -117,10 +106,17 @@ def merge(args: argparse.Namespace) -> int:
         return 1
     try:
         report = merge_files([Path(f) for f in args.files], into, territory=load_territory(PROJECT.reference),
-                             campaign=load_campaign(PROJECT.campaign_file), strict=args.strict, dry_run=args.dry_run)
-    except (OSError, RuntimeError) as exc:
-        print(f"{into}: erreur : écriture impossible ({exc}) ; le fichier n'a pas été modifié",
-              file=sys.stderr)
+                             campaign=load_campaign(PROJECT.campaign_file), strict=args.strict,
+                             dry_run=args.dry_run, lock_wait=args.attente)
+    except Busy as exc:
+        print(f"{into}: erreur : {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{into}: erreur : écriture impossible ({french_os_error(exc)}) ; le fichier n'a pas été "
+              "modifié", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        print(f"{into}: erreur : {exc}", file=sys.stderr)
         return 1
     _print_problems(report.problems)
     errors, warnings = _counts(report.problems)
@@ -164,11 +160,12 @@ def export(args: argparse.Namespace) -> int:
     forums = calendar.forums
     name = exports.DEFAULT_NAME
     if args.departement:
-        code = normalise_departement_code(args.departement)
-        departement = territory.departements.get(code)
-        if departement is None:
-            print(f"erreur : département « {args.departement} » inconnu", file=sys.stderr)
+        try:
+            code = parse_departement(args.departement, {c: d.nom for c, d in territory.departements.items()})
+        except BadValue as exc:
+            print(f"erreur : {exc}", file=sys.stderr)
             return 1
+        departement = territory.departements[code]
         forums = [f for f in forums if f.departement == code]
         name = f"{name} – {departement.nom}"
     if args.format == "ics":
@@ -188,7 +185,7 @@ def export(args: argparse.Namespace) -> int:
     try:
         write_atomic(output, data)
     except OSError as exc:
-        print(f"{output}: erreur : écriture impossible ({exc.strerror or exc})", file=sys.stderr)
+        print(f"{output}: erreur : écriture impossible ({french_os_error(exc)})", file=sys.stderr)
         return 1
     print(f"{output} : {_plural(len(forums), 'forum exporté', 'forums exportés')} ({args.format}).",
           file=sys.stderr)
@@ -196,6 +193,17 @@ def export(args: argparse.Namespace) -> int:
 
 
 # command line ---------------------------------------------------------------
+
+def _seconds(text: str) -> float:
+    """A waiting time in seconds, for --attente."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre de secondes") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("attente entre 0 et 3600 secondes")
+    return value
+
 
 def parser() -> argparse.ArgumentParser:
     """The command-line parser, in French."""
@@ -206,10 +214,10 @@ def parser() -> argparse.ArgumentParser:
                                    title="commandes")
 
     check_cmd = commands.add_parser(
-        "check", help="vérifier un ou plusieurs fichiers (.csv ou .xlsx)",
+        "check", help="vérifier un ou plusieurs fichiers (.csv, .xlsx, .xls ou .ods)",
         description="Vérifie les fichiers et affiche tous les problèmes, avec le fichier et la ligne. "
                     "Code de sortie 0 si les fichiers sont valides, 1 sinon.")
-    check_cmd.add_argument("files", nargs="+", metavar="FICHIER", help="fichier .csv ou .xlsx")
+    check_cmd.add_argument("files", nargs="+", metavar="FICHIER", help="fichier .csv, .xlsx, .xls ou .ods")
     check_cmd.add_argument("--strict", action="store_true",
                            help="refuser aussi les avertissements (date hors campagne, canton inconnu…)")
     check_cmd.set_defaults(run=check)
@@ -219,12 +227,15 @@ def parser() -> argparse.ArgumentParser:
         description="Vérifie tout, puis ajoute les nouveaux forums et met à jour les forums existants "
                     "(même id, ou même département, date et commune). En cas d'erreur, le calendrier "
                     "n'est pas modifié.")
-    merge_cmd.add_argument("files", nargs="+", metavar="FICHIER", help="fichier reçu (.csv ou .xlsx)")
+    merge_cmd.add_argument("files", nargs="+", metavar="FICHIER", help="fichier reçu (.csv, .xlsx, .xls ou .ods)")
     merge_cmd.add_argument("--into", metavar="CALENDRIER",
                            help="calendrier à mettre à jour (par défaut : data/forums.csv)")
     merge_cmd.add_argument("--strict", action="store_true", help="refuser aussi les avertissements")
     merge_cmd.add_argument("--dry-run", action="store_true",
                            help="montrer ce qui changerait, sans rien écrire")
+    merge_cmd.add_argument("--attente", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDES",
+                           help="si une autre fusion est en cours, l'attendre au plus ce nombre de secondes "
+                                f"(par défaut : {DEFAULT_WAIT_SECONDS:g})")
     merge_cmd.set_defaults(run=merge)
 
     export_cmd = commands.add_parser(
@@ -233,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
                     "un fichier.")
     export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv", "xlsx"),
                             help="format de sortie")
-    export_cmd.add_argument("--departement", metavar="CODE", help="un seul département (code Insee)")
+    export_cmd.add_argument("--departement", metavar="CODE", help="un seul département (code Insee ou nom)")
     export_cmd.add_argument("-o", "--output", metavar="FICHIER",
                             help="fichier à écrire (par défaut : sortie standard)")
     export_cmd.add_argument("--data", metavar="CALENDRIER",

@@ -196,8 +196,10 @@ def test_line_numbers_count_multi_line_cells(tmp_path: Path) -> None:
     path.write_text('departement;date;heure_debut;commune;lieu\n44;2009-04-14;18:00;Nantes;"salle A\n'
                     'premier étage"\n44;2009-04-31;18:00;Rezé;salle B\n', encoding="utf-8")
     calendar = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
-    assert calendar.forums[0].lieu == "salle A\npremier étage"
-    assert [p.line for p in calendar.errors] == [4]
+    # A line break inside a single-line cell is refused at the row's first line; the next row's
+    # line counts both physical lines of the quoted cell.
+    assert [p.line for p in calendar.errors] == [2, 4]
+    assert "U+000A (retour à la ligne)" in calendar.errors[0].message
 
 
 def test_a_windows_1252_file_with_impossible_bytes(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 from babel.dates import format_date
@@ -33,13 +33,25 @@ def french_time(moment: time) -> str:
     return hours if moment.minute == 0 else f"{hours}{NBSP}{moment.minute:02d}"
 
 
+# Said of a forum whose end time is not known, on its page and in its ICS and JSON events alike.
+END_UNKNOWN = "heure de fin non communiquée"
+
+
 def time_range(start: time | None, end: time | None) -> str:
-    """« 17 h 30 – 19 h », « 18 h » (no end time), or « horaire non précisé »."""
+    """« 17 h 30 – 19 h », « 18 h (heure de fin non communiquée) », or « horaire non précisé »."""
     if start is None:
         return "horaire non précisé"
     if end is None:
-        return french_time(start)
+        return f"{french_time(start)} ({END_UNKNOWN})"
     return f"{french_time(start)} – {french_time(end)}"
+
+
+def french_duration(value: timedelta) -> str:
+    """« 2 h », « 1 h 30 », « 45 min » (non-breaking spaces)."""
+    hours, minutes = divmod(int(value.total_seconds()) // 60, 60)
+    if not hours:
+        return f"{minutes}{NBSP}min"
+    return f"{hours}{NBSP}h{NBSP}{minutes:02d}" if minutes else f"{hours}{NBSP}h"
 
 
 def number(value: int) -> str:

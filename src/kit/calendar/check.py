@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
+from kit.calendar.communes import UnknownCommune, load_communes
 from kit.calendar.model import (
     COLUMNS,
     REQUIRED_COLUMNS,
     RESERVED_IDS,
+    REVISION_COLUMNS,
     STATUTS,
     Campaign,
     Forum,
@@ -21,61 +23,40 @@ from kit.calendar.model import (
     error_at,
     warning_at,
 )
+from kit.calendar.revisions import parse_revision
 from kit.calendar.table import KNOWN_HEADERS, Table, cell_text, header_key
+from kit.calendar.text import check_line, fold_key, id_key, reserved_device_name
+from kit.calendar.values import BadValue, Departements, parse_date, parse_time
 from kit.french import count, format_time, french_date
-from kit.territory import Territory, normalise, normalise_departement_code
+from kit.territory import Territory, normalise
 
 _STATUT_KEYS = {normalise(s): s for s in STATUTS}
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?")
-_DATE_FR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?: 0{1,2}:00(?::00)?)?")
-_TIME = re.compile(r"(\d{1,2})\s*[hH]\s*(\d{2})?|(\d{1,2})\s*:\s*(\d{2})(?::(\d{2}))?")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-_CANTON_SPLIT = re.compile(r"[,;\n]")
+_CANTON_SPLIT = re.compile(r"[,;\r\n]")
 
 
-class _BadValue(Exception):
+class BadCell(Exception):
     """A cell that cannot be understood: the message says why, in French."""
 
 
-def _parse_date(value: Any, *, excel: bool) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+def parse_cell_date(value: Any, *, excel: bool) -> date:
+    """A date cell (a spreadsheet's day number too, in a workbook); :class:`BadCell` otherwise."""
     if excel and isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
-    text = cell_text(value)
-    if match := _DATE_ISO.fullmatch(text):
-        year, month, day = (int(g) for g in match.groups())
-    elif match := _DATE_FR.fullmatch(text):
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        raise _BadValue(f"date illisible « {text} » (écrivez 14/04/2009 ou 2009-04-14)")
     try:
-        return date(year, month, day)
-    except ValueError:
-        raise _BadValue(f"date impossible « {text} »") from None
+        return parse_date(value)
+    except BadValue as exc:
+        raise BadCell(str(exc)) from None
+
 
 
 def _parse_time(value: Any) -> time:
-    if isinstance(value, datetime):
-        return value.time().replace(second=0, microsecond=0)
-    if isinstance(value, time):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    if isinstance(value, float) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
-        return time(*divmod(min(minutes, 24 * 60 - 1), 60))
-    text = cell_text(value)
-    match = _TIME.fullmatch(text)
-    if not match:
-        raise _BadValue(f"heure illisible « {text} » (écrivez 18:30, 18h30 ou 18h)")
-    hour = int(match.group(1) or match.group(3))
-    minute = int(match.group(2) or match.group(4) or 0)
-    if hour > 23 or minute > 59:
-        raise _BadValue(f"heure impossible « {text} »")
-    return time(hour, minute)
+    try:
+        return parse_time(value)
+    except BadValue as exc:
+        raise BadCell(str(exc)) from None
 
 
 def map_header(table: Table, file: str) -> tuple[dict[str, int], list[Problem]]:
@@ -110,6 +91,8 @@ class RowChecker:
     def __init__(self, territory: Territory, campaign: Campaign) -> None:
         self.territory = territory
         self.campaign = campaign
+        self.departements = Departements({code: d.nom for code, d in territory.departements.items()})
+        self.communes = load_communes(territory.reference_dir)
         window = f"du {french_date(campaign.debut)} au {french_date(campaign.fin)}"
         self.window_message = f"date hors de la campagne ({window})"
 
@@ -126,17 +109,26 @@ class RowChecker:
         if extra:
             error("valeur hors des colonnes nommées : une cellule contient-elle le séparateur "
                   "sans guillemets ?")
+        for name, value in cells.items():
+            if isinstance(value, str) and name not in REVISION_COLUMNS:
+                # Cantons may be listed one a line in a spreadsheet cell.
+                raw = value.replace("\r\n", ",").replace("\n", ",") if name == "cantons" else value
+                refused = check_line(raw.strip(" "), name)
+                if refused:
+                    error(refused)
         text = {name: cell_text(value) for name, value in cells.items()}
-        given = frozenset(name for name, value in text.items() if value)
+        given = frozenset(name for name, value in text.items() if value and name not in REVISION_COLUMNS)
 
-        dep_code = normalise_departement_code(text.get("departement", ""))
-        departement = self.territory.departements.get(dep_code)
+        dep_code = ""
         if "departement" in cells:
-            if not dep_code:
+            if not text["departement"]:
                 error("département manquant")
-            elif departement is None:
-                error(f"département « {text['departement']} » inconnu (code Insee attendu : 01 à 95, "
-                      "2A, 2B, 971 à 978, 986 à 988)")
+            else:
+                try:
+                    dep_code = self.departements.parse(cells["departement"])
+                except BadValue as exc:
+                    error(str(exc))
+        departement = self.territory.departements.get(dep_code)
 
         day = None
         if "date" in cells:
@@ -144,8 +136,8 @@ class RowChecker:
                 error("date du forum manquante")
             else:
                 try:
-                    day = _parse_date(cells["date"], excel=excel)
-                except _BadValue as exc:
+                    day = parse_cell_date(cells["date"], excel=excel)
+                except BadCell as exc:
                     error(str(exc))
 
         start = end = None
@@ -153,7 +145,7 @@ class RowChecker:
             if text.get(name):
                 try:
                     value = _parse_time(cells[name])
-                except _BadValue as exc:
+                except BadCell as exc:
                     label = "de début" if name == "heure_debut" else "de fin"
                     error(str(exc).replace("heure", f"heure {label}", 1))
                     continue
@@ -173,6 +165,11 @@ class RowChecker:
         commune = text.get("commune", "")
         if "commune" in cells and not commune:
             error("commune manquante")
+        elif commune and departement is not None and self.communes.has_list(dep_code):
+            try:
+                commune = self.communes.official(dep_code, commune, departement.nom)
+            except UnknownCommune as exc:
+                error(str(exc))
         lieu = text.get("lieu", "")
         if "lieu" in cells and not lieu:
             warning("lieu du forum non précisé")
@@ -189,12 +186,18 @@ class RowChecker:
                   "« _ » ou « . » seulement (100 caractères au plus)")
         elif identifier.lower() in RESERVED_IDS:
             error(f"identifiant « {identifier} » réservé (nom d'un fichier du site) : choisissez-en un autre")
+        elif reserved_device_name(identifier):
+            error(f"identifiant « {identifier} » refusé : Windows réserve ce nom à un périphérique "
+                  "(CON, PRN, AUX, NUL, COM1, LPT1…) et ne pourrait pas enregistrer son fichier ; "
+                  "choisissez-en un autre")
+        elif identifier.endswith("."):
+            error(f"identifiant « {identifier} » refusé : il ne doit pas finir par un point")
 
         annonce = None
         if text.get("annonce"):
             try:
-                annonce = _parse_date(cells["annonce"], excel=excel)
-            except _BadValue as exc:
+                annonce = parse_cell_date(cells["annonce"], excel=excel)
+            except BadCell as exc:
                 error(str(exc).replace("date", "date d'annonce", 1))
 
         cantons: list[str] = []
@@ -227,6 +230,12 @@ class RowChecker:
                     warning(f"annoncé {count(notice, 'jour', 'jours')} seulement avant sa date "
                             f"(délai conseillé : {self.campaign.min_notice_days} jours)")
 
+        sequence, modifie = 0, None
+        if text.get("sequence") or text.get("modifie"):
+            try:
+                sequence, modifie = parse_revision(text.get("sequence", ""), cells.get("modifie"))
+            except BadValue as exc:
+                error(str(exc))
         if any(p.severity == "erreur" for p in problems) or day is None \
                 or departement is None or not commune or not statut:
             return None, problems
@@ -234,7 +243,7 @@ class RowChecker:
             departement=dep_code, date=day, heure_debut=start, heure_fin=end, commune=commune,
             lieu=lieu, adresse=text.get("adresse", ""), cantons=tuple(cantons),
             animateur=text.get("animateur", ""), statut=statut, contact=text.get("contact", ""),
-            source=text.get("source", ""), id=identifier, annonce=annonce,
+            source=text.get("source", ""), id=identifier, annonce=annonce, sequence=sequence, modifie=modifie,
             where=(file, line), given=given,
         )
         return forum, problems
@@ -256,23 +265,26 @@ def find_duplicates(forums: Iterable[Forum]) -> list[Problem]:
     """
     problems: list[Problem] = []
     by_slot: dict[tuple[str, date, time | None, str], Forum] = {}
-    by_uid: dict[str, Forum] = {}
+    by_uid: dict[str, Forum] = {}  # by id_key(uid): ids differing only by case are one file name
     for forum in forums:
         file, line = forum.where
-        slot = (forum.departement, forum.date, forum.heure_debut, normalise(forum.commune))
+        slot = (forum.departement, forum.date, forum.heure_debut, fold_key(forum.commune))
         if slot in by_slot:
             problems.append(error_at(file, line, "forum en double : même département, date, heure et commune "
                                                f"que {_place(by_slot[slot], file)}"))
             continue
         by_slot[slot] = forum
-        if forum.uid in by_uid:
-            first = by_uid[forum.uid]
-            if forum.id:
+        if id_key(forum.uid) in by_uid:
+            first = by_uid[id_key(forum.uid)]
+            if forum.id and first.uid != forum.uid:
+                message = (f"identifiant « {forum.id} » trop proche de « {first.uid} » ({_place(first, file)}) : "
+                           "les identifiants sont comparés sans tenir compte des majuscules")
+            elif forum.id:
                 message = f"identifiant « {forum.id} » déjà utilisé par {_place(first, file)}"
             else:
                 message = (f"deux forums le même jour dans la même commune (voir {_place(first, file)}) : "
                            "donnez à chacun un identifiant distinct dans la colonne id")
             problems.append(error_at(file, line, message))
             continue
-        by_uid[forum.uid] = forum
+        by_uid[id_key(forum.uid)] = forum
     return problems

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.calendar.model import COLUMNS, Forum
+from kit.calendar.revisions import format_modified
 from kit.calendar.table import Unreadable, decode, detect_delimiter
 from kit.french import format_time
 from kit.territory import Territory
@@ -36,6 +37,8 @@ def forum_cells(forum: Forum, territory: Territory | None = None) -> dict[str, s
         "source": forum.source,
         "id": forum.id,
         "annonce": forum.annonce.isoformat() if forum.annonce else "",
+        "sequence": str(forum.sequence) if forum.sequence or forum.modifie else "",
+        "modifie": format_modified(forum.modifie),
     }
 
 
@@ -67,7 +70,7 @@ def file_format(path: Path) -> FileFormat:
     except OSError:
         return FileFormat()
     try:
-        text = decode(data)
+        text = decode(data)[0]
     except Unreadable:
         return FileFormat()
     return FileFormat(delimiter=detect_delimiter(text) if text.strip() else ";",

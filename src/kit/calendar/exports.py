@@ -13,13 +13,23 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from kit.calendar.datafile import forum_cells
-from kit.calendar.model import COLUMNS, Forum, day_span, in_calendar_order
+from kit.calendar.model import (
+    COLUMNS,
+    REVISION_COLUMNS,
+    Forum,
+    day_span,
+    default_forum_duration,
+    end_assumed,
+    in_calendar_order,
+)
+from kit.french import END_UNKNOWN, french_duration, french_time
 from kit.territory import Departement, Territory
 
 UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
@@ -30,7 +40,7 @@ CALENDAR_DESCRIPTION = f"Forums « {OPERATION} » (circulaire du 26 février 200
 # DTSTAMP of forums whose announcement date is unknown: the circular's date,
 # so that two builds of the same data give the same bytes.
 CIRCULAR_DATE = date(2009, 2, 26)
-PUBLIC_COLUMNS = tuple(c for c in COLUMNS if c != "contact")
+PUBLIC_COLUMNS = tuple(c for c in COLUMNS if c != "contact" and c not in REVISION_COLUMNS)
 
 _ICS_STATUS = {"prévu": "CONFIRMED", "tenu": "CONFIRMED", "reporté": "TENTATIVE", "annulé": "CANCELLED"}
 _SCHEMA_STATUS = {
@@ -71,6 +81,9 @@ def description(forum: Forum, territory: Territory) -> str:
         lines.append(f"Département : {departement.nom} ({departement.code})")
     if forum.heure_debut is None:
         lines.append("Heure non communiquée.")
+    elif end_assumed(forum):
+        lines.append(f"Début à {french_time(forum.heure_debut)} ; {END_UNKNOWN} (durée indiquée par défaut : "
+                     f"{french_duration(forum_duration(territory))}).")
     cantons = canton_names(forum, territory)
     if cantons:
         label = "Canton concerné" if len(cantons) == 1 else "Cantons concernés"
@@ -81,9 +94,18 @@ def description(forum: Forum, territory: Territory) -> str:
     return "\n".join(lines)
 
 
+def forum_duration(territory: Territory) -> timedelta:
+    """The campaign's default duration of a forum without end time.
+
+    The campaign file is the one of the project the territory was read from
+    (``data/campagne.toml`` beside ``data/reference``).
+    """
+    return default_forum_duration(Path(territory.reference_dir).parent / "campagne.toml")
+
+
 def local_span(forum: Forum, territory: Territory) -> tuple[datetime | date, datetime | date]:
     """Start and end in the forum's own time zone (dates for an all-day forum)."""
-    start, end = day_span(forum)
+    start, end = day_span(forum, forum_duration(territory))
     if isinstance(start, datetime) and isinstance(end, datetime):
         zone = ZoneInfo(_timezone_name(forum, territory))
         return start.replace(tzinfo=zone), end.replace(tzinfo=zone)
@@ -212,8 +234,13 @@ def _vevent(forum: Forum, territory: Territory) -> bytes:
         return cached
     event = icalendar.Event()
     event.add("uid", f"{forum.uid}@{UID_DOMAIN}")
-    stamp = forum.annonce or CIRCULAR_DATE
-    event.add("dtstamp", datetime.combine(stamp, time(0), UTC))
+    # The revision's time (kept in the data by `merge`), never the build's: builds stay byte-stable.
+    if forum.modifie is not None:
+        event.add("dtstamp", forum.modifie)
+        event.add("last-modified", forum.modifie)
+    else:
+        event.add("dtstamp", datetime.combine(forum.annonce or CIRCULAR_DATE, time(0), UTC))
+    event.add("sequence", forum.sequence)
     start, end = local_span(forum, territory)
     event.add("dtstart", start)
     event.add("dtend", end)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import codecs
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from kit.calendar.check import find_duplicates
 from kit.calendar.datafile import calendar_text, file_format
-from kit.calendar.model import COLUMNS, Campaign, Forum, Problem, error_at, sort_key
-from kit.calendar.read import read_calendar, read_calendars
-from kit.calendar.table import EXCEL_SUFFIXES, UNSUPPORTED_SUFFIXES
+from kit.calendar.lock import DEFAULT_WAIT_SECONDS, merge_lock, remove_leftovers
+from kit.calendar.model import COLUMNS, REVISION_COLUMNS, Campaign, Forum, Problem, error_at, sort_key
+from kit.calendar.read import read_calendar, read_calendars, read_one
+from kit.calendar.revisions import first_revision, revised
+from kit.calendar.revisions import now as current_time
+from kit.calendar.table import WORKBOOK_SUFFIXES
+from kit.calendar.text import id_key
 from kit.french import count, french_date
 from kit.store import write_atomic
 from kit.territory import Territory
@@ -40,19 +43,19 @@ class MergeResult:
         ])
 
 
-_MERGED_FIELDS = tuple(c for c in COLUMNS if c != "id")
+_MERGED_FIELDS = tuple(c for c in COLUMNS if c != "id" and c not in REVISION_COLUMNS)
 
 
 def _updated(old: Forum, new: Forum) -> Forum:
     """``old`` with the columns ``new`` filled in; empty cells never erase anything."""
-    names = new.given or frozenset(COLUMNS)
+    names = new.given or frozenset(_MERGED_FIELDS)
     changes = {name: getattr(new, name) for name in _MERGED_FIELDS if name in names}
     if new.id and not old.id:
         changes["id"] = new.id
     return replace(old, **changes, given=old.given | names)
 
 
-def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
+def merge(existing: Iterable[Forum], incoming: Iterable[Forum], *, now: datetime | None = None) -> MergeResult:
     """Merge ``incoming`` forums into ``existing`` ones.
 
     An incoming forum updates the existing one with the same ``id``, or else
@@ -62,9 +65,14 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
     cells filled in replace existing values. No existing forum is ever
     dropped: the result has exactly one forum per existing one, plus the
     added ones, sorted by date.
+
+    Each added or changed forum gets its revision (see
+    :mod:`kit.calendar.revisions`), dated ``now`` (the current time when not
+    given).
     """
+    moment = now or current_time()
     current = list(existing)
-    by_id: dict[str, int] = {f.id: i for i, f in reversed(list(enumerate(current))) if f.id}
+    by_id: dict[str, int] = {id_key(f.id): i for i, f in reversed(list(enumerate(current))) if f.id}
     by_key: dict[tuple[str, date, str], list[int]] = {}
     for index, forum in enumerate(current):
         by_key.setdefault(forum.key, []).append(index)
@@ -74,7 +82,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
     added: list[Forum] = []
     for forum in incoming:
         file, line = forum.where
-        target: int | None = by_id.get(forum.id) if forum.id else None
+        target: int | None = by_id.get(id_key(forum.id)) if forum.id else None
         if target is None:
             candidates = [i for i in by_key.get(forum.key, []) if not forum.id or not current[i].id]
             if len(candidates) > 1:
@@ -87,7 +95,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
                 candidates = same_time
             target = candidates[0] if candidates else None
         if target is None:
-            added.append(replace(forum, id=forum.uid))
+            added.append(first_revision(replace(forum, id=forum.uid), moment))
             continue
         if target in claimed:
             first = claimed[target]
@@ -101,7 +109,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum]) -> MergeResult:
         if index not in claimed:
             forums.append(old)
             continue
-        new = _updated(old, claimed[index])
+        new = revised(old, _updated(old, claimed[index]), moment)
         forums.append(new)
         if new == old:
             result.unchanged.append(old)
@@ -125,18 +133,30 @@ class MergeReport:
 
 
 def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
-                strict: bool = False, dry_run: bool = False) -> MergeReport:
+                strict: bool = False, dry_run: bool = False, now: datetime | None = None,
+                lock_wait: float | None = None) -> MergeReport:
     """Check everything, merge ``incoming`` files into the CSV file ``into``, write it atomically.
 
-    Nothing is written when any file (the target included) has an error, or
-    a warning with ``strict``: ``into`` then stays byte for byte as it was.
-    The written file is read back before it replaces ``into``.
+    Merges of one calendar run one at a time (see :mod:`kit.calendar.lock`):
+    this one waits up to ``lock_wait`` seconds for another to finish, then
+    raises :class:`kit.calendar.lock.Busy`. Nothing is written when any file
+    (the target included) has an error, or a warning with ``strict``:
+    ``into`` then stays byte for byte as it was. The bytes to be written are
+    read back, in memory, before they replace ``into``.
     """
     into = Path(into)
+    if into.suffix.lower() in WORKBOOK_SUFFIXES:
+        return MergeReport(problems=[error_at(str(into), 0, "le fichier de destination doit être un CSV")])
+    with merge_lock(into, wait=DEFAULT_WAIT_SECONDS if lock_wait is None else lock_wait):
+        remove_leftovers(into)
+        return _merge_locked(incoming, into, territory=territory, campaign=campaign, strict=strict,
+                             dry_run=dry_run, now=now)
+
+
+def _merge_locked(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
+                  strict: bool, dry_run: bool, now: datetime | None) -> MergeReport:
     problems: list[Problem] = []
     existing: Sequence[Forum] = ()
-    if into.suffix.lower() in EXCEL_SUFFIXES | set(UNSUPPORTED_SUFFIXES):
-        return MergeReport(problems=[error_at(str(into), 0, "le fichier de destination doit être un CSV")])
     if into.exists():
         target = read_calendar(into, territory=territory, campaign=campaign)
         # The target's warnings were accepted when its rows came in.
@@ -147,7 +167,7 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
     blocking = [p for p in problems if p.severity == "erreur" or strict]
     if blocking:
         return MergeReport(problems=problems)
-    result = merge(existing, new.forums)
+    result = merge(existing, new.forums, now=now)
     problems.extend(result.problems)
     if result.problems:
         return MergeReport(problems=problems, result=result)
@@ -163,12 +183,9 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
 
 def _check_round_trip(data: bytes, forums: list[Forum], into: Path, *, territory: Territory,
                       campaign: Campaign) -> None:
-    """Read the bytes about to be written and make sure every forum is in them."""
-    folder = into.parent if str(into.parent) else Path(".")
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".verif-") as scratch:
-        probe = Path(scratch) / into.name
-        probe.write_bytes(data)
-        back = read_calendar(probe, territory=territory, campaign=campaign)
+    """Read the bytes about to be written (in memory: no copy on disk) and make sure every forum is in them."""
+    back = read_one(into, territory, campaign, data)
+    back.problems.extend(find_duplicates(back.forums))
     if back.errors or [replace(f, where=("", 0)) for f in back.forums] != forums:
         raise RuntimeError("la relecture du fichier fusionné ne redonne pas les mêmes forums : "
                            "rien n'a été écrit")

@@ -7,15 +7,19 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 
+from kit.calendar.text import fold_key
 from kit.territory import normalise
 
 _Date = date  # the type, where a field named « date » hides it
 
 STATUTS = ("prévu", "annulé", "reporté", "tenu")
 COLUMNS = ("departement", "date", "heure_debut", "heure_fin", "commune", "lieu", "adresse", "cantons",
-           "animateur", "statut", "contact", "source", "id", "annonce")
+           "animateur", "statut", "contact", "source", "id", "annonce", "sequence", "modifie")
+# Kept by `merge` (see kit.calendar.revisions), never taken from an incoming file, never exported as columns.
+REVISION_COLUMNS = ("sequence", "modifie")
 # A file without these columns cannot be read; empty cells are dealt with row by row.
 REQUIRED_COLUMNS = ("departement", "date", "heure_debut", "commune", "lieu")
 # A forum's own ICS file is calendrier/<département>/<id>.ics: « forums » would replace the département's.
@@ -40,6 +44,9 @@ class Forum:
     source: str = ""
     id: str = ""
     annonce: _Date | None = None
+    # Revision kept by `merge`: grows when the date, times, place or status change; when it changed (UTC).
+    sequence: int = 0
+    modifie: datetime | None = None
     # Where the row was read ("file", line) and which columns it filled in;
     # neither takes part in comparisons.
     where: tuple[str, int] = field(default=("", 0), compare=False, repr=False)
@@ -62,7 +69,7 @@ class Forum:
     @property
     def key(self) -> tuple[str, _Date, str]:
         """Département, date and folded commune: what matches an update to a forum."""
-        return (self.departement, self.date, normalise(self.commune))
+        return (self.departement, self.date, fold_key(self.commune))
 
     @property
     def source_url(self) -> str:
@@ -116,6 +123,8 @@ class Campaign:
     fin: date
     min_notice_days: int = 14
     syntheses: date | None = None
+    # Length given to a forum whose end time is not known (its events say the end is not known).
+    default_duration: timedelta = timedelta(hours=2)  # the run-sheet's length
 
 
 def load_campaign(path: Path) -> Campaign:
@@ -125,7 +134,8 @@ def load_campaign(path: Path) -> Campaign:
         data = tomllib.load(handle)
     return Campaign(debut=data["debut"], fin=data["fin"],
                     min_notice_days=int(data.get("delai_annonce_jours", 14)),
-                    syntheses=data.get("syntheses"))
+                    syntheses=data.get("syntheses"),
+                    default_duration=timedelta(minutes=int(data.get("duree_par_defaut_minutes", 120))))
 
 
 @dataclass
@@ -166,14 +176,43 @@ def in_calendar_order(forums: Iterable[Forum]) -> Ordered:
     return forums if isinstance(forums, Ordered) else Ordered(sorted(forums, key=sort_key))
 
 
-def day_span(forum: Forum) -> tuple[datetime | date, datetime | date]:
+def day_span(forum: Forum, default_duration: timedelta | None = None) -> tuple[datetime | date, datetime | date]:
     """Local start and end of a forum, naive: datetimes, or dates for an all-day forum.
 
-    Without ``heure_fin`` a forum lasts two hours (the run-sheet's length);
-    an all-day forum ends the next day (exclusive, as in iCalendar).
+    Without ``heure_fin`` a forum lasts the campaign's default duration
+    (``duree_par_defaut_minutes`` of data/campagne.toml; see
+    :func:`end_assumed`); an all-day forum ends the next day (exclusive, as
+    in iCalendar).
     """
     if forum.heure_debut is None:
         return forum.date, forum.date + timedelta(days=1)
     start = datetime.combine(forum.date, forum.heure_debut)
-    end = datetime.combine(forum.date, forum.heure_fin) if forum.heure_fin else start + timedelta(hours=2)
-    return start, end
+    if forum.heure_fin:
+        return start, datetime.combine(forum.date, forum.heure_fin)
+    return start, start + (default_duration if default_duration is not None else DEFAULT_DURATION)
+
+
+def end_assumed(forum: Forum) -> bool:
+    """A forum with a start time but no end time: its published end is the default duration's."""
+    return forum.heure_debut is not None and forum.heure_fin is None
+
+
+DEFAULT_DURATION = timedelta(hours=2)
+
+
+def default_forum_duration(path: Path) -> timedelta:
+    """The default duration of a forum whose end time is unknown, from the campaign file ``path``.
+
+    Read again when the file changes; the 2 hours of the run-sheet when there is no such file.
+    """
+    path = Path(path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _duration(path, stamp)
+
+
+@lru_cache(maxsize=4)
+def _duration(path: Path, stamp: int) -> timedelta:
+    return load_campaign(path).default_duration if stamp else DEFAULT_DURATION

@@ -2,8 +2,8 @@
 
 A calendar file is a table with a header row (French column names, see
 :data:`kit.calendar.model.COLUMNS`), saved as CSV (``;`` or ``,``, UTF-8 with
-or without BOM, Windows-1252, UTF-16) or as an Excel ``.xlsx`` workbook (first
-sheet). Reading never raises on bad content: every problem becomes a
+or without BOM, Windows-1252, UTF-16) or as a workbook (``.xlsx``, ``.xls``, ``.ods``: first
+sheet; see :mod:`kit.calendar.sheets` for the limits). Reading never raises on bad content: every problem becomes a
 :class:`~kit.calendar.model.Problem` naming the file and the line, and all of
 them are reported at once.
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from kit.calendar.check import RowChecker, find_duplicates, map_header
+from kit.calendar.check import BadCell, RowChecker, find_duplicates, map_header, parse_cell_date
 from kit.calendar.model import (
     Calendar,
     Campaign,
@@ -22,30 +23,68 @@ from kit.calendar.model import (
     error_at,
     in_calendar_order,
     load_campaign,
+    warning_at,
 )
 from kit.calendar.table import Unreadable, cell_text, header_key, read_table
 from kit.paths import Project
-from kit.territory import Territory, load_territory
+from kit.territory import Territory, load_territory, normalise
 
 
 def _sorted_problems(problems: list[Problem], order: dict[str, int]) -> list[Problem]:
     return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.line))
 
 
-def _read_one(path: Path, territory: Territory, campaign: Campaign) -> Calendar:
-    """One file's forums and problems, duplicates not yet looked for."""
+_FOOTER_WORDS = ("total", "sous total", "totaux", "nombre", "nb ", "soit ", "note", "nota", "remarque",
+                 "source", "*", "(*)", "fait a ", "le prefet", "pour le prefet")
+
+
+def _footer_start(rows: list[tuple[int, list[Any]]], columns: dict[str, int], *, excel: bool) -> int:
+    """Index of the first row of the totals and notes under the table (``len(rows)`` when none).
+
+    A trailing row is a total or a note when its date cell holds no date and
+    its first filled cell starts with « Total », « Nombre », « Note »,
+    « Source », « * »… ; the rows above it stay rows of the table.
+    """
+    date_index = columns.get("date")
+    index = len(rows)
+    while index > 0:
+        cells = rows[index - 1][1]
+        filled = [cell_text(c) for c in cells if cell_text(c)]
+        date_cell = cells[date_index] if date_index is not None and date_index < len(cells) else None
+        has_date = False
+        if cell_text(date_cell):
+            try:
+                parse_cell_date(date_cell, excel=excel)
+                has_date = True
+            except BadCell:
+                pass
+        first = normalise(filled[0]) + " " if filled else ""
+        if has_date or not first.startswith(_FOOTER_WORDS):
+            break
+        index -= 1
+    return index
+
+
+def read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes | None = None) -> Calendar:
+    """One file's forums and problems, duplicates not yet looked for (``data``: its content, if read)."""
     path = Path(path)
     file = str(path)
     try:
-        table, excel = read_table(path)
+        table, excel, refused = read_table(path, data)
     except Unreadable as exc:
-        return Calendar(forums=[], problems=[error_at(file, exc.line, str(exc))])
+        return Calendar(forums=[], problems=[error_at(file, line, message) for line, message in exc.errors])
     columns, problems = map_header(table, file)
+    problems.extend(error_at(file, line, message) for line, message in refused)
     checker = RowChecker(territory, campaign)
     # Cells under a named column, known or not, are not stray values.
     named = {index for index, cell in enumerate(table.header) if header_key(cell)}
     forums: list[Forum] = []
-    for line, row in table.rows:
+    footer = _footer_start(table.rows, columns, excel=excel)
+    for line, row in table.rows[footer:]:
+        shown = " ".join(cell_text(c) for c in row if cell_text(c))
+        problems.append(warning_at(file, line, "ligne ignorée sous le tableau (total ou note) : "
+                                               f"« {shown[:60]}{'…' if len(shown) > 60 else ''} »"))
+    for line, row in table.rows[:footer]:
         cells = {name: (row[index] if index < len(row) else None) for name, index in columns.items()}
         extra = any(cell_text(value) for index, value in enumerate(row) if index not in named)
         forum, row_problems = checker.check(file, line, cells, excel=excel, extra=extra)
@@ -56,7 +95,7 @@ def _read_one(path: Path, territory: Territory, campaign: Campaign) -> Calendar:
 
 
 def read_calendar(path: Path, *, territory: Territory, campaign: Campaign) -> Calendar:
-    """Read and check one calendar file (.csv or .xlsx).
+    """Read and check one calendar file (.csv, .xlsx, .xls or .ods).
 
     Never raises on bad content: unreadable files, bad rows and duplicates
     come back as :class:`Problem` objects, sorted by line; only rows
@@ -72,7 +111,7 @@ def read_calendars(paths: Iterable[Path], *, territory: Territory, campaign: Cam
     order: dict[str, int] = {}
     for path in paths:
         order.setdefault(str(path), len(order))
-        calendar = _read_one(Path(path), territory, campaign)
+        calendar = read_one(Path(path), territory, campaign)
         forums.extend(calendar.forums)
         problems.extend(calendar.problems)
     problems.extend(find_duplicates(forums))

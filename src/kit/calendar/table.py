@@ -1,27 +1,27 @@
-"""Calendar files as raw tables: CSV (any separator and encoding prefectures use) or .xlsx.
+"""A calendar file as a table: the header row found and mapped, the rows under it.
 
-Nothing here judges the content: :mod:`kit.calendar.check` does.
+The bytes are read by :mod:`kit.calendar.sheets` (every format, within the
+limits); this module finds the header among the top rows and gives each
+cell as clean text.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import warnings
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kit.calendar import sheets
 from kit.calendar.model import COLUMNS
+from kit.calendar.sheets import decode, detect_delimiter
+from kit.calendar.text import clean
 from kit.controls import without_controls
 from kit.territory import normalise
 
-# Column names as prefectures write them, folded by `header_key`.
-
+__all__ = ["KNOWN_HEADERS", "WORKBOOK_SUFFIXES", "Table", "Unreadable", "cell_text", "decode", "detect_delimiter",
+           "header_key", "read_table"]
 
 # Column names as prefectures write them, folded by `header_key`.
 _ALIASES = {
@@ -37,9 +37,10 @@ _ALIASES = {
 KNOWN_HEADERS = {**{c.replace("_", " "): c for c in COLUMNS}, **_ALIASES}
 # How many rows may stand above the header (a title, a blank line).
 _HEADER_SEARCH_ROWS = 10
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-UNSUPPORTED_SUFFIXES = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)",
-                         ".numbers": "Numbers"}
+# A calendar to merge into must be a CSV file.
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
+
+Unreadable = sheets.Unreadable
 
 
 @dataclass
@@ -50,36 +51,6 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     skipped_above: int = 0
-
-
-class Unreadable(Exception):
-    """The file cannot be read as a table: the message says why, in French."""
-
-    def __init__(self, message: str, line: int = 0) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def decode(data: bytes) -> str:
-    """Text of a CSV file in UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        encoding, body = "utf-8", data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, body = "utf-16", data
-    else:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            encoding, body = "cp1252", data
-    try:
-        return body.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = body[: exc.start].count(b"\n") + 1 if encoding != "utf-16" else 0
-        if encoding == "cp1252":
-            raise Unreadable("encodage non reconnu : enregistrez le fichier en « CSV UTF-8 » "
-                              "ou en « CSV (séparateur : point-virgule) »", line) from None
-        raise Unreadable(f"le fichier annonce l'encodage {encoding.upper()} mais contient des "
-                          "caractères illisibles", line) from None
 
 
 def header_key(cell: Any) -> str:
@@ -101,87 +72,25 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> int:
 def _split_table(rows: list[tuple[int, list[Any]]]) -> Table:
     rows = [(n, cells) for n, cells in rows if any(cell_text(c) for c in cells)]
     if not rows:
-        raise Unreadable("fichier vide : la première ligne doit donner les noms des colonnes "
-                          "(departement, date, heure_debut, commune, lieu…)", 1)
+        raise Unreadable([(1, "fichier vide : la première ligne doit donner les noms des colonnes "
+                              "(departement, date, heure_debut, commune, lieu…)")])
     index = _find_header(rows)
     line, header = rows[index]
     return Table(header_line=line, header=[str(c) if c is not None else "" for c in header],
-                  rows=rows[index + 1:], skipped_above=index)
+                 rows=rows[index + 1:], skipped_above=index)
 
 
-def detect_delimiter(text: str) -> str:
-    """``;``, ``,`` or tab: the one whose top rows name the most known columns."""
-    head = "\n".join(text.splitlines()[:_HEADER_SEARCH_ROWS])
-    best, best_score = ";", (-1, -1)
-    for delimiter in (";", ",", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))
-        except csv.Error:
-            continue
-        score = (max((_known_count(r) for r in rows), default=0), head.count(delimiter))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
+def read_table(path: Path, data: bytes | None = None) -> tuple[Table, bool, list[tuple[int, str]]]:
+    """The table of ``path`` (or of its content ``data``), whether it came from a workbook, refused cells.
 
-
-def _read_csv_table(data: bytes) -> tuple[Table, str]:
-    text = decode(data)
-    delimiter = detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[Any]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            rows.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise Unreadable(f"ligne CSV illisible ({exc}) : vérifiez les guillemets", start) from None
-    return _split_table(rows), delimiter
-
-
-def _read_xlsx_table(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not keep: harmless here.
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                rows = [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
-            finally:
-                book.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError) as exc:
-        raise Unreadable(f"classeur Excel illisible ({type(exc).__name__}) : réenregistrez-le "
-                          "au format .xlsx ou en CSV") from None
-    except Exception as exc:  # openpyxl raises many kinds on corrupt workbooks
-        raise Unreadable(f"classeur Excel illisible ({type(exc).__name__}) : réenregistrez-le "
-                          "au format .xlsx ou en CSV") from None
-    return _split_table(rows)
-
-
-def read_table(path: Path) -> tuple[Table, bool]:
-    """The raw table of ``path`` and whether it came from Excel."""
-    suffix = path.suffix.lower()
-    if suffix in UNSUPPORTED_SUFFIXES:
-        raise Unreadable(f"format {UNSUPPORTED_SUFFIXES[suffix]} non pris en charge : "
-                          "enregistrez le fichier au format .xlsx ou en CSV")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise Unreadable("fichier introuvable") from None
-    except IsADirectoryError:
-        raise Unreadable("c'est un dossier, pas un fichier") from None
-    except OSError as exc:
-        raise Unreadable(f"fichier illisible ({exc.strerror or exc})") from None
-    if suffix in EXCEL_SUFFIXES or data.startswith(b"PK\x03\x04"):
-        return _read_xlsx_table(data), True
-    return _read_csv_table(data)[0], False
+    :class:`Unreadable` (with every (line, message)) when it cannot be read.
+    """
+    sheet = sheets.read_file(path) if data is None else sheets.read_bytes(data, Path(path).suffix)
+    return _split_table(sheet.rows), sheet.kind != "csv", sheet.problems
 
 
 def cell_text(value: Any) -> str:
-    """A cell as clean text: no control characters, no surrounding spaces."""
+    """A cell as NFC text, control characters made spaces, without surrounding spaces."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -189,7 +98,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
-        text = value.isoformat(sep=" ")
-    else:
-        text = str(value)
-    return without_controls(text, keep_carriage_returns=False).strip()
+        return value.isoformat(sep=" ")
+    # The row's check refuses such characters at FILE:LINE; what is shown never carries them.
+    return without_controls(clean(str(value)), keep_carriage_returns=False).strip()

@@ -70,6 +70,8 @@ LEVEL_LABELS = {
 INSET_CODES = ("75", "92", "93", "94")
 INSET_BOX = (8.0, 8.0, 120.0, 105.0)  # x, y, width, height, in the map's units (the Channel)
 TILE_SIZE, TILE_GAP, TILES_TOP = 44.0, 8.0, 598.0
+# Room under the tiles for their labels, which calendar.css enlarges on small screens.
+TILE_LABEL_ROOM = 32.0
 
 
 def placeholder(name: str) -> str:
@@ -462,7 +464,7 @@ def render_calendar(
             tiles=tiles,
             tile_size=TILE_SIZE,
             width=france_map.width,
-            height=TILES_TOP + TILE_SIZE + 22,
+            height=TILES_TOP + TILE_SIZE + TILE_LABEL_ROOM,
             has_page=set(by_dep),
             **common,
         ),

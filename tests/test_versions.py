@@ -138,7 +138,7 @@ def test_browser_shows_the_outdated_banner_only_on_the_older_version(
                 if version == "1.0":
                     assert "Aller à la dernière version" in banner.inner_text()
                     # The version selector lists both versions and the alias.
-                    labels = tab.locator(".md-version__list .md-version__link").all_inner_texts()
+                    labels = tab.locator(".md-version__list .md-version__link").all_text_contents()
                     assert any("1.1" in label for label in labels) and any("1.0" in label for label in labels)
                 # Material remembers the answer per tab: start each version afresh.
                 tab.evaluate("sessionStorage.clear()")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -214,7 +215,8 @@ def test_single_key_shortcuts_never_act_on_a_focused_link_and_can_be_turned_off(
     tab.evaluate("document.activeElement.blur()")
     tab.keyboard.press("n")
     tab.wait_for_timeout(400)
-    assert tab.url == url, "« n » change encore de page, raccourcis désactivés"
+    # Material's section tracking may add a #fragment as the page scrolls: the page is what counts.
+    assert urlsplit(tab.url).path == urlsplit(url).path, "« n » change encore de page, raccourcis désactivés"
 
 
 # --- 7.1: names and states of the menus -------------------------------------------------------

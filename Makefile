@@ -11,10 +11,12 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test bench clean
 
-$(VENV)/.installed: requirements.txt
+# The project itself is installed in editable mode (src/kit, tools/, its MkDocs plugins).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
@@ -33,10 +35,12 @@ build: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict
 
 test: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf site .cache .pytest_cache .hypothesis
+	rm -rf site .cache .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -39,14 +39,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kit.calendar.model import COLUMNS, Campaign, load_campaign
+from kit.paths import Project
+from kit.territory import Territory, load_territory
 
-from kit.forums import COLUMNS, Campaign, load_campaign  # noqa: E402
-from kit.paths import ROOT  # noqa: E402
-from kit.territory import Territory, load_territory  # noqa: E402
+# This checkout, whichever one kit is installed from.
+PROJECT = Project.of_script(__file__)
+ROOT = PROJECT.root
 
 if TYPE_CHECKING:
-    from kit.pageweight import PageWeight
+    from tools.pageweight import PageWeight
 
 SIZES = (0, 1210, 4000, 12000)
 QUICK_SIZES = (0, 4000)
@@ -74,7 +76,8 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
     deps = [code for code in territory.departements]
     weights = [max(len(territory.cantons.get(code, ())), 2) for code in deps]
     days = (campaign.fin - campaign.debut).days + 6
-    statuts, statut_weights = zip(*_STATUTS)
+    statuts = [name for name, _ in _STATUTS]
+    statut_weights = [weight for _, weight in _STATUTS]
     slots: set[tuple[str, date, str, str]] = set()
     rows: list[dict[str, str]] = []
     while len(rows) < count:
@@ -218,7 +221,7 @@ def print_table(measures: Sequence[Measure]) -> None:
              _kb(m.page_bytes), _kb(m.index_bytes)) for m in measures]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)))
     print("Durées : temps écoulé (entre parenthèses : temps de processeur, moins sensible à la charge).")
 
 
@@ -252,7 +255,7 @@ FILTER_TARGET = 50.0  # milliseconds, from a change of the filter to the list la
 
 def page_weights(workdir: Path, *, runs: int, territory: Territory, campaign: Campaign) -> list[PageWeight]:
     """Build the kit with a calendar of 4 000 forums, then measure its pages in Chromium."""
-    from kit.pageweight import measure_pages
+    from tools.pageweight import measure_pages
 
     calendar = workdir / f"forums-{PAGES_FORUMS}.csv"
     write_calendar(calendar, synthetic_rows(PAGES_FORUMS, territory=territory, campaign=campaign))
@@ -264,7 +267,7 @@ def page_weights(workdir: Path, *, runs: int, territory: Territory, campaign: Ca
 
 def print_pages(weights: Sequence[PageWeight]) -> None:
     """Page weights as a table, then against the targets."""
-    from kit.pageweight import KINDS
+    from tools.pageweight import KINDS
 
     header = ("page", "1re visite", "requêtes", *KINDS, "DOMContentLoaded", "load", "2e visite", "requêtes")
     rows = [(w.label, _kb(w.first.transferred), str(w.first.requests), *(_kb(w.first.by_kind[k]) for k in KINDS),
@@ -272,7 +275,7 @@ def print_pages(weights: Sequence[PageWeight]) -> None:
              _kb(w.second.transferred), str(w.second.requests)) for w in weights]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)))
     print("Octets transférés (compression gzip et en-têtes compris, comme sur le serveur nginx du kit) ;")
     print("2e visite : même navigateur, cache conservé ; temps : médiane, depuis le début de la navigation.")
     for w in weights:
@@ -295,7 +298,7 @@ def print_pages(weights: Sequence[PageWeight]) -> None:
 
 def main_pages(runs: int) -> int:
     """The --pages section: page weight and speed in Chromium, printed."""
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     print(f"Pages du kit construit avec {_size(PAGES_FORUMS)} forums fictifs, servies sous /kit-forums/, "
           f"mesurées dans Chromium ({runs} passages).")
     with tempfile.TemporaryDirectory(prefix="kit-bench-pages-") as tmp:
@@ -321,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return main_pages(args.runs or 3)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     runs = args.runs or (2 if args.quick else 3)
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     print(f"Kit construit 1 + {runs} fois par taille (reconstruction : médiane), "
           f"calendriers fictifs tirés avec la graine {SEED}.")
     measures: list[Measure] = []

@@ -3,24 +3,25 @@
 
     python scripts/forums.py check FICHIER…
     python scripts/forums.py merge FICHIER… [--into data/forums.csv]
-    python scripts/forums.py export --format ics|json|csv [--departement CODE] [-o FICHIER]
+    python scripts/forums.py export --format ics|json|csv|xlsx [--departement CODE] [-o FICHIER]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kit import exports  # noqa: E402
-from kit.forums import (Calendar, Forum, Problem, format_time, load_campaign, merge_files,  # noqa: E402
-                        read_calendar, read_calendars, write_atomic)
-from kit.paths import ROOT  # noqa: E402
-from kit.territory import load_territory, normalise_departement_code  # noqa: E402
+from kit.calendar import exports
+from kit.calendar.merge import merge_files
+from kit.calendar.model import Calendar, Forum, Problem, load_campaign
+from kit.calendar.read import read_calendar, read_calendars
+from kit.calendar.xlsx import to_xlsx
+from kit.french import format_time
+from kit.paths import Project
+from kit.store import write_atomic
+from kit.territory import load_territory, normalise_departement_code
 
 # argparse's own messages, in French (it looks `_` up at call time).
 _ARGPARSE_FR = {
@@ -37,6 +38,9 @@ _ARGPARSE_FR = {
     "expected at least one argument": "au moins une valeur attendue",
     "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
 }
+# This checkout: its data/reference, data/campagne.toml and default calendar.
+PROJECT = Project.of_script(__file__)
+
 argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
 
 
@@ -50,7 +54,7 @@ def _display(path: Path) -> str:
 
 def _default_calendar() -> Path:
     """$FORUMS_CSV (from the project's root when relative), else data/forums.csv."""
-    return Path(_display(ROOT / os.environ.get("FORUMS_CSV", "data/forums.csv")))
+    return Path(_display(PROJECT.calendar_file()))
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -79,8 +83,8 @@ def _describe(forum: Forum) -> str:
 
 def check(args: argparse.Namespace) -> int:
     """Check files, print every problem and a summary; 0 when valid."""
-    calendar = read_calendars([Path(f) for f in args.files], territory=load_territory(),
-                              campaign=load_campaign())
+    calendar = read_calendars([Path(f) for f in args.files], territory=load_territory(PROJECT.reference),
+                              campaign=load_campaign(PROJECT.campaign_file))
     _print_problems(calendar.problems)
     errors, warnings = _counts(calendar.problems)
     files = _plural(len(args.files), "fichier", "fichiers")
@@ -112,8 +116,8 @@ def merge(args: argparse.Namespace) -> int:
         print(f"{into}: erreur : le dossier « {into.parent} » n'existe pas", file=sys.stderr)
         return 1
     try:
-        report = merge_files([Path(f) for f in args.files], into, territory=load_territory(),
-                             campaign=load_campaign(), strict=args.strict, dry_run=args.dry_run)
+        report = merge_files([Path(f) for f in args.files], into, territory=load_territory(PROJECT.reference),
+                             campaign=load_campaign(PROJECT.campaign_file), strict=args.strict, dry_run=args.dry_run)
     except (OSError, RuntimeError) as exc:
         print(f"{into}: erreur : écriture impossible ({exc}) ; le fichier n'a pas été modifié",
               file=sys.stderr)
@@ -148,9 +152,9 @@ def merge(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write the calendar as ICS, JSON or CSV (stdout, or -o atomically)."""
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     source = Path(args.data) if args.data else _default_calendar()
-    calendar: Calendar = read_calendar(source, territory=territory, campaign=load_campaign())
+    calendar: Calendar = read_calendar(source, territory=territory, campaign=load_campaign(PROJECT.campaign_file))
     if calendar.errors:
         _print_problems(calendar.errors)
         print(f"Export impossible : {source} contient "
@@ -171,6 +175,8 @@ def export(args: argparse.Namespace) -> int:
         data = exports.to_ics(forums, territory, name=name)
     elif args.format == "json":
         data = exports.to_json(forums, territory, name=name).encode("utf-8")
+    elif args.format == "xlsx":
+        data = to_xlsx(forums, territory)
     else:
         # With a BOM, Excel opens UTF-8 without garbling the accents.
         data = exports.to_csv(forums, territory).encode("utf-8-sig")
@@ -225,7 +231,7 @@ def parser() -> argparse.ArgumentParser:
         "export", help="exporter le calendrier (ICS, JSON ou CSV)",
         description="Exporte le calendrier, sans la colonne contact, sur la sortie standard ou dans "
                     "un fichier.")
-    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv"),
+    export_cmd.add_argument("--format", required=True, choices=("ics", "json", "csv", "xlsx"),
                             help="format de sortie")
     export_cmd.add_argument("--departement", metavar="CODE", help="un seul département (code Insee)")
     export_cmd.add_argument("-o", "--output", metavar="FICHIER",

@@ -1,38 +1,82 @@
 """Publish a version of the kit to the gh-pages branch with mike (messages in French).
 
-    python scripts/publish.py [VERSION] [--title TITLE] [--push] [--sans-tests]
+    python scripts/publish.py [VERSION] [--title TITLE] [--push] [--sans-tests] [--tests CHEMIN…]
     python scripts/publish.py --retour VERSION [--push]
 
-Without VERSION, the newest entry of docs/nouveautes.md is published. Refuses
-(exit 1) when the work tree has uncommitted changes, when docs/nouveautes.md
-has no entry for the version, when the tests fail (unless --sans-tests, for CI
-that has just run them) or when the strict build fails. Otherwise mike builds
-the version into gh-pages, moves the « latest » alias to it and makes the root
-redirect there. --push then sends gh-pages to origin; without it only the local
-branch changes. --retour moves « latest » back to an already published version.
+Without VERSION, the newest entry of docs/nouveautes.md is published; when it
+is already on gh-pages there is nothing to publish (exit 0, said in French:
+the CI job runs on every push to main).
+
+Order, so that an editor learns every problem at once and fast:
+1. the repository: git identity, no uncommitted change (a received file with a
+   « contact » column is never advised for a commit);
+2. the version: ASCII number, changelog entry, never older than « latest »,
+   never a version already published (refused: a published version does not
+   change; a correction gets a new number);
+3. the editorial check (scripts/verifier.py, when present) and a strict build,
+   both run, every problem listed;
+4. the tests (unless --sans-tests, for CI that has just run the full suite):
+   by default the whole suite except the « publication » tests, which publish
+   themselves and run in CI; --tests chooses other test files;
+5. mike builds the version into gh-pages, moves « latest » to it and makes the
+   root redirect there; --push sends gh-pages to origin.
+
+--retour moves « latest » back to a version already published: nothing is rebuilt.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The repository this script belongs to (not the one an installed « kit » package comes from).
+ROOT = Path(__file__).resolve().parents[1]
+# Modules the publication needs from the project's environment (.venv).
+NEEDED = ("mkdocs", "material", "mike", "mkdocs_i18n", "kit")
 
-from kit import changelog  # noqa: E402
-from kit.paths import DOCS_DIR, ROOT  # noqa: E402
+
+def interpreter_problem(argv: list[str]) -> str | None:
+    """Why this Python cannot publish (French), naming the right command; None when it can."""
+    tests = not any(arg in ("--sans-tests", "-h", "--help") or arg.startswith("--retour") for arg in argv)
+    needed = (*NEEDED, "pytest") if tests else NEEDED
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None
+    command = " ".join([".venv/bin/python", "scripts/publish.py", *map(shlex.quote, argv)])
+    advice = (f"  Lancez plutôt : {command}" if (ROOT / ".venv" / "bin" / "python").exists() else
+              "  Installez-le d'abord (make .venv/.installed-test, une seule fois), puis lancez :\n"
+              f"  {command}")
+    return (f"ce Python ({sys.executable}) n'est pas celui du kit : il lui manque "
+            f"{', '.join(missing)}. Le kit s'installe dans .venv.\n{advice}")
+
+
+if __name__ == "__main__":
+    # Before anything is imported from the kit: another Python may not even have it.
+    _problem = interpreter_problem(sys.argv[1:])
+    if _problem:
+        print(f"Publication refusée : {_problem}", file=sys.stderr)
+        sys.exit(1)
+
+from kit import argparse_fr, changelog, release_policy  # noqa: E402
+from kit.received import RECEIVED_DIR, holds_contact_column  # noqa: E402
 
 BRANCH = "gh-pages"
 REMOTE = "origin"
 ALIAS = "latest"
-CHANGELOG = DOCS_DIR / "nouveautes.md"
-_VERSION = re.compile(rf"^{changelog.VERSION_PATTERN}$")
+CHANGELOG = ROOT / "docs" / "nouveautes.md"
+VERIFIER = ROOT / "scripts" / "verifier.py"
+# Tests that publish with this script themselves: run in CI, not from here.
+DEFAULT_TESTS = ["-m", "not publication"]
 
 
 class Refusal(Exception):
@@ -55,12 +99,18 @@ def _tools() -> Tools:
         env.pop("SITE_URL", None)
     # mike runs « mkdocs » by name: the project's own, from the same environment.
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    mike = bin_dir / "mike"
-    return Tools(env, [str(mike)] if mike.exists() else ["mike"])
+    # A « kit » package under src/ is this repository's own, ahead of any installed copy.
+    if (ROOT / "src" / "kit").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    # mike from this very interpreter (it has no « python -m mike »).
+    return Tools(env, [sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())"])
 
 
-def _run(cmd: list[str], tools: Tools) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=ROOT, env=tools.env, capture_output=True, text=True, check=False)
+def _run(cmd: list[str], tools: Tools, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(cmd, cwd=cwd, env=tools.env, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise Refusal(f"la commande « {cmd[0]} » est introuvable sur cette machine.") from None
 
 
 def _git(*args: str, tools: Tools) -> subprocess.CompletedProcess[str]:
@@ -85,31 +135,58 @@ def check_repository(tools: Tools) -> None:
 
 
 def check_clean(tools: Tools) -> None:
-    """Refuse when the work tree has changes that are not committed."""
-    status = _git("status", "--porcelain", "--untracked-files=normal", tools=tools)
-    changed = [line[3:] for line in status.stdout.splitlines() if line.strip()]
-    if changed:
-        listed = "\n".join(f"    {name}" for name in changed[:15])
-        more = f"\n    … et {len(changed) - 15} autre(s)" if len(changed) > 15 else ""
-        raise Refusal(
-            "des modifications ne sont pas enregistrées dans git :\n"
-            f"{listed}{more}\n"
-            "  Enregistrez-les (git add puis git commit) ou annulez-les, puis relancez la publication :\n"
-            "  la version publiée doit correspondre exactement à un état enregistré du kit."
-        )
+    """Refuse when the work tree has changes that are not committed.
+
+    A new file with a « contact » column (a prefecture's file) is never advised
+    for a commit: it goes to recu/, which git ignores, or out of the repository.
+    """
+    status = _git("status", "--porcelain", "--untracked-files=all", tools=tools)
+    entries = [(line[:2], line[3:]) for line in status.stdout.splitlines() if line.strip()]
+    if not entries:
+        return
+    held = [name for code, name in entries if code == "??" and holds_contact_column(ROOT / name)]
+    # Copies left by a merge that was killed (data/.verif-XXXX/): to delete, not to keep.
+    leftovers = [name for name in held if re.search(r"(^|/)\.verif-", name)]
+    received = [name for name in held if name not in leftovers]
+    others = [name for _, name in entries if name not in held]
+    parts = ["des modifications ne sont pas enregistrées dans git :"]
+    if others:
+        parts.append("\n".join(f"    {name}" for name in others[:15]))
+        if len(others) > 15:
+            parts.append(f"    … et {len(others) - 15} autre(s)")
+        parts.append("  Enregistrez-les (git add puis git commit) ou annulez-les, puis relancez la publication :\n"
+                     "  la version publiée doit correspondre exactement à un état enregistré du kit.")
+    if received:
+        parts.append("  Fichiers reçus des préfectures (colonne « contact » : données personnelles) :\n"
+                     + "\n".join(f"    {name}" for name in received)
+                     + f"\n  Ne les enregistrez pas dans git : rangez-les dans le dossier {RECEIVED_DIR}/, "
+                     "que git ignore, ou hors du dépôt, puis relancez.")
+    if leftovers:
+        folders = sorted({name.rsplit("/", 1)[0] for name in leftovers})
+        parts.append("  Copies laissées par une fusion interrompue (avec la colonne « contact ») :\n"
+                     + "\n".join(f"    {folder}/" for folder in folders)
+                     + "\n  Supprimez-les (" + " ; ".join(f"rm -r {folder}" for folder in folders)
+                     + "), sans les enregistrer dans git, puis relancez.")
+    raise Refusal("\n".join(parts))
 
 
-def check_changelog(version: str | None) -> changelog.Release:
+def read_release(version: str | None) -> changelog.Release:
     """The changelog entry of ``version`` (the newest one when ``version`` is None)."""
+    if version is not None:
+        problem = release_policy.number_problem(version)
+        if problem:
+            raise Refusal(problem)
     try:
         releases = changelog.load(CHANGELOG)
     except changelog.ChangelogError as error:
         raise Refusal("docs/nouveautes.md est à corriger :\n" +
                       "\n".join(f"    {problem}" for problem in error.problems)) from None
     if version is None:
-        return changelog.latest(releases)
-    if not _VERSION.match(version):
-        raise Refusal(f"« {version} » n'est pas un numéro de version : écrivez par exemple 1.1 ou 2.0.")
+        newest = changelog.latest(releases)
+        problem = release_policy.number_problem(newest.version)
+        if problem:
+            raise Refusal(f"docs/nouveautes.md, ligne {newest.line} : {problem}")
+        return newest
     release = changelog.find(releases, version)
     if release is None:
         known = ", ".join(r.version for r in releases)
@@ -121,16 +198,7 @@ def check_changelog(version: str | None) -> changelog.Release:
     return release
 
 
-def run_tests(tools: Tools) -> None:
-    """Refuse when the test suite fails."""
-    print("Lancement des tests (quelques minutes)…", flush=True)
-    result = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], tools)
-    if result.returncode != 0:
-        raise Refusal("les tests échouent ; rien n'a été publié. Fin du rapport des tests :\n"
-                      + _tail(result.stdout + result.stderr))
-
-
-def _published(tools: Tools) -> list[dict[str, object]]:
+def _published_entries(tools: Tools) -> list[dict[str, Any]]:
     result = _git("show", f"{BRANCH}:versions.json", tools=tools)
     if result.returncode != 0:
         return []
@@ -138,6 +206,63 @@ def _published(tools: Tools) -> list[dict[str, object]]:
         return list(json.loads(result.stdout))
     except ValueError:
         return []
+
+
+def published_state(tools: Tools) -> release_policy.Published:
+    """The versions on gh-pages and the one « latest » points to."""
+    entries = _published_entries(tools)
+    latest = next((str(e.get("version")) for e in entries if ALIAS in (e.get("aliases") or [])), None)
+    return release_policy.Published(tuple(str(e.get("version")) for e in entries), latest)
+
+
+def first_publication(version: str, tools: Tools) -> str | None:
+    """The source commit named by the gh-pages commit that first published ``version``."""
+    log = _git("log", "--reverse", "--format=%s", BRANCH, tools=tools).stdout
+    for subject in log.splitlines():
+        match = re.fullmatch(rf"Publication de la version {re.escape(version)} du kit \(commit (\w+)\)", subject)
+        if match:
+            return match.group(1)
+    return None
+
+
+def editorial_and_build(tools: Tools, *, build: bool) -> None:
+    """scripts/verifier.py (when present) and a strict build; every problem of both, at once."""
+    problems: list[str] = []
+    if VERIFIER.exists():
+        print("Vérification des textes…", flush=True)
+        result = _run([sys.executable, str(VERIFIER)], tools)
+        if result.returncode != 0:
+            problems.append("La vérification des textes signale :\n" + _tail(result.stdout + result.stderr, 60))
+    if build:
+        print("Construction stricte du site…", flush=True)
+        with tempfile.TemporaryDirectory(prefix="kit-publication-") as site:
+            result = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], tools)
+        if result.returncode != 0:
+            problems.append(_build_failure(result.stdout + result.stderr))
+    if problems:
+        raise Refusal("rien n'a été publié. Corrigez d'abord :\n\n" + "\n\n".join(problems))
+
+
+def _build_failure(output: str) -> str:
+    lines = [line for line in output.splitlines()
+             if re.match(r"(WARNING|ERROR)\s+-|Aborted|Error|  - |.*:\d+", line)]
+    return ("La construction stricte du site a échoué (mkdocs build --strict montre la même chose) :\n"
+            + _tail("\n".join(lines) or output, 40))
+
+
+def run_tests(tools: Tools, selection: list[str]) -> None:
+    """Refuse when the tests fail, naming every failed test."""
+    print("Lancement des tests (quelques minutes)…", flush=True)
+    args = selection or DEFAULT_TESTS
+    result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], tools)
+    if result.returncode == 5:
+        raise Refusal("aucun test trouvé pour « " + " ".join(args) + " ».")
+    if result.returncode != 0:
+        failed = [line for line in result.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+        raise Refusal("les tests échouent ; rien n'a été publié. Tests en échec :\n"
+                      + ("\n".join(f"    {line}" for line in failed) or _tail(result.stdout + result.stderr)))
+    passed = re.search(r"(\d+) passed", result.stdout)
+    print(f"Tests réussis : {passed.group(1) if passed else 'tous'}.", flush=True)
 
 
 def _fetch(tools: Tools) -> None:
@@ -150,6 +275,11 @@ def _fetch(tools: Tools) -> None:
                      tools=tools)
         if fetch.returncode != 0:
             raise Refusal(f"impossible de récupérer la branche {BRANCH} de « {REMOTE} » :\n" + _tail(fetch.stderr))
+        # The local branch follows the remote one (a CI clone has none; an editor's may be behind).
+        local = _git("rev-parse", "--verify", "--quiet", BRANCH, tools=tools)
+        remote = f"refs/remotes/{REMOTE}/{BRANCH}"
+        if local.returncode != 0 or _git("merge-base", "--is-ancestor", BRANCH, remote, tools=tools).returncode == 0:
+            _git("update-ref", f"refs/heads/{BRANCH}", remote, tools=tools)
     elif heads.returncode != 2:
         raise Refusal(f"impossible de joindre le dépôt distant « {REMOTE} » :\n" + _tail(heads.stderr))
 
@@ -170,11 +300,7 @@ def deploy(version: str, title: str, tools: Tools) -> None:
     output = result.stdout + result.stderr
     if result.returncode != 0:
         if re.search(r"^(WARNING|ERROR)\s+-|Aborted with|Error:", output, re.MULTILINE):
-            raise Refusal("la construction stricte du site a échoué ; rien n'a été publié.\n"
-                          "  Corrigez ces avertissements (mkdocs build --strict les montre aussi) :\n"
-                          + _tail("\n".join(line for line in output.splitlines()
-                                            if re.match(r"(WARNING|ERROR)\s+-|Aborted|Error|  - ", line))
-                                  or output))
+            raise Refusal("rien n'a été publié.\n" + _build_failure(output))
         raise Refusal("mike n'a pas pu publier la version :\n" + _tail(output))
     default = _run([*tools.mike, "set-default", "--message",
                     f"Adresse racine : redirection vers {ALIAS}", ALIAS], tools)
@@ -184,10 +310,13 @@ def deploy(version: str, title: str, tools: Tools) -> None:
 
 
 def rollback(version: str, tools: Tools) -> None:
-    """Point ``latest`` back at an already published ``version``."""
-    known = [str(entry.get("version")) for entry in _published(tools)]
-    if version not in known:
-        listed = ", ".join(known) or "aucune"
+    """Point ``latest`` back at an already published ``version`` (nothing is rebuilt)."""
+    problem = release_policy.number_problem(version)
+    if problem:
+        raise Refusal(problem)
+    state = published_state(tools)
+    if version not in state.versions:
+        listed = ", ".join(state.versions) or "aucune"
         raise Refusal(f"la version {version} n'a jamais été publiée sur {BRANCH} (versions publiées : {listed}).")
     result = _run([*tools.mike, "alias", "--update-aliases", "--message",
                    f"Retour arrière : {ALIAS} revient à la version {version}", version, ALIAS], tools)
@@ -198,7 +327,7 @@ def rollback(version: str, tools: Tools) -> None:
 
 def _describe(tools: Tools) -> str:
     lines = []
-    for entry in _published(tools):
+    for entry in _published_entries(tools):
         aliases = ", ".join(str(alias) for alias in entry.get("aliases") or [])
         title = entry.get("title") or entry.get("version")
         lines.append(f"    {title}" + (f"  [{aliases}]" if aliases else ""))
@@ -206,10 +335,11 @@ def _describe(tools: Tools) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
+    argparse_fr.install()
     parser = argparse.ArgumentParser(
         prog="publish.py",
         description="Publie une version du kit (branche gh-pages, avec mike).",
-        epilog="Exemple : python scripts/publish.py 1.1 --push",
+        epilog="Exemple : .venv/bin/python scripts/publish.py 1.1 --push",
     )
     parser.add_argument("version", nargs="?", metavar="VERSION",
                         help="numéro de la version (par défaut : la plus récente de docs/nouveautes.md)")
@@ -218,45 +348,75 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--push", action="store_true", help=f"envoie ensuite la branche {BRANCH} à {REMOTE}")
     parser.add_argument("--sans-tests", action="store_true",
                         help="ne relance pas les tests (intégration continue qui vient de les passer)")
+    parser.add_argument("--tests", nargs="+", metavar="CHEMIN",
+                        help="tests à lancer (par défaut : tous, sauf ceux de la publication, "
+                             "qui tournent en intégration continue)")
     parser.add_argument("--retour", metavar="VERSION",
-                        help=f"remet l'alias « {ALIAS} » sur une version déjà publiée (retour arrière)")
+                        help=f"remet l'alias « {ALIAS} » sur une version déjà publiée (retour arrière, "
+                             "sans rien reconstruire)")
     return parser
+
+
+def _publish(args: argparse.Namespace, tools: Tools) -> bool:
+    """Publish the version asked for; False when there was nothing to publish."""
+    check_clean(tools)
+    release = read_release(args.version)
+    if args.version is None:
+        print(f"Version tirée de docs/nouveautes.md : {release.version}")
+    decision = release_policy.decide(release.version, explicit=args.version is not None,
+                                     published=published_state(tools),
+                                     first_commit=first_publication(release.version, tools))
+    if decision.refused:
+        raise Refusal(decision.message)
+    if not decision.publish:
+        print(decision.message)
+        return False
+    # CI has just run the full suite, whose build is strict too: mike's own build is enough there.
+    editorial_and_build(tools, build=not args.sans_tests)
+    if not args.sans_tests:
+        run_tests(tools, args.tests or [])
+    title = args.title or (f"{release.version} ({release.date})" if release.date else release.version)
+    print(f"Construction et dépôt de la version {release.version}…", flush=True)
+    deploy(release.version, title, tools)
+    print(f"Version {release.version} publiée sur la branche {BRANCH} : "
+          f"dossiers {release.version}/ et {ALIAS}/ ; l'adresse racine redirige vers {ALIAS}/.")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     tools = _tools()
     try:
+        problem = interpreter_problem(argv)
+        if problem:
+            raise Refusal(problem)
         check_repository(tools)
         if args.push:
             _fetch(tools)
         if args.retour:
-            if args.version:
+            if args.version or args.tests or args.title:
                 raise Refusal("--retour s'emploie seul : indiquez seulement la version à remettre en ligne.")
             rollback(args.retour, tools)
-            if args.push:
-                _push(tools)
-            print(f"« {ALIAS} » pointe de nouveau vers la version {args.retour}.")
+            print(f"« {ALIAS} » pointe de nouveau vers la version {args.retour} (rien n'a été reconstruit).")
+            changed = True
         else:
-            check_clean(tools)
-            release = check_changelog(args.version)
-            if args.version is None:
-                print(f"Version tirée de docs/nouveautes.md : {release.version}")
-            if not args.sans_tests:
-                run_tests(tools)
-            title = args.title or (f"{release.version} ({release.date})" if release.date else release.version)
-            print(f"Construction et dépôt de la version {release.version}…", flush=True)
-            deploy(release.version, title, tools)
-            if args.push:
-                _push(tools)
-            print(f"Version {release.version} publiée sur la branche {BRANCH} : "
-                  f"dossiers {release.version}/ et {ALIAS}/ ; l'adresse racine redirige vers {ALIAS}/.")
+            changed = _publish(args, tools)
+        if changed and args.push:
+            _push(tools)
     except Refusal as refusal:
         print(f"Publication refusée : {refusal}", file=sys.stderr)
         return 1
-    print("Versions en ligne :\n" + _describe(tools))
-    if args.push:
+    except KeyboardInterrupt:
+        print(f"Publication interrompue. Si elle l'a été pendant le dépôt, vérifiez la branche {BRANCH} "
+              f"(git log {BRANCH}) avant de relancer.", file=sys.stderr)
+        return 130
+    described = _describe(tools)
+    print("Versions en ligne :\n" + (described or "    aucune"))
+    if not changed:
+        print("Rien n'a été modifié ni envoyé.")
+    elif args.push:
         print(f"La branche {BRANCH} a été envoyée à « {REMOTE} ».")
     else:
         print(f"Rien n'a été envoyé : seule la branche locale {BRANCH} a changé. "

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from publishing import published  # noqa: F401  (session fixture: versions 1.0 and 1.1 published with mike)
+
+from kit.paths import Project
+from publishing import (  # noqa: F401  (session fixtures: the season of publications, see tests/publishing.py)
+    published,
+    season,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
+# This checkout's folders: the reference data, the campaign, the calendar the tests read.
+PROJECT = Project(ROOT)
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
@@ -25,6 +32,15 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     if config is not None:
         cmd += ["--config-file", str(config)]
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test needing a real client (LibreOffice, ical.js) says how to install it when missing."""
+    from clients.tools import MISSING, require
+
+    for marker in MISSING:
+        if item.get_closest_marker(marker) is not None:
+            require(marker)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +61,7 @@ def page(site: Path, url: str) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole session (Playwright allows one per process)."""
-    from kit.chromium import CHROMIUM, launch
+    from tools.chromium import CHROMIUM, launch
 
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « chromium ».")

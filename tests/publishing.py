@@ -1,25 +1,41 @@
-"""Publishing in a throwaway copy of the repository, and serving the result with nginx.
+"""Publishing in a throwaway copy of the repository, serving the result with nginx, crawling it.
 
-The ``published`` session fixture (registered in conftest.py) publishes two
-versions with scripts/publish.py into a temporary clone: 1.0 as the work tree
-is, then 1.1 after a committed change to the background note. The two builds
-are shared by tests/test_versions.py and tests/test_publish.py.
+The copy starts from a changelog of its own (``write_changelog``), so nothing
+here depends on what today's docs/nouveautes.md holds. One DICOM season is
+played in it, step by step and only as far as a test needs (``Season``):
+
+- 1.0 (26 February 2009): the first edition;
+- 1.1 (10 March): three prefectures' calendar files merged with
+  scripts/forums.py, one paragraph added to the note;
+- 1.2 (24 March): a forum cancelled, a new page;
+- ``--retour 1.1``: « latest » back on 1.1, nothing rebuilt;
+- 1.3 (7 April): a theme sheet fixed, published WITH the test run (pointed at
+  one small test file with ``--tests``).
+
+The ``published`` session fixture is the gh-pages tree right after 1.1; the
+builds are shared by every publishing test (the documents cache is shared
+too, so unchanged PDFs are made once).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tarfile
 import time
-from collections.abc import Iterator
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
@@ -29,6 +45,13 @@ NGINX = Path("/usr/sbin/nginx")
 CHANGED_PAGE = "note.md"
 ADDED_TEXT = "Paragraphe ajouté pour la version 1.1 du kit."
 CHANGE_DAY = "2009-03-10"
+NEW_PAGE = "questions.md"
+NEW_PAGE_TITLE = "Questions fréquentes"
+FIXED_SHEET = "fiche-1.md"
+FIXED_TEXT = "Précision ajoutée pour la version 1.3 du kit."
+# A small, fast test file for the test run publish.py launches (--tests).
+QUICK_TESTS = "tests/test_typography.py"
+CONTACT = "bureau.cabinet@prefecture.test"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "DICOM", "GIT_AUTHOR_EMAIL": "dicom@interieur.gouv.fr",
     "GIT_COMMITTER_NAME": "DICOM", "GIT_COMMITTER_EMAIL": "dicom@interieur.gouv.fr",
@@ -51,10 +74,14 @@ def clone_work_tree(dest: Path) -> Path:
     does can reach the real repository.
     """
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
-    changed = subprocess.run(["git", "ls-files", "-z", "--modified", "--others", "--exclude-standard"],
-                             cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
-    deleted = subprocess.run(["git", "ls-files", "-z", "--deleted"],
-                             cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    def names(*args: str) -> list[str]:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, check=True).stdout.decode()
+        return out.split("\0")
+
+    # Changed since HEAD (staged or not), new, and deleted files.
+    changed = names("diff", "-z", "--name-only", "--diff-filter=d", "HEAD") + names(
+        "ls-files", "-z", "--others", "--exclude-standard")
+    deleted = names("diff", "-z", "--name-only", "--diff-filter=D", "HEAD")
     for name in filter(None, changed):
         source, target = ROOT / name, dest / name
         if source.is_file():
@@ -74,8 +101,209 @@ def clone_work_tree(dest: Path) -> Path:
 def publish(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the clone's own scripts/publish.py with the test environment's Python."""
     full_env = {**os.environ, **IDENTITY, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    full_env.pop("FORUMS_CSV", None)
     return subprocess.run([sys.executable, str(repo / "scripts" / "publish.py"), *args], cwd=repo,
                           env=full_env, capture_output=True, text=True, check=False)
+
+
+def commit(repo: Path, message: str, day: str) -> None:
+    """Commit everything, dated ``day`` (ISO) at noon, Paris time."""
+    git(repo, "add", "--all")
+    stamp = f"{day}T12:00:00+01:00"
+    git(repo, "commit", "--quiet", "-m", message, env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+
+
+# -- The fixture's own changelog --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One version of the changelog, in French and in English (items are Markdown list lines)."""
+
+    version: str
+    date_fr: str
+    date_en: str
+    items_fr: tuple[str, ...]
+    items_en: tuple[str, ...]
+
+
+FIRST_EDITION = Entry(
+    "1.0", "26 février 2009", "26 February 2009",
+    ("la [lettre du directeur du cabinet](lettre.md), la [note de fond](note.md) et les "
+     "[fiches thématiques](fiche-1.md) ;", "le [calendrier des forums](calendrier/index.md)."),
+    ("the [letter](lettre.en.md), the [background note](note.en.md) and the "
+     "[theme sheets](fiche-1.en.md);", "the [forum calendar](calendrier/index.md)."),
+)
+
+
+def write_changelog(repo: Path, entries: list[Entry]) -> None:
+    """docs/nouveautes.md and docs/nouveautes.en.md holding ``entries`` (newest first) and nothing else."""
+    for name, title, intro, lang in (
+        ("nouveautes.md", "Nouveautés", "Chaque version publiée du kit, la plus récente en premier.", "fr"),
+        ("nouveautes.en.md", "What's new", "Each published version of the kit, newest first.", "en"),
+    ):
+        parts = [f"# {title}\n\n{intro}\n"]
+        for entry in entries:
+            day = entry.date_fr if lang == "fr" else entry.date_en
+            items = entry.items_fr if lang == "fr" else entry.items_en
+            parts.append(f"## Version {entry.version} — {day}\n\n" + "\n".join(f"- {item}" for item in items) + "\n")
+        (repo / "docs" / name).write_text("\n".join(parts), encoding="utf-8")
+
+
+# -- Prefectures' files -------------------------------------------------------------------------
+
+_HEADER = "departement;date;heure_debut;heure_fin;commune;lieu;statut;contact\n"
+PREFECTURE_FILES = {
+    "calvados.csv": "14;2009-03-24;18:00;20:00;Caen;salle du Vaugueux;prévu;" + CONTACT + "\n",
+    "manche.csv": "50;2009-04-02;18:30;20:30;Cherbourg-Octeville;salle des fêtes;prévu;" + CONTACT + "\n",
+    "orne.csv": "61;2009-04-21;17:30;19:30;Alençon;halle au blé;prévu;" + CONTACT + "\n",
+}
+CANCELLATION = ("calvados-annulation.csv",
+                "14;2009-03-24;18:00;20:00;Caen;salle du Vaugueux;annulé;" + CONTACT + "\n")
+
+
+def merge_received(repo: Path, folder: Path, files: dict[str, str]) -> str:
+    """Write the prefectures' files into ``folder`` (outside git) and merge them with scripts/forums.py."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, rows in files.items():
+        (folder / name).write_text(_HEADER + rows, encoding="utf-8")
+        paths.append(str(folder / name))
+    # The clone's own calendar and code, whatever copy of the kit the test environment has installed.
+    env = {**os.environ, **IDENTITY, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(repo / "src"), os.environ.get("PYTHONPATH")]))}
+    env.pop("FORUMS_CSV", None)
+    result = subprocess.run([sys.executable, str(repo / "scripts" / "forums.py"), "merge", *paths,
+                             "--into", str(repo / "data" / "forums.csv")], cwd=repo,
+                            capture_output=True, text=True, check=False, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+# -- The season ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """The state of gh-pages after one step of the season."""
+
+    name: str
+    result: subprocess.CompletedProcess[str]
+    branch: str  # a local branch frozen at gh-pages after the step: season/<name>
+    latest: str
+    seconds: float
+
+
+@dataclass
+class Season:
+    """A clone in which the season is played lazily, one step at a time (see the module's docstring)."""
+
+    repo: Path
+    work: Path
+    port: int
+    env: dict[str, str]
+    steps: dict[str, Step] = field(default_factory=dict)
+
+    ORDER = ("1.0", "1.1", "1.2", "retour-1.1", "1.3")
+
+    def upto(self, name: str) -> Step:
+        """Play the season until step ``name`` (once); the step's record."""
+        for step in self.ORDER[:self.ORDER.index(name) + 1]:
+            if step not in self.steps:
+                started = time.monotonic()
+                result, latest = getattr(self, "_step_" + step.replace(".", "_").replace("-", "_"))()
+                assert result.returncode == 0, f"étape {step} :\n{result.stdout}\n{result.stderr}"
+                branch = f"season/{step}"
+                git(self.repo, "branch", "--force", branch, "gh-pages")
+                self.steps[step] = Step(step, result, branch, latest, time.monotonic() - started)
+        return self.steps[name]
+
+    def _publish(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return publish(self.repo, *args, env=self.env)
+
+    def _step_1_0(self) -> tuple[subprocess.CompletedProcess[str], str]:
+        write_changelog(self.repo, [FIRST_EDITION])
+        commit(self.repo, "Version 1.0", "2009-02-26")
+        return self._publish("1.0", "--sans-tests"), "1.0"
+
+    def _step_1_1(self) -> tuple[subprocess.CompletedProcess[str], str]:
+        merge_received(self.repo, self.work / "recu-1.1", PREFECTURE_FILES)
+        note = self.repo / "docs" / CHANGED_PAGE
+        note.write_text(note.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{ADDED_TEXT}\n", encoding="utf-8")
+        write_changelog(self.repo, [ENTRY_1_1, FIRST_EDITION])
+        commit(self.repo, "Version 1.1: note, forums of three prefectures", CHANGE_DAY)
+        # No VERSION: the newest entry of the changelog, as the CI job does.
+        return self._publish("--sans-tests"), "1.1"
+
+    def _step_1_2(self) -> tuple[subprocess.CompletedProcess[str], str]:
+        merge_received(self.repo, self.work / "recu-1.2", dict([CANCELLATION]))
+        (self.repo / "docs" / NEW_PAGE).write_text(
+            f"# {NEW_PAGE_TITLE}\n\nLes réponses aux questions posées par les préfectures.\n", encoding="utf-8")
+        add_to_nav(self.repo, NEW_PAGE_TITLE, NEW_PAGE, "Frequently asked questions")
+        write_changelog(self.repo, [ENTRY_1_2, ENTRY_1_1, FIRST_EDITION])
+        commit(self.repo, "Version 1.2: forum cancelled, new page", "2009-03-24")
+        return self._publish("1.2", "--sans-tests"), "1.2"
+
+    def _step_retour_1_1(self) -> tuple[subprocess.CompletedProcess[str], str]:
+        return self._publish("--retour", "1.1"), "1.1"
+
+    def _step_1_3(self) -> tuple[subprocess.CompletedProcess[str], str]:
+        sheet = self.repo / "docs" / FIXED_SHEET
+        sheet.write_text(sheet.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{FIXED_TEXT}\n", encoding="utf-8")
+        write_changelog(self.repo, [ENTRY_1_3, ENTRY_1_2, ENTRY_1_1, FIRST_EDITION])
+        commit(self.repo, "Version 1.3: theme sheet", "2009-04-07")
+        # With the test run (pointed at a small test file), not --sans-tests.
+        return self._publish("--tests", QUICK_TESTS), "1.3"
+
+
+ENTRY_1_1 = Entry(
+    "1.1", "10 mars 2009", "10 March 2009",
+    (f"[Note de fond]({CHANGED_PAGE}) : un paragraphe ajouté.",
+     "[Calendrier des forums](calendrier/index.md) : forums du Calvados, de la Manche et de l'Orne."),
+    ("[Background note](note.en.md): one paragraph added.",
+     "[Forum calendar](calendrier/index.md): forums of Calvados, Manche and Orne."),
+)
+ENTRY_1_2 = Entry(
+    "1.2", "24 mars 2009", "24 March 2009",
+    (f"Nouveau : [{NEW_PAGE_TITLE.lower()}]({NEW_PAGE}).",
+     "[Calendrier des forums](calendrier/index.md) : le forum de Caen est annulé."),
+    (f"New: [frequently asked questions]({NEW_PAGE}) (in French).",
+     "[Forum calendar](calendrier/index.md): the Caen forum is cancelled."),
+)
+ENTRY_1_3 = Entry(
+    "1.3", "7 avril 2009", "7 April 2009",
+    (f"[Fiche thématique n° 1]({FIXED_SHEET}) : une précision ajoutée.",),
+    ("[Theme sheet no. 1](fiche-1.en.md): one clarification added.",),
+)
+
+
+def add_to_nav(repo: Path, title: str, page: str, english: str) -> None:
+    """Add ``page`` to mkdocs.yml's menu after the glossary, with its English label."""
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    anchor = "  - Glossaire: glossaire.md\n"
+    label = "          Glossaire: Glossary\n"
+    assert anchor in text, "mkdocs.yml : l'entrée du glossaire a changé de forme"
+    text = text.replace(anchor, f"{anchor}  - {title}: {page}\n")
+    if label in text:
+        text = text.replace(label, f"{label}          {title}: {english}\n")
+    else:
+        marker = "          Accueil: Home\n"
+        assert marker in text, "mkdocs.yml : translate_nav a changé de forme"
+        text = text.replace(marker, f"{marker}          {title}: {english}\n")
+    config.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
+    """The season's clone; steps are played on demand (``season.upto("1.2")``)."""
+    work = tmp_path_factory.mktemp("season")
+    repo = clone_work_tree(work / "repo")
+    port = free_port()
+    caches = work / "caches"
+    env = {"SITE_URL": f"http://127.0.0.1:{port}{PREFIX}",
+           "KIT_DOCUMENTS_CACHE": str(caches / "documents"), "KIT_CALENDAR_CACHE": str(caches / "calendar")}
+    return Season(repo, work, port, env)
 
 
 def export_branch(repo: Path, branch: str, dest: Path) -> Path:
@@ -97,7 +325,7 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Published:
-    """Two versions published into a temporary clone."""
+    """Versions 1.0 and 1.1 published into a temporary clone."""
 
     repo: Path
     # The gh-pages branch as files: <tree>/kit-forums/{1.0,1.1,latest,versions.json,index.html}.
@@ -116,44 +344,17 @@ class Published:
         return (self.served / path).read_text(encoding="utf-8")
 
 
-def add_version_1_1(repo: Path) -> None:
-    """Commit, dated 10 March 2009, a change to the note and its changelog entry."""
-    note = repo / "docs" / CHANGED_PAGE
-    note.write_text(note.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{ADDED_TEXT}\n", encoding="utf-8")
-    for name, heading, item in (
-        ("nouveautes.md", "## Version 1.1 — 10 mars 2009",
-         f"- [Note de fond]({CHANGED_PAGE}) : un paragraphe ajouté."),
-        ("nouveautes.en.md", "## Version 1.1 — 10 March 2009",
-         f"- [Background note]({CHANGED_PAGE}): one paragraph added."),
-    ):
-        path = repo / "docs" / name
-        text = path.read_text(encoding="utf-8")
-        first = text.index("\n## ")
-        path.write_text(f"{text[:first]}\n{heading}\n\n{item}\n{text[first:]}", encoding="utf-8")
-    git(repo, "add", "docs")
-    stamp = f"{CHANGE_DAY}T12:00:00+01:00"
-    git(repo, "commit", "--quiet", "-m", "Version 1.1: note", env={"GIT_AUTHOR_DATE": stamp,
-                                                                  "GIT_COMMITTER_DATE": stamp})
-
-
-def make_published(tmp: Path) -> Published:
-    """Publish 1.0, commit a change, publish 1.1; export gh-pages (see :class:`Published`)."""
-    repo = clone_work_tree(tmp / "repo")
-    port = free_port()
-    env = {"SITE_URL": f"http://127.0.0.1:{port}{PREFIX}"}
-    first = publish(repo, "1.0", "--sans-tests", env=env)
-    assert first.returncode == 0, first.stdout + first.stderr
-    add_version_1_1(repo)
-    second = publish(repo, "--sans-tests", env=env)
-    assert second.returncode == 0, second.stdout + second.stderr
-    tree = export_branch(repo, "gh-pages", tmp / "www" / PREFIX.strip("/")).parent
-    return Published(repo, tree, port, first, second)
-
-
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
-    """Versions 1.0 and 1.1 published with scripts/publish.py in a temporary clone."""
-    return make_published(tmp_path_factory.mktemp("published"))
+def published(season: Season, tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """The season's gh-pages right after 1.1: versions 1.0 and 1.1, « latest » on 1.1."""
+    second = season.upto("1.1")
+    first = season.steps["1.0"]
+    tree = tmp_path_factory.mktemp("published") / "www"
+    export_branch(season.repo, second.branch, tree / PREFIX.strip("/"))
+    return Published(season.repo, tree, season.port, first.result, second.result)
+
+
+# -- nginx --------------------------------------------------------------------------------------
 
 
 def nginx_config(tree: Path, port: int, work: Path) -> str:
@@ -177,6 +378,8 @@ def nginx_config(tree: Path, port: int, work: Path) -> str:
 @contextmanager
 def nginx(tree: Path, port: int, work: Path) -> Iterator[str]:
     """A real nginx serving ``tree`` with deploy/nginx.conf; yields ``http://127.0.0.1:PORT``."""
+    if not NGINX.exists():
+        pytest.skip(f"nginx est absent ({NGINX}) : .ci/run installe le paquet Debian « nginx ».")
     work.mkdir(parents=True, exist_ok=True)
     conf = work / "nginx.conf"
     conf.write_text(nginx_config(tree, port, work), encoding="utf-8")
@@ -205,3 +408,92 @@ def nginx(tree: Path, port: int, work: Path) -> Iterator[str]:
             process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+# -- HTTP and crawling --------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(url: str, *, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of ``url``, redirects not followed."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    try:
+        with _opener.open(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for key in ("href", "src"):
+            value = found.get(key)
+            if value and tag in {"a", "link", "script", "img", "source", "iframe", "embed", "object"}:
+                self.links.append(value)
+        if tag == "meta" and (found.get("http-equiv") or "").lower() == "refresh":
+            self.links.append((found.get("content") or "").split("url=", 1)[-1])
+
+
+@dataclass
+class Crawl:
+    """What a crawl found: every URL's status, type and referrers, and the HTML of every page."""
+
+    seen: dict[str, tuple[int, str, list[str]]]
+    pages: dict[str, str]
+
+    def broken(self) -> dict[str, tuple[int, list[str]]]:
+        return {url: (status, refs[:3]) for url, (status, _, refs) in self.seen.items() if status != 200}
+
+
+def crawl(server: str, start: list[str], *, check: Callable[[str, dict[str, str]], None] | None = None) -> Crawl:
+    """Every URL reachable under /kit-forums/ from ``start``; ``check(url, headers)`` sees each response."""
+    seen: dict[str, tuple[int, str, list[str]]] = {}
+    pages: dict[str, str] = {}
+    referrers: dict[str, list[str]] = {url: ["(départ)"] for url in start}
+    queue = list(start)
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        status, headers, body = fetch(url)
+        if check is not None:
+            check(url, headers)
+        if status in (301, 302) and "location" in headers:
+            target = urljoin(url, headers["location"])
+            referrers.setdefault(target, []).append(url)
+            queue.append(target)
+        kind = headers.get("content-type", "")
+        seen[url] = (status, kind, referrers.get(url, []))
+        if status != 200 or not kind.startswith("text/html"):
+            continue
+        html = body.decode("utf-8")
+        pages[url] = html
+        parser = _Links()
+        parser.feed(html)
+        for link in parser.links:
+            absolute, _ = urldefrag(urljoin(url, link))
+            parts = urlsplit(absolute)
+            if parts.scheme not in {"http", "https"} or parts.netloc != urlsplit(server).netloc:
+                continue  # mailto:, data:, and the canonical links' own host when it differs
+            assert parts.path.startswith(PREFIX), f"{url} mène hors du sous-chemin : {link}"
+            absolute = absolute.split("?", 1)[0]
+            referrers.setdefault(absolute, []).append(url)
+            if absolute not in seen:
+                queue.append(absolute)
+    return Crawl(seen, pages)
+
+
+MARK = re.compile(r'<p class="kit-change kit-change--(new|changed)"[^>]*>\s*<a class="kit-change__label" '
+                  r'href="([^"]+)">([^<]+)</a>')

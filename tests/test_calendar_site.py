@@ -8,7 +8,6 @@ campaign window and an XSS payload in every text field of one forum.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
@@ -16,16 +15,25 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import cast
 from urllib.parse import urlsplit
 
 import icalendar
 import lxml.html
 import pytest
-from conftest import ROOT, build_site, page
-from kit.calendar_pages import (at_commune, cached_downloads, coverage, downloads, forum_cantons, french_time,
-                                load_map, pack, plural, render_calendar, time_range, unpack)
-from kit.exports import UID_DOMAIN
-from kit.forums import Forum, french_date, load_campaign, read_calendar
+from mkdocs.config.defaults import MkDocsConfig
+
+from conftest import PROJECT, ROOT, build_site, page
+from kit.calendar.coverage import coverage, forum_cantons
+from kit.calendar.downloads import cached_downloads, downloads, pack, unpack
+from kit.calendar.exports import UID_DOMAIN
+from kit.calendar.map import load_map
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.pages import at_commune, render_calendar
+from kit.calendar.read import read_calendar
+from kit.french import french_date, french_time, plural, time_range
+from kit.site import calendar as calendar_plugin
+from kit.site.calendar import CalendarPlugin
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "calendar"
@@ -136,7 +144,7 @@ def test_calendar_page_says_what_it_holds(cal: Path) -> None:
 
 def test_downloads_are_linked_relatively_and_published(cal: Path) -> None:
     links = article(cal, "calendrier/").xpath("//a/@href")
-    for name in ("forums.ics", "forums.csv", "forums.json", "couverture/"):
+    for name in ("forums.ics", "forums.xlsx", "forums.csv", "forums.json", "couverture/"):
         assert name in links
         assert (cal / "calendrier" / name).exists()
 
@@ -358,8 +366,9 @@ def test_calendar_page_explains_the_forum_links(cal: Path) -> None:
 def test_json_and_csv_downloads(cal: Path) -> None:
     data = json.loads((cal / "calendrier" / "forums.json").read_text(encoding="utf-8"))
     assert data["numberOfItems"] == len(data["forums"]) == 9
-    table = list(csv.DictReader(io.StringIO((cal / "calendrier" / "forums.csv").read_text(encoding="utf-8")),
-                                delimiter=";"))
+    raw = (cal / "calendrier" / "forums.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "sans BOM, Excel lit le CSV en Windows-1252"
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(table) == 9
     assert "contact" not in table[0] and "commune" in table[0]
 
@@ -371,7 +380,7 @@ def test_coverage_map_has_a_title_and_link_per_departement(cal: Path) -> None:
     (svg,) = root.xpath("//figure//*[local-name()='svg' and contains(@class, 'kit-cal-map__svg')]")
     assert svg.get("aria-describedby") and svg.get("aria-labelledby")
     titles = [t.text for t in svg.xpath(".//*[local-name()='title']")]
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     for code, dep in territory.departements.items():
         assert any(t.startswith(f"{dep.nom} ({code}) :") for t in titles), code
     links = svg.xpath(".//*[local-name()='a']/@href")
@@ -388,7 +397,7 @@ def test_coverage_table_is_the_maps_text_alternative(cal: Path) -> None:
     (table,) = root.xpath("//table[@id='kit-cal-couverture']")
     assert table.xpath("caption") and all(th.get("scope") == "col" for th in table.xpath("thead//th"))
     rows = table.xpath("tbody/tr")
-    assert len(rows) == len(load_territory().departements)
+    assert len(rows) == len(load_territory(PROJECT.reference).departements)
     assert all(row.xpath("th[@scope='row']") for row in rows)
     by_dep = {text(row.xpath("th")[0]): [text(td) for td in row.xpath("td")] for row in rows}
     assert by_dep["Loire-Atlantique (44)"][:3] == ["3", "1", f"3 sur {cantons_of('44')}"]
@@ -407,21 +416,13 @@ def test_coverage_page_lists_gaps_and_forums_outside_the_window(cal: Path) -> No
 
 # Errors and the real calendar ---------------------------------------------------------------
 
-def test_calendar_with_errors_fails_the_build_in_french(tmp_path: Path) -> None:
-    dest = tmp_path / "site"
-    result = build_site(dest, env={"FORUMS_CSV": str(FIXTURES / "erreurs.csv")})
-    assert result.returncode != 0
-    assert "Le calendrier des forums contient 2 erreurs" in result.stderr
-    assert re.search(r"erreurs\.csv:3: erreur : date impossible", result.stderr)
-    assert re.search(r"erreurs\.csv:4: erreur : département « 99 » inconnu", result.stderr)
-    assert not (dest / "calendrier").exists()
-
-
-def test_real_calendar_shows_the_fifteen_forums(site: Path) -> None:
+def test_real_calendar_shows_every_forum(site: Path) -> None:
+    expected = len(rows_of(ROOT / "data" / "forums.csv"))
     rows = forum_rows(site, "calendrier/")
-    assert len(rows) == len(rows_of(ROOT / "data" / "forums.csv")) == 15
-    assert "15 forums" in text(article(site, "calendrier/"))
-    assert (site / "calendrier" / "974" / "forums.ics").is_file()
+    assert expected > 1 and len(rows) == expected
+    assert re.sub(r"[\s\u00a0\u202f]+", " ", plural(expected, "forum")) in text(article(site, "calendrier/"))
+    for code in {row["departement"] for row in rows_of(ROOT / "data" / "forums.csv")}:
+        assert (site / "calendrier" / code / "forums.ics").is_file()
 
 
 # Pure helpers --------------------------------------------------------------------------------
@@ -451,7 +452,7 @@ def test_times_and_counts() -> None:
 
 
 def test_coverage_levels_and_canton_lookup() -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     forum = Forum("44", date(2009, 4, 14), None, None, "Saint-Herblain", "salle")
     assert [c.code for c in forum_cantons(forum, territory)] == ["4496"]
     # Without a cantons column, the commune's canton of 2009 counts; an unknown commune covers nothing.
@@ -468,34 +469,35 @@ def test_coverage_levels_and_canton_lookup() -> None:
 
 
 def test_map_has_every_metropolitan_departement() -> None:
-    shapes = {s.code for s in load_map().shapes}
-    metro = {code for code, dep in load_territory().departements.items() if dep.zone == "metro"}
+    shapes = {s.code for s in load_map(PROJECT.map_file).shapes}
+    metro = {code for code, dep in load_territory(PROJECT.reference).departements.items() if dep.zone == "metro"}
     assert shapes == metro
 
 
 def test_empty_calendar_renders_every_page() -> None:
-    territory = load_territory()
-    site = render_calendar([], territory, load_campaign())
+    territory = load_territory(PROJECT.reference)
+    site = render_calendar([], territory, load_campaign(PROJECT.campaign_file))
     assert set(site.pages) == {"calendrier/index.md", "calendrier/couverture/index.md"}
     assert "Aucun forum n'est annoncé à ce jour" in site.pages["calendrier/index.md"]
     assert "<tbody>" not in site.fragments["calendrier/index.md"]["list"]
 
 
 def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     herblain = Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")
     rouen = Forum("76", date(2009, 5, 4), time(18, 0), None, "Rouen", "halle aux Toiles")
     site = render_calendar([herblain, rouen], territory, campaign)
     first, reused = cached_downloads(site, territory, tmp_path)
     assert reused == 0 and set(first) == {"calendrier/forums.ics", "calendrier/forums.json", "calendrier/forums.csv",
+                                          "calendrier/forums.xlsx",
                                           "calendrier/44/forums.ics", "calendrier/76/forums.ics",
                                           "calendrier/44/44-2009-04-14-saint-herblain.ics",
                                           "calendrier/76/76-2009-05-04-rouen.ics"}
     assert first == downloads(site, territory)
     # One cache entry per file, but one per département for the one-forum files.
-    assert len(list(tmp_path.iterdir())) == 3 + 2 + 2
+    assert len(list(tmp_path.iterdir())) == 4 + 2 + 2
     again, reused = cached_downloads(site, territory, tmp_path)
-    assert reused == 7 and again == first
+    assert reused == 8 and again == first
     # Rouen's forum moves: the national files and Seine-Maritime's are remade, Loire-Atlantique's reused.
     moved = render_calendar([herblain, replace(rouen, heure_debut=time(19, 0))], territory, campaign)
     changed, reused = cached_downloads(moved, territory, tmp_path)
@@ -506,13 +508,13 @@ def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> N
 
 
 def test_many_forums_make_few_cache_entries(tmp_path: Path) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
               for dep in ("44", "76", "974") for day in range(1, 29)]
     files, _ = cached_downloads(render_calendar(forums, territory, campaign), territory, tmp_path)
     # National files, one ICS per département, one per forum; but one cache entry per département for those.
-    assert len(files) == 3 + 3 + len(forums)
-    assert len(list(tmp_path.iterdir())) == 3 + 3 + 3
+    assert len(files) == 4 + 3 + len(forums)
+    assert len(list(tmp_path.iterdir())) == 4 + 3 + 3
 
 
 def test_bundles_round_trip_and_refuse_damage() -> None:
@@ -525,7 +527,7 @@ def test_bundles_round_trip_and_refuse_damage() -> None:
 
 
 def test_damaged_cache_entry_is_made_again(tmp_path: Path) -> None:
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     site = render_calendar([Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")],
                            territory, campaign)
     first, _ = cached_downloads(site, territory, tmp_path)
@@ -535,43 +537,33 @@ def test_damaged_cache_entry_is_made_again(tmp_path: Path) -> None:
     assert again == first and reused == len(first) - 1
 
 
-def load_hook(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """scripts/hooks/calendar.py as a module of its own (« calendar » is also the standard library's)."""
-    monkeypatch.syspath_prepend(str(ROOT / "scripts" / "hooks"))
-    spec = importlib.util.spec_from_file_location("kit_calendar_hook", ROOT / "scripts" / "hooks" / "calendar.py")
-    assert spec is not None and spec.loader is not None
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
-    return hook
-
-
 def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    hook = load_hook(monkeypatch)
-    territory, campaign = load_territory(), load_campaign()
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
               for dep in ("44", "974") for day in range(1, 6)]
     site = render_calendar(forums, territory, campaign)
     site_dir = tmp_path / "site"
-    monkeypatch.setattr(hook, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(hook, "_site", site)
-    monkeypatch.setattr(hook, "_territory", territory)
-    hook._start_downloads(site, territory, site_dir)
-    worker = hook._worker
+    plugin = CalendarPlugin()
+    monkeypatch.setattr(calendar_plugin, "PARALLEL_FROM", 1)
+    plugin.site, plugin.territory = site, territory
+    plugin._start_downloads(site, territory, site_dir, tmp_path / "cache")
+    worker = plugin.worker
     assert worker is not None
 
     def not_here(*args: object) -> None:
         raise AssertionError("the download process should have written the files")
 
-    monkeypatch.setattr(hook, "_publish", not_here)
-    hook.on_post_build(config=SimpleNamespace(site_dir=str(site_dir)))
-    assert worker.exitcode == 0 and hook._worker is None
+    monkeypatch.setattr(calendar_plugin, "_publish", not_here)
+    plugin.on_post_build(config=cast(MkDocsConfig, SimpleNamespace(site_dir=str(site_dir))))
+    assert worker.process.exitcode == 0 and plugin.worker is None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
-    assert written == downloads(site, territory) and len(written) == 3 + 2 + len(forums)
+    assert written == downloads(site, territory) and len(written) == 4 + 2 + len(forums)
     # A build that fails after on_files leaves no process writing behind it.
-    hook._start_downloads(site, territory, tmp_path / "other")
-    worker = hook._worker
-    hook.on_build_error(error=RuntimeError("échec"))
-    assert hook._worker is None and not worker.is_alive()
+    plugin._start_downloads(site, territory, tmp_path / "other", tmp_path / "cache")
+    worker = plugin.worker
+    assert worker is not None
+    plugin.on_build_error(error=RuntimeError("échec"))
+    assert plugin.worker is None and not worker.process.is_alive()
 
 
 def test_reserved_identifier_is_refused(tmp_path: Path) -> None:
@@ -579,6 +571,6 @@ def test_reserved_identifier_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "forums.csv"
     path.write_text("departement;date;heure_debut;commune;lieu;id\n44;2009-04-14;17:30;Saint-Herblain;salle;Forums\n",
                     encoding="utf-8")
-    calendar = read_calendar(path, territory=load_territory(), campaign=load_campaign())
+    calendar = read_calendar(path, territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
     assert [(p.line, p.message) for p in calendar.errors] == [
         (2, "identifiant « Forums » réservé (nom d'un fichier du site) : choisissez-en un autre")]

@@ -6,20 +6,27 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import docx
 import lxml.html
-from docx.shared import Cm
 import pytest
-from conftest import ROOT, build_site, page
-from kit import printing
-from kit.chromium import CHROMIUM, LAUNCH_ARGS
+from docx.shared import Cm
 from pypdf import PdfReader
 
+from conftest import ROOT, build_site, page
+from kit.documents import pdf, registry
+from kit.documents.docx_french import FIELD_STYLE
+from kit.documents.fetch import LocalOnlyFetcher, RefusedURLError, local_resources
+from kit.documents.fields import fields_of, mark_fields
+from kit.documents.html import LinkContext, article_html, print_fragment, whole_kit_html
+from kit.store import ArtifactCache, content_key
+from tools.chromium import CHROMIUM, LAUNCH_ARGS
+
 DOCS = ROOT / "docs"
-EXISTING = [doc for doc in printing.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]
+EXISTING = [doc for doc in registry.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]
 TEMPLATES = [doc for doc in EXISTING if doc.editable]
 
 # Page counts each document should keep (A4, the kit's layout): a wide range,
@@ -46,12 +53,12 @@ def pdf_pages(path: Path, *, layout: bool = False) -> list[str]:
     return out.split("\f")[:-1]
 
 
-def url_of(doc: printing.KitDocument) -> str:
+def url_of(doc: registry.KitDocument) -> str:
     return doc.src_uri.removesuffix(".md").removesuffix("index") + "/"
 
 
-def article(site: Path, doc: printing.KitDocument) -> lxml.html.HtmlElement:
-    html = printing.article_html(page(site, url_of(doc)))
+def article(site: Path, doc: registry.KitDocument) -> lxml.html.HtmlElement:
+    html = article_html(page(site, url_of(doc)))
     assert html is not None
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
@@ -75,7 +82,7 @@ def test_the_kit_has_pages_to_print() -> None:
 
 
 @pytest.mark.parametrize("doc", EXISTING, ids=lambda d: d.slug)
-def test_pdf_of_each_document(site: Path, doc: printing.KitDocument) -> None:
+def test_pdf_of_each_document(site: Path, doc: registry.KitDocument) -> None:
     path = site / "documents" / f"{doc.slug}.pdf"
     assert path.is_file(), f"{path.name} manque"
     low, high = PAGES[doc.src_uri]
@@ -91,7 +98,7 @@ def test_pdf_of_each_document(site: Path, doc: printing.KitDocument) -> None:
     total = len(pages)
     for number, content in enumerate(pages, start=1):
         assert f"Page {number} sur {total}" in content, f"{path.name} : numéro de la page {number}"
-        assert "RÉPUBLIQUE FRANÇAISE" in content and squash(printing.MINISTRY) in squash(content)
+        assert "RÉPUBLIQUE FRANÇAISE" in content and squash(registry.MINISTRY) in squash(content)
         assert "Vos libertés, votre sécurité" in content
     # No navigation, search or button of the site in the document.
     for chrome in ("Aller au contenu", "Rechercher", f"Télécharger {doc.label}"):
@@ -100,7 +107,7 @@ def test_pdf_of_each_document(site: Path, doc: printing.KitDocument) -> None:
 
 @pytest.mark.parametrize("doc", [d for d in EXISTING if d.src_uri in {"note.md", "fiche-1.md"}],
                          ids=lambda d: d.slug)
-def test_footnotes_at_the_foot_of_their_page(site: Path, doc: printing.KitDocument) -> None:
+def test_footnotes_at_the_foot_of_their_page(site: Path, doc: registry.KitDocument) -> None:
     """Each note is printed on the page where it is called (the note and sheet n° 1 have notes)."""
     root = article(site, doc)
     notes = root.xpath('.//div[contains(@class, "footnote")]/ol/li')
@@ -120,7 +127,7 @@ def test_footnotes_at_the_foot_of_their_page(site: Path, doc: printing.KitDocume
 
 
 def test_whole_kit_pdf(site: Path) -> None:
-    path = site / "documents" / f"{printing.WHOLE_KIT_SLUG}.pdf"
+    path = site / "documents" / f"{registry.WHOLE_KIT_SLUG}.pdf"
     pages = pdf_pages(path)
     singles = sum(len(PdfReader(site / "documents" / f"{d.slug}.pdf").pages) for d in EXISTING)
     # A cover, a table of contents, then every document from a new page.
@@ -128,7 +135,7 @@ def test_whole_kit_pdf(site: Path) -> None:
     assert "Sommaire" in pages[1]
     toc = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", pdf_pages(path, layout=True)[1], re.M)]
     assert len(toc) == len(EXISTING)
-    for doc, number in zip(EXISTING, toc):
+    for doc, number in zip(EXISTING, toc, strict=False):
         h1 = text(article(site, doc).xpath(".//h1")[0]).rstrip("#").strip()
         assert squash(h1) in squash(pages[number - 1]), f"le sommaire renvoie {doc.slug} à la page {number}"
         headings, passages = expected_passages(article(site, doc))
@@ -140,7 +147,7 @@ def test_whole_kit_pdf(site: Path) -> None:
 
 def test_pdf_links_stay_inside_the_kit(site: Path) -> None:
     """Links between documents of the whole kit are internal; none points to a local file."""
-    reader = PdfReader(site / "documents" / f"{printing.WHOLE_KIT_SLUG}.pdf")
+    reader = PdfReader(site / "documents" / f"{registry.WHOLE_KIT_SLUG}.pdf")
     internal = external = 0
     for pdf_page in reader.pages:
         for annot in pdf_page.get("/Annots") or []:
@@ -168,7 +175,7 @@ def highlighted(document: docx.document.Document) -> list[str]:
     for paragraph in paragraphs:
         current = ""
         for run in paragraph.runs:
-            if run.font.highlight_color is not None:
+            if run.style.name == FIELD_STYLE or run.font.highlight_color is not None:
                 current += run.text
             elif current:
                 found.append(current)
@@ -179,7 +186,7 @@ def highlighted(document: docx.document.Document) -> list[str]:
 
 
 @pytest.mark.parametrize("doc", TEMPLATES, ids=lambda d: d.slug)
-def test_docx_of_each_template(site: Path, doc: printing.KitDocument) -> None:
+def test_docx_of_each_template(site: Path, doc: registry.KitDocument) -> None:
     path = site / "documents" / f"{doc.slug}.docx"
     document = docx.Document(str(path))
     fields = [text(m) for m in article(site, doc).xpath('.//mark[@class="kit-champ"]'
@@ -190,13 +197,21 @@ def test_docx_of_each_template(site: Path, doc: printing.KitDocument) -> None:
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Mode d'emploi" not in body and not body.startswith("Modèle")
     header = document.sections[0].header.paragraphs[0].text
-    assert "RÉPUBLIQUE FRANÇAISE" in header and printing.MINISTRY in header
+    assert "RÉPUBLIQUE FRANÇAISE" in header and registry.MINISTRY in header
     assert document.core_properties.title
     assert abs(document.sections[0].page_width - Cm(21)) < Cm(0.01)
+    # French everywhere Word reads a language (defaults, theme, styles, runs): never the template's en-US.
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                assert b"en-US" not in archive.read(name), name
+        settings = archive.read("word/settings.xml").decode("utf-8")
+    assert re.search(r'<w:themeFontLang w:val="fr-FR"', settings)
+    assert document.core_properties.language == "fr-FR"
 
 
 def test_compte_rendu_docx_has_its_tables(site: Path) -> None:
-    doc = printing.document_for("modeles/compte-rendu.md")
+    doc = registry.document_for("modeles/compte-rendu.md")
     document = docx.Document(str(site / "documents" / f"{doc.slug}.docx"))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert {"Cantons couverts", "Public (estimation)", "Engagement", "Échéance"} <= cells
@@ -214,7 +229,7 @@ def _links(site: Path) -> list[tuple[Path, lxml.html.HtmlElement]]:
             continue
         for a in lxml.html.fromstring(content).iter("a"):
             href = a.get("href", "")
-            if re.search(r"\.(pdf|docx)$", urlsplit(href).path):
+            if re.search(r"\.(pdf|docx|odt)$", urlsplit(href).path):
                 found.append((html, a))
     return found
 
@@ -230,14 +245,14 @@ def test_every_download_link_resolves(site: Path) -> None:
 
 
 @pytest.mark.parametrize("doc", EXISTING, ids=lambda d: d.slug)
-def test_download_button_of_each_page(site: Path, doc: printing.KitDocument) -> None:
+def test_download_button_of_each_page(site: Path, doc: registry.KitDocument) -> None:
     tree = lxml.html.fromstring(page(site, url_of(doc)))
     buttons = tree.xpath('//a[contains(@class, "kit-downloads__button")]')
-    suffixes = ["pdf", "docx"] if doc.editable else ["pdf"]
+    suffixes = ["pdf", "docx", "odt"] if doc.editable else ["pdf"]
     assert [b.get("href").rsplit(".", 1)[1] for b in buttons] == suffixes
-    for button, suffix in zip(buttons, suffixes):
+    for button, suffix in zip(buttons, suffixes, strict=False):
         size = (site / "documents" / f"{doc.slug}.{suffix}").stat().st_size
-        name = f"Télécharger {doc.label} ({suffix.upper()}, {printing.human_size(size)})"
+        name = f"Télécharger {doc.label} ({suffix.upper()}, {registry.human_size(size)})"
         assert " ".join(button.text_content().split()) == " ".join(name.split())
         assert button.get("download") is not None
 
@@ -247,11 +262,11 @@ def test_documents_page_lists_every_file_with_its_size(site: Path) -> None:
     listed = {}
     for a in tree.xpath('//a[contains(@class, "kit-fichier")]'):
         listed[a.get("href")] = " ".join(a.text_content().split())
-    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in {".pdf", ".docx"})
+    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in {".pdf", ".docx", ".odt"})
     assert sorted(listed) == files
-    assert len(files) == len(EXISTING) + len(TEMPLATES) + 1
+    assert len(files) == len(EXISTING) + 2 * len(TEMPLATES) + 1
     for name, label in listed.items():
-        size = printing.human_size((site / "documents" / name).stat().st_size)
+        size = registry.human_size((site / "documents" / name).stat().st_size)
         assert label == " ".join(f"{name.rsplit('.', 1)[1].upper()}, {size}".split())
     assert 'data-groupe' not in page(site, "documents/")
 
@@ -286,7 +301,7 @@ def test_fetcher_refuses_everything_outside_the_site(tmp_path: Path) -> None:
     inside = tmp_path / "docs"
     (inside / "img").mkdir(parents=True)
     (inside / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    fetcher = printing.LocalOnlyFetcher([inside])
+    fetcher = LocalOnlyFetcher([inside])
     assert fetcher.allows((inside / "img" / "logo.svg").as_uri())
     assert fetcher.allows("data:image/png;base64,iVBORw0KGgo=")
     refused = [
@@ -296,7 +311,7 @@ def test_fetcher_refuses_everything_outside_the_site(tmp_path: Path) -> None:
     ]
     for url in refused:
         assert not fetcher.allows(url), url
-        with pytest.raises(printing.RefusedURLError):
+        with pytest.raises(RefusedURLError):
             fetcher.fetch(url)
     assert fetcher.refused == refused
     assert fetcher.fetch((inside / "img" / "logo.svg").as_uri()).read().startswith(b"<svg")
@@ -312,15 +327,15 @@ def test_pdf_rendering_never_opens_a_connection(tmp_path: Path, monkeypatch: pyt
     html = ('<html><head><link rel="stylesheet" href="http://example.org/s.css">'
             '<style>@import url("https://example.org/i.css");</style></head><body>'
             '<p>Un logo <img src="https://example.org/logo.png" alt=""> et du texte.</p></body></html>')
-    fetcher = printing.LocalOnlyFetcher([tmp_path])
-    pdf = printing.render_pdf(html, base_url=tmp_path.as_uri() + "/", fetcher=fetcher)
-    assert pdf.startswith(b"%PDF")
+    fetcher = LocalOnlyFetcher([tmp_path])
+    data = pdf.render_pdf(html, base_url=tmp_path.as_uri() + "/", fetcher=fetcher)
+    assert data.startswith(b"%PDF")
     assert set(fetcher.refused) == {"http://example.org/s.css", "https://example.org/i.css",
                                     "https://example.org/logo.png"}
 
 
-def _print_page(html: str, url: str = "methode/") -> printing.PrintPage:
-    return printing.PrintPage(doc=printing.document_for("methode.md"), title="Essai", url=url, html=html)
+def _print_page(html: str, url: str = "methode/") -> registry.PrintPage:
+    return registry.PrintPage(doc=registry.document_for("methode.md"), title="Essai", url=url, html=html)
 
 
 def test_print_fragment_links_and_notes() -> None:
@@ -331,7 +346,7 @@ def test_print_fragment_links_and_notes() -> None:
             'et <a href="#suite">la suite</a>.<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
             '<div class="footnote"><hr><ol><li id="fn:1"><p>Une note sur la <abbr title="Présidence">PFUE</abbr>, '
             'courte.&nbsp;<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>')
-    single = printing.print_fragment(_print_page(html), printing.LinkContext(
+    single = print_fragment(_print_page(html), LinkContext(
         site_url="https://intranet.example/kit/", in_document={"methode/": ""}))
     root = lxml.html.fragment_fromstring(single, create_parent="div")
     links = {text(a): a for a in root.iter("a")}
@@ -344,7 +359,7 @@ def test_print_fragment_links_and_notes() -> None:
     assert text(root.xpath('//span[@class="kit-note"]')[0]) == "Une note sur la PFUE, courte."
     assert not root.xpath('//div[contains(@class, "footnote")]') and "↩" not in single
 
-    whole = printing.print_fragment(_print_page(html), printing.LinkContext(
+    whole = print_fragment(_print_page(html), LinkContext(
         site_url="", in_document={"methode/": "methode--", "note/": "note--"}), prefix="methode--")
     root = lxml.html.fragment_fromstring(whole, create_parent="div")
     links = {text(a): a for a in root.iter("a")}
@@ -359,38 +374,38 @@ def test_footnote_called_twice_stays_at_the_end() -> None:
             'B<sup id="fnref2:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
             '<div class="footnote"><ol><li id="fn:1"><p>Note. <a class="footnote-backref" href="#fnref:1">↩</a>'
             '</p></li></ol></div>')
-    out = printing.print_fragment(_print_page(html), printing.LinkContext(site_url=""))
+    out = print_fragment(_print_page(html), LinkContext(site_url=""))
     assert "kit-note" not in out and 'class="footnote"' in out and "↩" not in out
 
 
 def test_mark_fields_only_in_text() -> None:
     html = ('<p>Le <a href="x" title="[pas un champ]">[lien]</a> [nom de la commune], '
             '<code>[code]</code> et <img alt="[image]"> [date], [un champ\nsur deux lignes].</p>')
-    out = printing.mark_fields(html)
+    out = mark_fields(html)
     assert out.count('<mark class="kit-champ">') == 3
     assert '<mark class="kit-champ">[nom de la commune]</mark>' in out
     assert '<mark class="kit-champ">[date]</mark>' in out
-    assert printing.mark_fields(out) == out  # marking twice changes nothing
-    assert printing.fields_of(out) == ["[nom de la commune]", "[date]", "[un champ sur deux lignes]"]
+    assert mark_fields(out) == out  # marking twice changes nothing
+    assert fields_of(out) == ["[nom de la commune]", "[date]", "[un champ sur deux lignes]"]
 
 
 @pytest.mark.parametrize(("size", "shown"), [(0, "0\u00a0octets"), (1023, "1023\u00a0octets"),
                                              (1024, "1\u00a0Ko"), (86_000, "84\u00a0Ko"),
                                              (1_048_576, "1\u00a0Mo"), (1_300_000, "1,2\u00a0Mo")])
 def test_human_size(size: int, shown: str) -> None:
-    assert printing.human_size(size) == shown
+    assert registry.human_size(size) == shown
 
 
 def test_file_cache_reuses_and_prunes(tmp_path: Path) -> None:
-    cache = printing.FileCache(tmp_path / "cache")
+    cache = ArtifactCache(tmp_path / "cache")
     assert cache.get("abc", "pdf") is None
     cache.put("abc", "pdf", b"%PDF-1")
     cache.put("old", "pdf", b"%PDF-2")
     assert cache.get("abc", "pdf") == b"%PDF-1"
     assert not list((tmp_path / "cache").glob(".*"))  # no temporary file left
-    cache.prune_older(keep=["abc"], days=0)
+    cache.prune(keep=["abc"], days=0)
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["abc.pdf"]
-    assert printing.content_key("a", "bc") != printing.content_key("ab", "c")
+    assert content_key("a", "bc") != content_key("ab", "c")
 
 
 def test_second_build_comes_from_the_cache(tmp_path: Path) -> None:
@@ -399,7 +414,7 @@ def test_second_build_comes_from_the_cache(tmp_path: Path) -> None:
     first = build_site(tmp_path / "one", env=env)
     assert first.returncode == 0, first.stderr
     made = re.search(r"Documents à imprimer : (\d+) fichiers \((\d+) faits", first.stderr)
-    assert made and made.group(1) == made.group(2) == str(len(EXISTING) + len(TEMPLATES) + 1)
+    assert made and made.group(1) == made.group(2) == str(len(EXISTING) + 2 * len(TEMPLATES) + 1)
     second = build_site(tmp_path / "two", env=env)
     assert second.returncode == 0, second.stderr
     assert re.search(r"Documents à imprimer : \d+ fichiers \(0 faits", second.stderr), second.stderr
@@ -413,11 +428,11 @@ def test_images_are_read_from_the_docs_folder(tmp_path: Path) -> None:
     (docs / "assets").mkdir(parents=True)
     (docs / "assets" / "carte.svg").write_text(
         "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>")
-    page_ = printing.PrintPage(doc=printing.document_for("modeles/invitation.md"), title="Essai",
+    page_ = registry.PrintPage(doc=registry.document_for("modeles/invitation.md"), title="Essai",
                                url="modeles/invitation/", html='<p><img src="../../assets/carte.svg" alt="Carte"></p>')
-    html = printing.whole_kit_html([page_], "", docs.as_uri() + "/")
+    html = whole_kit_html([page_], "", docs.as_uri() + "/")
     assert f'src="{(docs / "assets" / "carte.svg").as_uri()}"' in html
-    assert printing.local_resources(html) == [docs / "assets" / "carte.svg"]
-    fetcher = printing.LocalOnlyFetcher([docs])
-    assert printing.render_pdf(html, base_url=docs.as_uri() + "/", fetcher=fetcher).startswith(b"%PDF")
+    assert local_resources(html) == [docs / "assets" / "carte.svg"]
+    fetcher = LocalOnlyFetcher([docs])
+    assert pdf.render_pdf(html, base_url=docs.as_uri() + "/", fetcher=fetcher).startswith(b"%PDF")
     assert fetcher.refused == []

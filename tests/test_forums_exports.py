@@ -11,17 +11,19 @@ from pathlib import Path
 
 import icalendar
 
-from kit.exports import to_csv, to_ics, to_json
-from kit.forums import Forum, load_calendar, load_campaign, read_calendar
+from conftest import PROJECT
+from kit.calendar.exports import to_csv, to_ics, to_json
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.read import load_calendar, read_calendar
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
-TERRITORY = load_territory()
+TERRITORY = load_territory(PROJECT.reference)
 XSS = "<script>alert(1)</script>"
 
 
 def forums(name: str) -> list[Forum]:
-    calendar = read_calendar(FIXTURES / name, territory=TERRITORY, campaign=load_campaign())
+    calendar = read_calendar(FIXTURES / name, territory=TERRITORY, campaign=load_campaign(PROJECT.campaign_file))
     assert calendar.errors == []
     return calendar.forums
 
@@ -35,7 +37,7 @@ def by_uid(data: bytes) -> dict[str, icalendar.Event]:
 
 
 def test_ics_parses_back_with_one_event_per_forum() -> None:
-    calendar = load_calendar().forums
+    calendar = load_calendar(PROJECT).forums
     data = to_ics(calendar, TERRITORY, name="Forums sécurité 2009")
     parsed = icalendar.Calendar.from_ical(data)
     assert str(parsed["X-WR-CALNAME"]) == "Forums sécurité 2009"
@@ -123,7 +125,8 @@ def test_json_is_schema_org_and_deterministic() -> None:
     document = json.loads(text)
     assert document["numberOfItems"] == len(document["forums"]) == 7
     first = document["forums"][0]
-    assert first["@context"] == "https://schema.org" and first["@type"] == "Event"
+    assert document["@type"] == "ItemList" and document["@context"]["@vocab"] == "https://schema.org/"
+    assert "@context" not in first and first["@type"] == "Event"
     assert first["identifier"] == "44-2009-03-27-nantes"
     assert first["startDate"] == "2009-03-27T18:00:00+01:00"
     assert first["endDate"] == "2009-03-27T20:00:00+01:00"

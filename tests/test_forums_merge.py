@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from kit.forums import Forum, merge, merge_files, read_calendar, write_atomic
-from kit.forums import load_campaign
+from conftest import PROJECT
+from kit.calendar.merge import merge, merge_files
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.read import read_calendar
+from kit.store import write_atomic
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 
 
 @pytest.fixture
@@ -174,7 +177,7 @@ def test_write_atomic_leaves_the_file_alone_when_writing_fails(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patched:
-        patched.setattr("kit.forums.os.fsync", disk_full)
+        patched.setattr("kit.store.os.fsync", disk_full)
         with pytest.raises(OSError):
             write_atomic(path, b"apres")
     assert path.read_bytes() == b"avant"

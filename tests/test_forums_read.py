@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kit.forums import Campaign, Forum, Problem, load_calendar, load_campaign, read_calendar, read_calendars
+from conftest import PROJECT
+from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order, load_campaign
+from kit.calendar.read import load_calendar, read_calendar, read_calendars
 from kit.territory import load_territory
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
-TERRITORY = load_territory()
-CAMPAIGN = load_campaign()
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
 
 
 def read(name: str) -> tuple[list[Forum], list[Problem]]:
@@ -138,7 +140,7 @@ def test_every_problem_of_a_bad_row_is_reported_at_once(tmp_path: Path) -> None:
         (2, "commune manquante"), (2, "statut"), (2, "date d'annonce illisible"),
         (3, "heure de fin sans heure de début"),
     ]
-    assert calendar.forums == []
+    assert not calendar.forums
 
 
 def test_duplicates_across_files_name_the_other_file() -> None:
@@ -175,7 +177,7 @@ def test_unreadable_files_become_problems(tmp_path: Path) -> None:
         if data is not None:
             path.write_bytes(data)
         calendar = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
-        assert calendar.forums == [] and calendar.errors, name
+        assert not calendar.forums and calendar.errors, name
         assert all(p.file == str(path) for p in calendar.problems)
     [missing] = read_calendar(tmp_path / "absent.csv", territory=TERRITORY, campaign=CAMPAIGN).problems
     assert str(missing) == f"{tmp_path / 'absent.csv'}: erreur : fichier introuvable"
@@ -225,26 +227,27 @@ def workbook(tmp_path: Path) -> Path:
 
 def test_xlsx_with_real_cells_and_text_cells(workbook: Path) -> None:
     calendar = read_calendar(workbook, territory=TERRITORY, campaign=CAMPAIGN)
+    # In calendar order (by date), each forum with its line.
     assert [(f.departement, f.date, f.heure_debut, f.heure_fin, f.statut) for f in calendar.forums] == [
+        ("01", date(2009, 4, 2), time(18, 0), None, "tenu"),
         ("44", date(2009, 4, 14), time(17, 30), time(19, 0), "prévu"),
         ("76", date(2009, 4, 15), time(18, 0), None, "prévu"),
-        ("01", date(2009, 4, 2), time(18, 0), None, "tenu"),
         ("974", date(2009, 5, 13), time(16, 30), None, "annulé"),
     ]
-    assert [f.where[1] for f in calendar.forums] == [2, 3, 4, 6]
+    assert [f.where[1] for f in calendar.forums] == [4, 2, 3, 6]
     assert {p.line for p in calendar.errors} == {7}
     assert len(calendar.errors) == 5
 
 
 def test_load_calendar_follows_forums_csv(monkeypatch: pytest.MonkeyPatch) -> None:
-    default = load_calendar()
+    default = load_calendar(PROJECT)
     assert len(default.forums) == 15 and default.errors == []
     monkeypatch.setenv("FORUMS_CSV", str(FIXTURES / "reunion.csv"))
-    assert [f.commune for f in load_calendar().forums] == ["La Possession"]
+    assert [f.commune for f in load_calendar(PROJECT).forums] == ["La Possession"]
 
 
 def test_the_15_real_forums_of_2009() -> None:
-    forums = load_calendar().forums
+    forums = load_calendar(PROJECT).forums
     assert {f.departement for f in forums} == {"44", "75", "76", "974"}
     assert all(f.source_url.startswith("http") for f in forums)
     assert all(f.contact == "" for f in forums)
@@ -256,3 +259,16 @@ def test_the_15_real_forums_of_2009() -> None:
     tampon = next(f for f in forums if f.commune == "Le Tampon")
     assert tampon.heure_debut == time(16, 30)
     assert len({f.uid for f in forums}) == 15
+
+
+def test_forums_come_in_calendar_order_whatever_the_file_order(tmp_path: Path) -> None:
+    path = tmp_path / "desordre.csv"
+    path.write_text("departement;date;heure_debut;commune;lieu\n"
+                    "76;2009-04-21;18:00;Toussaint;salle\n"
+                    "44;2009-04-14;18:30;Nantes;salle\n"
+                    "44;2009-04-14;17:30;Saint-Herblain;salle\n", encoding="utf-8")
+    forums = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN).forums
+    assert isinstance(forums, Ordered)
+    assert [f.where[1] for f in forums] == [4, 3, 2]
+    # Already in order: the pages and the downloads take them as they are.
+    assert in_calendar_order(forums) is forums

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from kit.paths import REFERENCE_DIR
+from conftest import PROJECT
 from kit.territory import load_territory, normalise, normalise_departement_code
 
 
 def test_departements_in_official_order_with_corsica_and_overseas() -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     codes = list(territory.departements)
     assert codes[:3] == ["01", "02", "03"]
     assert codes.index("2A") == codes.index("19") + 1
@@ -24,7 +24,7 @@ def test_departements_in_official_order_with_corsica_and_overseas() -> None:
 
 
 def test_every_time_zone_exists_and_reunion_is_utc_plus_4() -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     for departement in territory.departements.values():
         ZoneInfo(departement.timezone)
     assert territory.departements["974"].timezone == "Indian/Reunion"
@@ -36,7 +36,7 @@ def test_every_time_zone_exists_and_reunion_is_utc_plus_4() -> None:
 
 
 def test_find_canton_by_code_name_and_legal_name() -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     assert territory.find_canton("44", "4408").libelle == "Châteaubriant"
     assert territory.find_canton("44", "08").code == "4408"
     assert territory.find_canton("44", "CHATEAUBRIANT").code == "4408"
@@ -51,14 +51,14 @@ def test_find_canton_by_code_name_and_legal_name() -> None:
 
 
 def test_load_is_cached_and_codes_are_normalised() -> None:
-    assert load_territory() is load_territory(REFERENCE_DIR)
+    assert load_territory(PROJECT.reference) is load_territory(PROJECT.reference)
     assert normalise_departement_code(" 1 ") == "01"
     assert normalise_departement_code("2a") == "2A"
     assert normalise("L’Étang-Salé") == normalise("l'etang sale") == "l etang sale"
 
 
 def test_commune_canton_from_the_2009_communes() -> None:
-    territory = load_territory()
+    territory = load_territory(PROJECT.reference)
     assert territory.commune_canton("76", "Toussaint").libelle == "Valmont"
     assert territory.commune_canton("44", "basse goulaine").code == "4459"
     assert territory.commune_canton("75", "Paris 20e").code == "7599"

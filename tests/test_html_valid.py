@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from browser.pagetypes import PAGE_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]

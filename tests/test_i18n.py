@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+
 from conftest import ROOT, page
 from kit.i18n import strip_injected_links
 

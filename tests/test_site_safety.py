@@ -12,9 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
 from lxml import etree
 from lxml import html as lxml_html
+
+from conftest import ROOT, build_site
 
 # http://, https://, ftp://... or protocol-relative //host: a load from another site.
 EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)

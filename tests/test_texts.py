@@ -14,9 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import page
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+
+from conftest import page
 
 SOURCE = Path(__file__).parent / "data" / "circulaire-forums-securite-2009.txt"
 ABBREVIATIONS = Path(__file__).parents[1] / "includes" / "abbreviations.md"
@@ -397,7 +398,7 @@ def test_nested_sub_items(site: Path, url: str, parent: str, children: list[str]
     assert len(items) == 1
     nested = [text_of(li) for li in items[0].xpath("./ul/li")]
     assert len(nested) == len(children)
-    for shown, expected in zip(nested, children):
+    for shown, expected in zip(nested, children, strict=False):
         assert shown.startswith(norm(expected))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
 from conftest import page
 
 # French page URL -> English page URL, as mkdocs-i18n builds them (``lettre.en.md`` -> ``lettre.en/``).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kit.typography import NBSP, NNBSP, french_html
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from kit.chromium import CHROMIUM
-from kit.localserve import ServeOptions, serve
+
+from tools.chromium import CHROMIUM
+from tools.localserve import ServeOptions, serve
 
 PREFIX = "/kit-forums/"
 AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
@@ -60,13 +61,13 @@ def requests_log() -> RequestLog:
 
 
 @pytest.fixture
-def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object]:
     """A fresh French browser context (desktop size) that refuses to leave 127.0.0.1."""
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
                               accept_downloads=True, service_workers="block")
     ctx.on("request", lambda request: requests_log.record(request.url))
 
-    def guard(route) -> None:  # type: ignore[no-untyped-def]
+    def guard(route) -> None:
         if urlsplit(route.request.url).hostname == "127.0.0.1":
             route.continue_()
         else:
@@ -80,7 +81,7 @@ def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object
 
 
 @pytest.fixture
-def tab(context):  # type: ignore[no-untyped-def]
+def tab(context):
     """A page (browser tab) in the test's context."""
     return context.new_page()
 

@@ -12,7 +12,7 @@ from .pagetypes import PAGE_TYPES, PageType
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def run_axe(tab) -> list[dict]:  # type: ignore[no-untyped-def]
+def run_axe(tab) -> list[dict]:
     """Inject the vendored axe-core into the page and return its violations."""
     tab.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = tab.evaluate(
@@ -46,7 +46,7 @@ def test_axe_is_vendored_not_published(site: Path) -> None:
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda p: p.id)
-def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) -> None:
     url = page_type.find(site)
     if url is None:
         pytest.fail(f"pas de page « {page_type.key} » en {page_type.lang} dans le site")
@@ -58,7 +58,7 @@ def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) 
 
 
 @pytest.mark.parametrize("page_type", [p for p in PAGE_TYPES if p.lang == "fr"], ids=lambda p: p.id)
-def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
+def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, context) -> None:
     """WCAG 1.4.10: at 320 CSS pixels wide (400 % zoom), the page never scrolls sideways.
 
     Wide tables may scroll inside their own frame, as Material's do.
@@ -74,7 +74,7 @@ def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, co
 
 
 @pytest.mark.parametrize("url", ["", "lettre.en/"])
-def test_no_wcag_violation_with_search_results_open(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_no_wcag_violation_with_search_results_open(url: str, site: Path, base_url: str, tab) -> None:
     """The search box and its results list (highlighted words, headings) pass axe as well."""
     from .test_search import search
 
@@ -86,7 +86,7 @@ def test_no_wcag_violation_with_search_results_open(url: str, site: Path, base_u
     assert not violations, f"{url or 'accueil'}, recherche ouverte :\n{describe(violations)}"
 
 
-def test_no_wcag_violation_with_language_menu_open(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_no_wcag_violation_with_language_menu_open(site: Path, base_url: str, tab) -> None:
     tab.goto(url_of(base_url, ""))
     menu = tab.locator(".md-header .md-select")
     if not menu.count():

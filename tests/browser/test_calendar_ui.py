@@ -7,7 +7,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from kit.exports import UID_DOMAIN
+
+from kit.calendar.exports import UID_DOMAIN
 
 from .conftest import url_of
 
@@ -15,7 +16,7 @@ ROWS = "#kit-cal-forums tbody tr"
 VISIBLE_ROWS = f"{ROWS}:visible"
 
 
-def open_calendar(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def open_calendar(site: Path, base_url: str, tab) -> None:
     if not (site / "calendrier" / "index.html").is_file():
         pytest.fail("pas de calendrier")
     tab.goto(url_of(base_url, "calendrier/"))
@@ -25,7 +26,7 @@ def open_calendar(site: Path, base_url: str, tab) -> None:  # type: ignore[no-un
     tab.locator("[data-kit-cal-filter]").first.wait_for(state="visible")
 
 
-def column(tab, title: str) -> int:  # type: ignore[no-untyped-def]
+def column(tab, title: str) -> int:
     """The index of the calendar table's column headed ``title``."""
     # (The list may be split into several tables, one a day, with the same columns.)
     headers = [h.strip() for h in tab.locator("#kit-cal-forums thead").first.locator("th").all_inner_texts()]
@@ -33,14 +34,14 @@ def column(tab, title: str) -> int:  # type: ignore[no-untyped-def]
     return headers.index(title)
 
 
-def visible_cells(tab, index: int) -> list[str]:  # type: ignore[no-untyped-def]
+def visible_cells(tab, index: int) -> list[str]:
     # textContent, not innerText: days off screen are not laid out (content-visibility),
     # and innerText of a cell not laid out yet can be empty.
     cells = tab.locator(f"{VISIBLE_ROWS} > td:nth-child({index + 1})").all_text_contents()
     return [" ".join(t.split()) for t in cells]
 
 
-def test_filter_by_departement(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_departement(site: Path, base_url: str, tab) -> None:
     open_calendar(site, base_url, tab)
     total = tab.locator(VISIBLE_ROWS).count()
     assert total == tab.locator(ROWS).count() and total > 1
@@ -65,7 +66,7 @@ def test_filter_by_departement(site: Path, base_url: str, tab) -> None:  # type:
                           ".filter(r => r.offsetParent !== null).length === n", arg=[ROWS, total])
 
 
-def test_filter_by_commune(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_commune(site: Path, base_url: str, tab) -> None:
     open_calendar(site, base_url, tab)
     total = tab.locator(VISIBLE_ROWS).count()
     commune_col = column(tab, "Commune")
@@ -87,7 +88,7 @@ def test_filter_by_commune(site: Path, base_url: str, tab) -> None:  # type: ign
     assert box.input_value() == ""
 
 
-def test_forum_ics_link_downloads_that_forum(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_forum_ics_link_downloads_that_forum(site: Path, base_url: str, tab) -> None:
     open_calendar(site, base_url, tab)
     # After filtering, each forum left has its own link: the first one shown downloads that forum only.
     select = tab.get_by_label("Département", exact=True)

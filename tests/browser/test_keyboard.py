@@ -52,7 +52,7 @@ def has_visible_focus(active: dict) -> bool:
     return (outline or ring) and active["width"] > 0 and active["height"] > 0 and on_screen
 
 
-def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:  # type: ignore[no-untyped-def]
+def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:
     """Press Tab until the focused element matches ``predicate``; return its description."""
     seen = []
     for _ in range(limit):
@@ -65,7 +65,7 @@ def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:  # type: ignore[no
 
 
 @pytest.mark.parametrize("url", SKIP_LINK_PAGES)
-def test_skip_link_comes_first_and_leads_to_the_text(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_skip_link_comes_first_and_leads_to_the_text(url: str, site: Path, base_url: str, tab) -> None:
     if not (site / url / "index.html").is_file():
         pytest.fail(f"{url} n'est pas construite")
     tab.goto(url_of(base_url, url))
@@ -95,7 +95,7 @@ WIDTHS = {"large": 1280, "etroit": 600}
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("where", ["accueil", "document"])
-def test_every_focus_stop_is_visible(where: str, width: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_every_focus_stop_is_visible(where: str, width: str, site: Path, base_url: str, tab) -> None:
     url = "" if where == "accueil" else content_page(site)
     tab.set_viewport_size({"width": WIDTHS[width], "height": 800})
     tab.goto(url_of(base_url, url))
@@ -115,7 +115,7 @@ def test_every_focus_stop_is_visible(where: str, width: str, site: Path, base_ur
         f"{a['outlineWidth']}px, box-shadow {a['boxShadow']})" for a in hidden[:10])
 
 
-def test_menu_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_menu_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:
     targets = [u for u in documents(site) if u != ""]
     if not targets:
         pytest.fail("aucun document dans le menu")
@@ -129,7 +129,7 @@ def test_menu_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None: 
     assert tab.locator("h1").first.is_visible()
 
 
-def test_table_of_contents_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_table_of_contents_works_with_tab_and_enter(site: Path, base_url: str, tab) -> None:
     tab.goto(url_of(base_url, content_page(site)))
     links = tab.locator(".md-nav--secondary a.md-nav__link")
     if links.count() < 2:
@@ -146,7 +146,7 @@ def test_table_of_contents_works_with_tab_and_enter(site: Path, base_url: str, t
     assert active["text"], "entrée de table des matières sans texte"
 
 
-def test_menu_drawer_opens_and_closes_with_the_keyboard(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_menu_drawer_opens_and_closes_with_the_keyboard(site: Path, base_url: str, tab) -> None:
     """In a narrow window the menu is behind a button: Tab, Enter, a link, Enter; Escape closes."""
     targets = documents(site)
     if not targets:

@@ -30,7 +30,7 @@ def translated(site: Path, url: str) -> bool:
     return (site / f"{url.rstrip('/')}.en" / "index.html").is_file()
 
 
-def switch_to(tab, switch: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def switch_to(tab, switch: str, lang: str) -> None:
     """Open the switch ``switch`` and click the link to ``lang``."""
     container = tab.locator(SWITCHES[switch]).first
     if container.count() == 0:
@@ -41,7 +41,7 @@ def switch_to(tab, switch: str, lang: str) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize("switch", list(SWITCHES))
-def test_translated_page_switches_to_its_translation_and_back(switch: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_translated_page_switches_to_its_translation_and_back(switch: str, site: Path, base_url: str, tab) -> None:
     pages = [u for u in french_pages(site) if translated(site, u)]
     if not pages:
         pytest.fail("pas de page traduite")
@@ -57,7 +57,7 @@ def test_translated_page_switches_to_its_translation_and_back(switch: str, site:
 
 
 @pytest.mark.parametrize("switch", list(SWITCHES))
-def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base_url: str, tab) -> None:
     pages = [u for u in french_pages(site) if not translated(site, u)]
     if not pages or not any(site.glob("*.en/index.html")):
         pytest.fail("pas de page non traduite, ou pas d'anglais")
@@ -75,7 +75,7 @@ def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base
 
 
 @pytest.mark.parametrize("url", ["", "lettre/", "lettre.en/", "glossaire/"])
-def test_language_names_are_marked_with_their_language(url: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_language_names_are_marked_with_their_language(url: str, site: Path, base_url: str, tab) -> None:
     """RGAA 8.7: « English » on a French page is read as English (header menu and list)."""
     if not (site / url / "index.html").is_file() or not any(site.glob("*.en/index.html")):
         pytest.fail(f"{url} ou l'anglais pas construits")

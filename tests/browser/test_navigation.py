@@ -19,12 +19,12 @@ _VISIBLE_LINKS = """(prefix) => [...document.querySelectorAll('a[href]')]
   .filter(h => h.startsWith(prefix))"""
 
 
-def visible_links(tab, base_url: str) -> set[str]:  # type: ignore[no-untyped-def]
+def visible_links(tab, base_url: str) -> set[str]:
     """Site pages (relative to the root) linked from the current page by a visible link."""
     return {site_path(base_url, href) for href in tab.evaluate(_VISIBLE_LINKS, base_url)}
 
 
-def click_link_to(tab, url: str) -> None:  # type: ignore[no-untyped-def]
+def click_link_to(tab, url: str) -> None:
     """Click the first visible link that leads to ``url``."""
     marked = tab.evaluate(
         """(url) => {
@@ -38,7 +38,7 @@ def click_link_to(tab, url: str) -> None:  # type: ignore[no-untyped-def]
     tab.locator("[data-kit-click]").first.click()
 
 
-def test_every_document_within_two_clicks(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_every_document_within_two_clicks(site: Path, base_url: str, tab) -> None:
     targets = documents(site)
     if not targets:
         pytest.fail("aucun document construit")
@@ -63,7 +63,7 @@ def test_every_document_within_two_clicks(site: Path, base_url: str, tab) -> Non
         assert tab.locator("h1").first.is_visible(), f"{target} : pas de titre visible"
 
 
-def test_no_broken_link_in_menu(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_no_broken_link_in_menu(site: Path, base_url: str, tab) -> None:
     """Every page the menu links to answers 200 under the sub-path."""
     tab.goto(url_of(base_url, ""))
     hrefs = tab.evaluate("[...document.querySelectorAll('.md-nav--primary a[href]')].map(a => a.href)")

@@ -26,7 +26,7 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def walk(site: Path, base_url: str, browser) -> Walk:  # type: ignore[no-untyped-def]
+def walk(site: Path, base_url: str, browser) -> Walk:
     """Every kind of page, in each language, then a search (index, worker, language files)."""
     result = Walk(RequestLog(), pages=[u for u in (p.find(site) for p in PAGE_TYPES) if u is not None])
     context = browser.new_context(locale="fr-FR", service_workers="block")
@@ -71,7 +71,7 @@ def test_no_request_fails(walk: Walk) -> None:
     assert not failed, "requêtes en échec :\n" + "\n".join(failed)
 
 
-def test_outside_request_would_be_caught(base_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_outside_request_would_be_caught(base_url: str, browser) -> None:
     """The guard itself works: a page that asks for an outside image is recorded."""
     log = RequestLog()
     context = browser.new_context()
@@ -87,9 +87,9 @@ def test_outside_request_would_be_caught(base_url: str, browser) -> None:  # typ
 
 
 @pytest.mark.parametrize("url", ["", "lettre/"])
-def test_works_under_another_sub_path(url: str, site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_works_under_another_sub_path(url: str, site: Path, browser) -> None:
     """Same pages served under a deeper prefix: every asset still loads (relative URLs only)."""
-    from kit.localserve import ServeOptions, serve
+    from tools.localserve import ServeOptions, serve
 
     if not (site / url / "index.html").is_file():
         pytest.fail(f"{url} pas construite")

@@ -139,7 +139,7 @@ def test_overseas_labels_stay_readable_at_320_pixels(site: Path, base_url: str, 
     for label in labels:
         assert label["px"] >= 11.5, f"« {label['text']} » : {label['px']:.1f} px à l'écran"
         assert label["inside"], f"« {label['text']} » sort de la carte"
-    for a, b in zip(labels, labels[1:]):
+    for a, b in zip(labels, labels[1:], strict=False):
         assert a["right"] <= b["left"], f"« {a['text']} » et « {b['text']} » se chevauchent"
 
 

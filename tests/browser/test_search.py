@@ -25,7 +25,7 @@ FRENCH_QUERIES = {
 }
 
 
-def search(tab, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+def search(tab, query: str) -> list[str]:
     """Type ``query`` in the header's search box; return the result pages, best first."""
     box = tab.locator("input.md-search__input")
     box.click()
@@ -50,7 +50,7 @@ def search(tab, query: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("query", list(FRENCH_QUERIES))
-def test_french_query_finds_the_right_page_first(query: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_french_query_finds_the_right_page_first(query: str, site: Path, base_url: str, tab) -> None:
     expected = {u for u in FRENCH_QUERIES[query] if (site / u / "index.html").is_file()}
     if not expected:
         pytest.fail(f"aucune des pages attendues pour « {query} » n'est construite")
@@ -84,7 +84,7 @@ def english_only_word(site: Path, page: str) -> str | None:
     return max(candidates)[1] if candidates else None
 
 
-def test_english_query_on_english_page_finds_english_text(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_english_query_on_english_page_finds_english_text(site: Path, base_url: str, tab) -> None:
     english = sorted(p.parent.name for p in site.glob("*.en/index.html"))
     if not english:
         pytest.fail("pas de page en anglais")

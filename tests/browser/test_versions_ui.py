@@ -6,19 +6,22 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from kit.localserve import ServeOptions, serve
+
+from tools.localserve import ServeOptions, serve
 
 from .conftest import PREFIX, site_path, url_of
 
+pytestmark = pytest.mark.publication
+
 
 @pytest.fixture(scope="module")
-def versions_url(published) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def versions_url(published) -> Iterator[str]:
     """The published gh-pages tree served under the sub-path."""
     with serve(published.served, ServeOptions(prefix=PREFIX)) as url:
         yield url
 
 
-def test_selector_lists_the_published_versions_and_switches(published, versions_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_selector_lists_the_published_versions_and_switches(published, versions_url: str, tab) -> None:
     from publishing import ADDED_TEXT
 
     versions = json.loads((published.served / "versions.json").read_text(encoding="utf-8"))
@@ -56,7 +59,7 @@ def test_selector_lists_the_published_versions_and_switches(published, versions_
 
 
 @pytest.mark.parametrize("url", ["latest/", "latest/note/", "1.0/note/", "latest/lettre.en/"])
-def test_versioned_pages_have_no_wcag_violation(url: str, published, versions_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+def test_versioned_pages_have_no_wcag_violation(url: str, published, versions_url: str, tab) -> None:
     """The version selector, and the « old version » banner of 1.0, pass axe too."""
     from .test_a11y import describe, run_axe
 

@@ -1,1 +1,0 @@
-"""Domain code of the forum kit: pure modules that never import MkDocs."""

@@ -1,0 +1,102 @@
+"""The documents to take away: which pages, under which names, and the files a page offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.html
+
+# Bump when the way documents are made changes, so that cached files are redone.
+FORMAT_VERSION = "4"
+STATE = "République française"
+MINISTRY = "Ministère de l'Intérieur, de l'Outre-mer et des Collectivités territoriales"
+KIT_TITLE = "Vos libertés, votre sécurité : parlons-en ensemble"
+KIT_SUBTITLE = "Kit des forums de la sécurité intérieure – 2009"
+AUTHOR = "Ministère de l'Intérieur – DICOM"
+# Where the generated files go, under the site directory.
+OUTPUT_DIR = "documents"
+
+
+@dataclass(frozen=True)
+class KitDocument:
+    """A page of the kit that is also offered as a file to take away."""
+
+    src_uri: str  # the Markdown page, relative to docs/
+    slug: str  # file name without extension, under documents/
+    label: str  # « Télécharger {label} (PDF, 84 Ko) »
+    group: str  # section of the « Documents à imprimer » page
+    editable: bool = False  # also offered as DOCX and ODT, to fill in
+
+
+# In the order of the whole kit.
+KIT_DOCUMENTS: tuple[KitDocument, ...] = (
+    KitDocument("lettre.md", "lettre-26-fevrier-2009", "la lettre", "officiels"),
+    KitDocument("note.md", "note-de-fond", "la note de fond", "officiels"),
+    KitDocument("fiche-1.md", "fiche-1-un-devoir", "la fiche thématique n° 1", "officiels"),
+    KitDocument("fiche-2.md", "fiche-2-une-responsabilite-partagee", "la fiche thématique n° 2", "officiels"),
+    KitDocument("methode.md", "methode-animation", "la méthode d'animation", "animation"),
+    KitDocument("fil-directeur.md", "fil-directeur", "le fil directeur", "animation"),
+    KitDocument("modeles/invitation.md", "modele-invitation", "le modèle de lettre d'invitation",
+                "modeles", editable=True),
+    KitDocument("modeles/compte-rendu.md", "modele-compte-rendu", "le modèle de compte rendu",
+                "modeles", editable=True),
+    KitDocument("modeles/synthese.md", "modele-synthese-departementale",
+                "le modèle de synthèse départementale", "modeles", editable=True),
+)
+WHOLE_KIT_SLUG = "kit-complet-forums-securite-2009"
+WHOLE_KIT_LABEL = "le kit complet"
+FORMATS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT"}
+
+
+def document_for(src_uri: str) -> KitDocument | None:
+    """The kit document made from the page ``src_uri``, if there is one."""
+    return next((doc for doc in KIT_DOCUMENTS if doc.src_uri == src_uri), None)
+
+
+@dataclass
+class PrintPage:
+    """A rendered page of the site, as it goes into a document."""
+
+    doc: KitDocument
+    title: str
+    url: str  # the page's URL in the site, relative to its root: "lettre/"
+    html: str  # the page's rendered content (page.content)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file offered for download."""
+
+    path: str  # relative to the site root: "documents/lettre.pdf"
+    format: str  # "PDF", "DOCX"
+    size: int | None  # bytes; None until the file is made
+    label: str  # « la lettre »
+    title: str = ""  # the document's title, for lists
+
+    @property
+    def size_text(self) -> str:
+        return "" if self.size is None else human_size(self.size)
+
+    @property
+    def accessible_name(self) -> str:
+        # The visible « PDF, 42 Ko » must appear as is in the name (WCAG 2.5.3): no brackets.
+        return f"Télécharger {self.label}, {self.format}, {self.size_text}"
+
+
+def human_size(size: int) -> str:
+    """A file size the French way: « 840 octets », « 84 Ko », « 1,2 Mo »."""
+    if size < 1024:
+        return f"{size}\u00a0octets"
+    kib = size / 1024
+    if kib < 1000:
+        return f"{max(1, round(kib))}\u00a0Ko"
+    mib = kib / 1024
+    text = f"{mib:.1f}".replace(".", ",").replace(",0", "")
+    return f"{text}\u00a0Mo"
+
+
+def plain_title(text: str) -> str:
+    """Text of a title that may hold HTML (entities, tags)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return lxml.html.fragment_fromstring(text, create_parent="span").text_content()

@@ -1,0 +1,236 @@
+"""Languages of the kit: French pages (``page.md``) and their English versions (``page.en.md``).
+
+Pure helpers used by ``scripts/hooks/i18n.py`` to put right, around the
+mkdocs-i18n 0.4.6 plugin, what it gets wrong: the list of links it writes
+above every H1, the language links of untranslated pages, the interface
+strings of English pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from html import escape as html_escape
+
+DEFAULT_LANGUAGE = "fr"
+LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
+
+# mkdocs-i18n 0.4.6 prepends, for each other language, either
+#   - [English](../lettre.en/)
+#   {: .i18n-link .i18n-link-found .i18n-link-en }
+# or, when ``no_translation`` is configured,
+#   - English: text
+#   {: .i18n-link .i18n-link-not-found .i18n-link-en }
+# then a blank line before the page's own Markdown.
+_INJECTED_ITEM = re.compile(r"- [^\n]*\n\{: \.i18n-link [^\n]*\}\n")
+_INJECTED_END = re.compile(r"\n\n")
+
+# Interface strings that Material does not translate, per language: for Python and, through the
+# kit-i18n plugin's ``kit_strings()``, for the templates (overrides/), which print them as HTML.
+STRINGS: dict[str, dict[str, str]] = {
+    "fr": {
+        "switch_label": "Langue de la page",
+        "untranslated_home": "page d'accueil\u00a0: cette page n'est pas traduite",
+        "untranslated": "cette page n'est pas traduite",
+        "permalink_title": "Lien vers cette section",
+        "updated": "Dernière modification\u00a0:",
+        "changed_in": "Modifié dans la version {version}",
+        "new_in": "Nouveau dans la version {version}",
+        "changelog": "nouveautes.md",
+        "separator": "\u00a0: ",
+        "outdated": "Vous consultez une ancienne version du kit ({version}).",
+        "outdated_link": "Aller à la dernière version",
+        "footer_label": "À propos du site",
+        "accessibility": "Accessibilité&nbsp;: partiellement conforme",
+        "accessibility_in_french": "Accessibilité&nbsp;: partiellement conforme",
+        "letter_header": "En-tête de la lettre",
+        "letter_reference": "Réf. :",
+        "letter_to": "à",
+        "letter_subject": "Objet :",
+        "letter_enclosures": "Pièces jointes :",
+        "letter_date": ", le",
+    },
+    "en": {
+        "switch_label": "Page language",
+        "untranslated_home": "home page: this page is not translated",
+        "untranslated": "this page is not translated",
+        "permalink_title": "Link to this section",
+        "updated": "Last changed:",
+        "changed_in": "Changed in version {version}",
+        "new_in": "New in version {version}",
+        "changelog": "nouveautes.en.md",
+        "separator": ": ",
+        "outdated": "You are reading an older version of the kit ({version}).",
+        "outdated_link": "Go to the latest version",
+        "footer_label": "About this site",
+        "accessibility": "Accessibility: partially compliant",
+        "accessibility_in_french": "Accessibility: partially compliant (statement in French)",
+        "letter_header": "Letter header",
+        "letter_reference": "Ref.:",
+        "letter_to": "to",
+        "letter_subject": "Subject:",
+        "letter_enclosures": "Enclosures:",
+        "letter_date": ",",
+    },
+}
+
+
+def language_of(src_uri: str) -> str:
+    """The language of a Markdown source: ``en`` for ``*.en.md``, French otherwise."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    suffix = stem.rsplit(".", 1)[-1] if "." in posixpath.basename(stem) else ""
+    return suffix if suffix in LANGUAGE_NAMES and suffix != DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
+
+
+def base_source(src_uri: str) -> str:
+    """The French source of a page: ``lettre.en.md`` -> ``lettre.md``."""
+    lang = language_of(src_uri)
+    if lang == DEFAULT_LANGUAGE:
+        return src_uri
+    return src_uri[: -len(f".{lang}.md")] + ".md"
+
+
+def source_in(src_uri: str, lang: str) -> str:
+    """The source of the same page in ``lang``: ``lettre.md`` -> ``lettre.en.md``."""
+    base = base_source(src_uri)
+    if lang == DEFAULT_LANGUAGE:
+        return base
+    return base[: -len(".md")] + f".{lang}.md"
+
+
+def home_source(lang: str) -> str:
+    """The home page of a language: ``index.md`` or ``index.en.md``."""
+    return source_in("index.md", lang)
+
+
+def strip_injected_links(markdown: str) -> str:
+    """Remove the list of language links that mkdocs-i18n puts before the page's Markdown.
+
+    The plugin's list would otherwise come before the H1 (so MkDocs takes the
+    file name as title), land in the search index and use links that strict
+    mode rejects. Markdown that does not start with that list is returned as is.
+    """
+    pos = 0
+    while match := _INJECTED_ITEM.match(markdown, pos):
+        pos = match.end()
+    # The plugin always writes "\n\n" after its (possibly empty) list.
+    end = _INJECTED_END.match(markdown, pos)
+    if end is None:
+        return markdown
+    return markdown[end.end():]
+
+
+def relative_url(target: str, current: str) -> str:
+    """URL of the page served at ``target`` seen from the page served at ``current``.
+
+    Both are MkDocs page URLs (``""``, ``"lettre/"``, ``"calendrier/ain/"``);
+    the result is always relative, so it works under any sub-path and version.
+    """
+    if target == current:
+        return "./"
+    return "../" * current.count("/") + target or "./"
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of the language switch of a page."""
+
+    lang: str
+    name: str
+    href: str
+    current: bool
+    translated: bool
+    # Said in the target language when the link leads to its home page instead.
+    note: str | None = None
+
+
+def language_links(src_uri: str, page_url: str, urls: dict[str, str]) -> list[LanguageLink]:
+    """The language switch of the page ``src_uri`` served at ``page_url``.
+
+    ``urls`` maps every page source (``lettre.en.md``) to its URL. A language
+    in which the page has no version links to that language's home page (or,
+    without one, to the page itself): the link never leads to a missing page.
+    """
+    current = language_of(src_uri)
+    links: list[LanguageLink] = []
+    for lang, name in LANGUAGE_NAMES.items():
+        if lang == current:
+            links.append(LanguageLink(lang, name, relative_url(page_url, page_url), True, True))
+            continue
+        target = urls.get(source_in(src_uri, lang))
+        note = None
+        if target is None:
+            home = urls.get(home_source(lang))
+            target = page_url if home is None else home
+            note = STRINGS[lang]["untranslated" if home is None else "untranslated_home"]
+        translated = note is None
+        links.append(LanguageLink(lang, name, relative_url(target, page_url), False, translated, note))
+    return links
+
+
+def alternate_links(src_uri: str, urls: dict[str, str]) -> dict[str, str]:
+    """Site-relative links for Material's language selector (``extra.alternate``).
+
+    Same rule as :func:`language_links`, in the form the theme's ``url`` filter
+    expects (``lettre.en/``, ``""`` for the home page).
+    """
+    page_url = urls.get(src_uri, "")
+    result: dict[str, str] = {}
+    for lang in LANGUAGE_NAMES:
+        target = urls.get(source_in(src_uri, lang))
+        if target is None:
+            target = urls.get(home_source(lang), page_url)
+        result[lang] = target
+    return result
+
+
+def translate_permalinks(html: str, lang: str) -> str:
+    """Put the title of the headings' « # » links in the page's language."""
+    if lang == DEFAULT_LANGUAGE:
+        return html
+    french = STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
+    return html.replace(f'title="{french}"', f'title="{STRINGS[lang]["permalink_title"]}"')
+
+
+_HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def drop_head_alternates(html: str) -> str:
+    """Remove the ``<link rel="alternate" hreflang>`` tags Material puts in the head.
+
+    Material's script fetches ``sitemap.xml`` beside each of them, expecting one
+    folder per language; here both languages share one folder and the links
+    point at pages, so every page view made two requests answered 404. The
+    visible language switch and Material's selector keep the per-page links.
+    """
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    return _HEAD_ALTERNATE.sub("", html[:head_end]) + html[head_end:]
+
+
+_ABBR_DEFINITION = re.compile(r"^\*\[([^\]]+)\]:\s*(.+?)\s*$", re.M)
+_ABBR = re.compile(r'<abbr title="[^"]*">([^<]+)</abbr>')
+
+
+def read_abbreviations(text: str) -> dict[str, str]:
+    """The ``*[SIGLE]: expansion`` lines of an abbreviations file, as a table."""
+    return {match.group(1): match.group(2) for match in _ABBR_DEFINITION.finditer(text)}
+
+
+def translate_abbreviations(html: str, expansions: dict[str, str]) -> str:
+    """Give the tooltips of an English page their English expansion.
+
+    pymdownx.snippets appends one abbreviations file to every page, the French
+    one; on English pages each ``<abbr>`` takes its expansion from
+    ``expansions``, or is marked French when it has none there.
+    """
+    def english(match: re.Match[str]) -> str:
+        term = match.group(1)
+        if term in expansions:
+            return f'<abbr title="{html_escape(expansions[term], quote=True)}">{term}</abbr>'
+        return match.group(0).replace("<abbr ", '<abbr lang="fr" ', 1)
+
+    return _ABBR.sub(english, html)
+

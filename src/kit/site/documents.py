@@ -1,0 +1,230 @@
+"""MkDocs plugin: the documents to take away.
+
+Every page of the kit (letter, note, sheets, method, run-sheet, templates)
+is also written as a PDF (PDF/UA-1, see kit.documents.pdfua), the whole kit
+as one PDF, and the templates as editable DOCX and ODT files. They are made from each page's final HTML (the article
+as the site shows it, page templates included), so that paper and screen say
+the same thing. Files are cached by content hash in ``.cache/documents`` (:mod:`kit.store`).
+
+A page's own files are made as soon as the page is rendered, and their sizes
+written into its download buttons; the whole kit and the « Documents à
+imprimer » page, which need every page, are done after the build.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
+
+from kit.documents import docx, docx_french, fields, odt, pdf, pdfua, registry
+from kit.documents import html as html_module
+from kit.documents.fetch import LocalOnlyFetcher, local_resources
+from kit.documents.fields import mark_fields
+from kit.documents.html import article_html, document_html, whole_kit_html
+from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
+from kit.french import decimal
+from kit.paths import Project
+from kit.site import NoOptions
+from kit.store import ArtifactCache, content_key
+
+log = logging.getLogger("mkdocs.hooks.documents")
+# The version, not the module: importing WeasyPrint takes a third of a second.
+_WEASYPRINT = importlib.metadata.version("weasyprint")
+_PIKEPDF = importlib.metadata.version("pikepdf")
+
+DOCUMENTS_PAGE = "documents.md"
+_LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
+_SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
+
+
+class _Build:
+    """What one build has made so far."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.out = Path(config.site_dir) / registry.OUTPUT_DIR
+        project = Project.of_config_file(config.config_file_path)
+        self.cache = ArtifactCache(Path(os.environ.get("KIT_DOCUMENTS_CACHE") or project.cache("documents")))
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.fetcher = LocalOnlyFetcher([self.docs_dir])
+        self.resources = self.docs_dir.as_uri() + "/"
+        # mike sets it to the canonical version without a final slash: links are joined to it.
+        self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
+        self.stylesheet = pdf.STYLESHEET.read_text(encoding="utf-8")
+        self.code = "".join(Path(module.__file__ or "").read_text(encoding="utf-8")
+                            for module in (docx, docx_french, odt, registry, html_module, fields))
+        self.finishing = Path(pdfua.__file__ or "").read_text(encoding="utf-8") + _PIKEPDF
+        self.pages: dict[str, PrintPage] = {}
+        self.downloads: dict[str, list[Download]] = {}
+        self.documents_page: Path | None = None
+        self.expected: set[str] = set()  # kit pages present in this build
+        self.made = self.reused = 0
+        self.seconds = 0.0
+        self.keys: list[str] = []
+
+    def _write(self, name: str, suffix: str, key: str, make: Callable[[], bytes]) -> int:
+        self.keys.append(key)
+        data = self.cache.get(key, suffix)
+        if data is None:
+            start = time.monotonic()
+            data = make()
+            self.seconds += time.monotonic() - start
+            self.cache.put(key, suffix, data)
+            self.made += 1
+        else:
+            self.reused += 1
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / f"{name}.{suffix}").write_bytes(data)
+        return len(data)
+
+    def pdf(self, name: str, html: str) -> int:
+        key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, _WEASYPRINT, self.finishing,
+                          *(path.read_bytes() for path in local_resources(html)))
+        base_url = self.docs_dir.as_uri() + "/"
+        return self._write(name, "pdf", key, lambda: pdf.render_pdf(
+            html, base_url=base_url, fetcher=self.fetcher))
+
+    def docx(self, page: PrintPage) -> int:
+        key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
+        return self._write(page.doc.slug, "docx", key, lambda: docx.render_docx(page))
+
+    def odt(self, page: PrintPage) -> int:
+        key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
+        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page))
+
+
+
+
+def _planned(doc: KitDocument) -> list[Download]:
+    """The files of a kit page, before they are made (no size yet)."""
+    suffixes = ["pdf", "docx", "odt"] if doc.editable else ["pdf"]
+    return [Download(path=f"{registry.OUTPUT_DIR}/{doc.slug}.{suffix}", format=registry.FORMATS[suffix],
+                     size=None, label=doc.label) for suffix in suffixes]
+
+
+class DocumentsPlugin(BasePlugin[NoOptions]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.build: _Build | None = None
+
+    def _current(self) -> _Build:
+        if self.build is None:
+            raise PluginError("Documents à imprimer : événement reçu avant le début de la construction.")
+        return self.build
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.build = _Build(config)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self._current().expected = {doc.src_uri for doc in KIT_DOCUMENTS if files.get_file_from_path(doc.src_uri)}
+        return files
+
+    def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
+        doc = document_for(page.file.src_uri)
+        if doc is not None and doc.editable:
+            return mark_fields(html)
+        return html
+
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        doc = document_for(page.file.src_uri)
+        cast(dict[str, Any], context)["kit_downloads"] = _planned(doc) if doc is not None else []
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        build = self._current()
+        if page.file.src_uri == DOCUMENTS_PAGE:
+            build.documents_page = Path(page.file.abs_dest_path)
+            return output
+        doc = document_for(page.file.src_uri)
+        if doc is None:
+            return output
+        article = article_html(output)
+        if article is None:
+            raise PluginError(f"Documents à imprimer : contenu introuvable dans la page {page.file.src_uri}.")
+        print_page = PrintPage(doc=doc, title=page.title or doc.slug, url=page.url, html=article)
+        build.pages[doc.src_uri] = print_page
+        try:
+            sizes = {f"{registry.OUTPUT_DIR}/{doc.slug}.pdf": build.pdf(
+                doc.slug, document_html(print_page, build.site_url, build.resources))}
+            if doc.editable:
+                sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.docx"] = build.docx(print_page)
+                sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.odt"] = build.odt(print_page)
+        except (OSError, ValueError, TypeError) as error:
+            raise PluginError(f"Documents à imprimer : impossible de produire les fichiers de la page "
+                              f"{page.file.src_uri} : {error}") from error
+        build.downloads[doc.src_uri] = [
+            Download(path=d.path, format=d.format, size=sizes[d.path], label=d.label, title=print_page.title)
+            for d in _planned(doc)
+        ]
+        return _SIZE.sub(lambda m: m.group(1) + human_size(sizes[m.group(2)]) + m.group(3)
+                         if m.group(2) in sizes else m.group(0), output)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        build = self._current()
+        pages = [build.pages[doc.src_uri] for doc in KIT_DOCUMENTS if doc.src_uri in build.pages]
+        whole = None
+        if len(pages) < len(build.expected):
+            # « mkdocs serve --dirty » rebuilt only some pages: the whole kit keeps its last version.
+            log.info("Documents à imprimer : construction partielle, le kit complet n'est pas refait")
+        elif pages:
+            html = whole_kit_html(pages, build.site_url, build.resources)
+            try:
+                size = build.pdf(registry.WHOLE_KIT_SLUG, html)
+            except (OSError, ValueError, TypeError) as error:
+                raise PluginError(f"Documents à imprimer : impossible de produire le kit complet : {error}") from error
+            whole = Download(path=f"{registry.OUTPUT_DIR}/{registry.WHOLE_KIT_SLUG}.pdf", format="PDF",
+                             size=size, label=registry.WHOLE_KIT_LABEL, title="Le kit complet")
+        for url in build.fetcher.refused:
+            log.warning("Documents à imprimer : ressource refusée car extérieure au site : %s", url)
+        build.cache.prune(keep=build.keys, days=14)
+        if build.documents_page is not None:
+            path = build.documents_page
+            html = path.read_text(encoding="utf-8")
+            page_url = path.parent.relative_to(Path(config.site_dir)).as_posix() + "/"
+            path.write_text(_LIST.sub(lambda m: _list(build, m.group(1), pages, whole, page_url), html),
+                            encoding="utf-8")
+        log.info("Documents à imprimer : %d fichiers (%d faits en %s s, %d repris du cache)",
+                 build.made + build.reused, build.made, decimal(build.seconds), build.reused)
+
+
+def _list(build: _Build, group: str, pages: list[PrintPage], whole: Download | None, page_url: str) -> str:
+    """The table of one group of files on the « Documents à imprimer » page."""
+    if group == "complet":
+        if whole is None:
+            return '<p class="kit-documents-vide">Le kit complet sera disponible dès que ses pages seront publiées.</p>'
+        rows = [_row(page_url, "Le kit complet, tous les documents avec un sommaire", None, [whole])]
+    else:
+        rows = [_row(page_url, p.title, p.url, build.downloads[p.doc.src_uri])
+                for p in pages if p.doc.group == group]
+        if not rows:
+            return '<p class="kit-documents-vide">Aucun document de cette rubrique n\'est encore publié.</p>'
+    # A table without a class, so that it looks like every other table of the site.
+    return ('<div class="kit-documents-liste"><table><thead><tr><th scope="col">Document</th>'
+            '<th scope="col">Fichiers à télécharger</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></div>")
+
+
+def _row(page_url: str, title: str, target_url: str | None, items: list[Download]) -> str:
+    link = (f'<a href="{get_relative_url(target_url, page_url)}">{title}</a>'
+            if target_url is not None else title)
+    files = " ".join(
+        f'<a class="kit-fichier" href="{get_relative_url(d.path, page_url)}" download '
+        f'aria-label="{d.accessible_name}">{d.format}, {d.size_text}</a>'
+        for d in items
+    )
+    return f"<tr><td>{link}</td><td>{files}</td></tr>"

@@ -1,0 +1,121 @@
+"""Writing files safely and keeping generated files: the one atomic writer, the one artifact cache.
+
+- :func:`write_atomic`: a file is replaced whole or not at all.
+- :class:`ArtifactCache`: generated files kept by content hash
+  (:func:`content_key`), reused by the next build with the same inputs, pruned
+  when no build has used them for a while. A cache that cannot be read or
+  written is skipped, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+# Generated files no build has used for this many days are forgotten.
+CACHE_DAYS = 14
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` all at once or not at all.
+
+    A temporary file in the same folder is written, then renamed over
+    ``path``: a reader never sees a half-written file, and on any failure
+    ``path`` is left as it was. The file keeps the permissions of the one it
+    replaces. ``durable`` also flushes the file and its folder to disk (a data
+    file); without it (files of the built site, cache entries, thousands of
+    them) the rename alone is the guarantee.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = _default_mode()
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    if durable:
+        _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        directory = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(directory)
+    except OSError:
+        pass
+    finally:
+        os.close(directory)
+
+
+def content_key(*parts: str | bytes) -> str:
+    """A stable hash of everything a generated file depends on (each part length-prefixed)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class ArtifactCache:
+    """Generated files kept in ``folder`` as ``<key>.<suffix>``, so that unchanged ones are not redone."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / f"{key}.{suffix.lstrip('.')}"
+
+    def get(self, key: str, suffix: str) -> bytes | None:
+        """The file made before with ``key``, or None."""
+        path = self._path(key, suffix)
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # still in use: not pruned
+        except OSError:
+            return None
+        return data
+
+    def put(self, key: str, suffix: str, data: bytes) -> None:
+        """Keep ``data`` under ``key`` (complete or absent, never half-written)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self._path(key, suffix), data, durable=False)
+        except OSError:
+            pass
+
+    def prune(self, *, keep: Iterable[str] = (), days: float = CACHE_DAYS) -> None:
+        """Forget the files not in ``keep`` that no build has used for ``days`` days."""
+        wanted = set(keep)
+        limit = time.time() - days * 86400
+        try:
+            for path in self.folder.iterdir():
+                if path.is_file() and path.name.split(".")[0] not in wanted and path.stat().st_mtime < limit:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -1,0 +1,1 @@
+"""Real programs that open the kit's downloads as their readers do (LibreOffice, ical.js)."""

@@ -1,0 +1,74 @@
+"""The real clients the download tests use, and how to install them when missing.
+
+A test that needs one carries its marker (``libreoffice``, ``icaljs``): when
+the tool is missing, the test is skipped with the command that installs it,
+or fails with that message under CI (``CI=true``), where ``.ci/run`` installs
+everything and a missing tool is a broken install.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+NODE = shutil.which("node")
+ICAL_JS = ROOT / "node_modules" / "ical.js"
+READ_ICS = Path(__file__).with_name("read_ics.mjs")
+
+MISSING = {
+    "libreoffice": (lambda: SOFFICE is None,
+                    "LibreOffice (soffice) est absent : « apt-get install libreoffice-writer-nogui "
+                    "libreoffice-calc-nogui » (c'est ce que fait .ci/run)."),
+    "icaljs": (lambda: NODE is None or not ICAL_JS.is_dir(),
+               "ical.js est absent : il faut node et npm (« apt-get install nodejs npm »), puis "
+               "« make test » l'installe dans node_modules/ (npm ci)."),
+}
+
+
+def require(marker: str) -> None:
+    """Skip (or, under CI, fail) the current test when the tool behind ``marker`` is missing."""
+    missing, hint = MISSING[marker]
+    if missing():
+        if os.environ.get("CI"):
+            pytest.fail(hint, pytrace=False)
+        pytest.skip(hint)
+
+
+def convert(files: list[Path], target: str, outdir: Path, *, infilter: str | None = None) -> list[Path]:
+    """Convert ``files`` with LibreOffice headless into ``outdir``; the converted paths, in order.
+
+    A private user profile in a temporary folder keeps parallel runs apart.
+    """
+    assert SOFFICE is not None
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        command = [SOFFICE, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", "--convert-to", target, "--outdir", str(outdir)]
+        if infilter:
+            command.append(f"--infilter={infilter}")
+        result = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, timeout=600,
+                                check=False)
+    extension = target.split(":")[0]
+    converted = [outdir / f"{path.stem}.{extension}" for path in files]
+    missing = [path.name for path in converted if not path.is_file()]
+    assert not missing, f"LibreOffice n'a pas converti {missing} : {result.stdout} {result.stderr}"
+    return converted
+
+
+def read_calendars(paths: list[Path]) -> list[dict[str, Any]]:
+    """What ical.js reads in each calendar file (see read_ics.mjs)."""
+    assert NODE is not None
+    result = subprocess.run([NODE, str(READ_ICS), *map(str, paths)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    data: list[dict[str, Any]] = json.loads(result.stdout)
+    return data

@@ -1,0 +1,98 @@
+"""The kit's MkDocs plugins driven in-process, on a configuration loaded from mkdocs.yml (no build)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from conftest import PROJECT, ROOT
+from kit.calendar.locations import COVERAGE_URI, INDEX_URI, departement_uri
+from kit.calendar.model import load_campaign
+from kit.calendar.read import read_calendar
+from kit.site.calendar import CalendarPlugin
+from kit.site.i18n import ENGLISH_SEARCH_BOOST, I18nPlugin
+from kit.site.typography import TypographyPlugin
+from kit.territory import load_territory
+
+FIXTURES = Path(__file__).parent / "data" / "calendar"
+
+
+@pytest.fixture
+def mkdocs_config(tmp_path: Path) -> Iterator[MkDocsConfig]:
+    """The project's configuration, as MkDocs loads it, building into a temporary folder."""
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    # Set by MkDocs while it runs an event: File.generated records which plugin made the file.
+    config.plugins._current_plugin = "kit-calendar"
+    yield config
+
+
+def test_plugins_run_in_the_order_of_mkdocs_yml(mkdocs_config: MkDocsConfig) -> None:
+    names = [name for name in mkdocs_config.plugins if name.startswith("kit-")]
+    assert names == ["kit-typography", "kit-i18n", "kit-versions", "kit-calendar", "kit-documents", "kit-a11y"]
+    # MkDocs dispatches on_page_content to the kit's plugins in that order.
+    handlers = [type(method.__self__).__module__ for method in mkdocs_config.plugins.events["page_content"]
+                if type(method.__self__).__module__.startswith("kit.")]
+    assert handlers == ["kit.site.typography", "kit.site.i18n", "kit.site.documents", "kit.site.a11y"]
+
+
+def test_calendar_with_errors_stops_the_build_in_french(mkdocs_config: MkDocsConfig) -> None:
+    mkdocs_config.extra["forums_csv"] = str(FIXTURES / "erreurs.csv")
+    with pytest.raises(PluginError) as caught:
+        CalendarPlugin().on_files(Files([]), config=mkdocs_config)
+    message = str(caught.value)
+    assert "Le calendrier des forums contient 2 erreurs" in message
+    assert re.search(r"erreurs\.csv:3: erreur : date impossible", message)
+    assert re.search(r"erreurs\.csv:4: erreur : département « 99 » inconnu", message)
+
+
+def test_missing_calendar_is_named(mkdocs_config: MkDocsConfig, tmp_path: Path) -> None:
+    mkdocs_config.extra["forums_csv"] = str(tmp_path / "absent.csv")
+    with pytest.raises(PluginError, match=r"absent\.csv est introuvable"):
+        CalendarPlugin().on_files(Files([]), config=mkdocs_config)
+
+
+def test_calendar_adds_its_pages(mkdocs_config: MkDocsConfig) -> None:
+    mkdocs_config.extra["forums_csv"] = str(FIXTURES / "forums.csv")
+    plugin = CalendarPlugin()
+    files = plugin.on_files(Files([]), config=mkdocs_config)
+    calendar = read_calendar(FIXTURES / "forums.csv", territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
+    codes = {forum.departement for forum in calendar.forums}
+    uris = {file.src_uri for file in files}
+    assert uris == {INDEX_URI, COVERAGE_URI} | {departement_uri(code) for code in codes}
+    # Département pages stay out of the nav; the two calendar pages are in it.
+    for file in files:
+        assert file.inclusion.is_in_nav() == (file.src_uri in (INDEX_URI, COVERAGE_URI))
+    plugin.on_build_error(error=RuntimeError("arrêt"))
+    assert plugin.worker is None
+
+
+def _page(config: MkDocsConfig, src_uri: str) -> Page:
+    file = File.generated(config, src_uri, content="# Titre\n")
+    return Page(None, file, config)
+
+
+def test_english_pages_weigh_less_in_search_and_lose_injected_links(mkdocs_config: MkDocsConfig) -> None:
+    plugin = I18nPlugin()
+    injected = "- [Français](../lettre/)\n{: .i18n-link .i18n-link-found .i18n-link-fr }\n\n\n# Letter\n"
+    english = _page(mkdocs_config, "lettre.en.md")
+    assert plugin.on_page_markdown(injected, page=english) == "# Letter\n"
+    assert english.meta["search"] == {"boost": ENGLISH_SEARCH_BOOST}
+    french = _page(mkdocs_config, "lettre.md")
+    plugin.on_page_markdown("# Lettre\n", page=french)
+    assert "search" not in french.meta
+
+
+def test_typography_applies_to_french_pages_only(mkdocs_config: MkDocsConfig) -> None:
+    plugin = TypographyPlugin()
+    html = "<p>Question : « oui » ?</p><code>a : b</code>"
+    french = plugin.on_page_content(html, page=_page(mkdocs_config, "note.md"))
+    assert french == "<p>Question\u00a0: «\u00a0oui\u00a0»\u202f?</p><code>a : b</code>"
+    assert plugin.on_page_content(html, page=_page(mkdocs_config, "note.en.md")) == html

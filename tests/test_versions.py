@@ -137,18 +137,18 @@ def test_browser_shows_the_outdated_banner_only_on_the_older_version(
             for version in ("1.0", "1.1", "latest"):
                 tab.goto(f"{base}{version}/note/")
                 tab.wait_for_selector(".md-version__current", timeout=10_000)
-                banner = tab.locator('[data-md-component="outdated"]')
+                banner = tab.locator('[data-md-component="outdated"]:has(.kit-outdated)')
                 shown[version] = banner.is_visible()
                 if version == "1.0":
                     assert "Aller à la dernière version" in banner.inner_text()
                     # The version selector lists both versions and the alias.
-                    labels = tab.locator(".md-version__list .md-version__link").all_inner_texts()
+                    labels = tab.locator(".md-version__list .md-version__link").all_text_contents()
                     assert any("1.1" in label for label in labels) and any("1.0" in label for label in labels)
                 # Material remembers the answer per tab: start each version afresh.
                 tab.evaluate("sessionStorage.clear()")
             assert shown == {"1.0": True, "1.1": False, "latest": False}
             tab.goto(f"{base}1.0/note/")
-            tab.locator('[data-md-component="outdated"] a').click()
+            tab.locator('[data-md-component="outdated"] .kit-outdated a').click()
             tab.wait_for_url(f"{base}latest/")
         finally:
             context.close()

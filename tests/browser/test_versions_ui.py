@@ -31,8 +31,9 @@ def test_selector_lists_the_published_versions_and_switches(published, versions_
     tab.goto(url_of(versions_url, "latest/note/"))
     selector = tab.locator(".md-version")
     selector.wait_for(state="attached")
-    # Each entry is the version's title, followed by its aliases (« latest »).
-    listed = [t.strip() for t in selector.locator(".md-version__link").all_inner_texts() if t.strip()]
+    # Each entry is the version's title, followed by its aliases (« dernière version »);
+    # the menu is closed, its entries not laid out: read their text content.
+    listed = [t.strip() for t in selector.locator(".md-version__link").all_text_contents() if t.strip()]
     assert len(listed) == len(expected) and all(
         shown.startswith(title) for shown, title in zip(listed, expected, strict=True)
     ), f"versions listées : {listed}, publiées : {expected}"
@@ -68,3 +69,59 @@ def test_versioned_pages_have_no_wcag_violation(url: str, published, versions_ur
     tab.locator(".md-version").wait_for(state="attached")
     violations = run_axe(tab)
     assert not violations, f"{url} :\n{describe(violations)}"
+
+
+def test_version_menu_opens_with_enter_closes_with_escape_and_reads_well(published, versions_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    """RGAA 7.1 and 8.7: state of the button, keyboard, and « 1.1 (…) (dernière version) »."""
+    import re
+
+    tab.goto(url_of(versions_url, "latest/note/"))
+    button = tab.locator(".md-version__current")
+    button.wait_for()
+    tab.wait_for_function("document.querySelector('.md-version__current').hasAttribute('aria-expanded')")
+    assert button.get_attribute("aria-expanded") == "false"
+    links = tab.locator(".md-version__link")
+    button.focus()
+    assert not links.first.is_visible(), "le menu s'ouvre au seul focus, sans le dire"
+    tab.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    links.first.wait_for(state="visible")
+    names = [" ".join(t.split()) for t in links.all_inner_texts()]
+    assert any(re.fullmatch(r"1\.1 \(.+\) \(dernière version\)", n) for n in names), names
+    assert not [n for n in names if re.search(r"\)\S|latest", n)], f"libellés de version collés ou en anglais : {names}"
+    tab.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert tab.evaluate("document.activeElement.classList.contains('md-version__current')")
+    links.first.wait_for(state="hidden")
+
+
+def test_version_titles_are_marked_french_on_english_pages(published, versions_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    if not (published.served / "latest" / "lettre.en" / "index.html").is_file():
+        pytest.fail("latest/lettre.en/ n'est pas publiée")
+    tab.goto(url_of(versions_url, "latest/lettre.en/"))
+    tab.locator(".md-version__alias[data-kit-done]").first.wait_for(state="attached")
+    unmarked = tab.evaluate("""() => [...document.querySelectorAll('.md-version__current, .md-version__link')]
+      .flatMap(el => [...el.childNodes]).filter(n => n.nodeType === 3 && /[a-zé]{3}/.test(n.textContent))
+      .map(n => n.textContent.trim())""")
+    assert not unmarked, f"titres de version français sans lang=\"fr\" : {unmarked}"
+    aliases = [" ".join(t.split()) for t in tab.locator(".md-version__alias").all_text_contents()]
+    assert "(latest version)" in aliases and "latest" not in aliases, aliases
+
+
+def test_old_version_banner_comes_after_the_skip_link_and_fits_at_320_pixels(published, versions_url: str, context) -> None:  # type: ignore[no-untyped-def]
+    """RGAA 12.7 and 10.11, on 1.0's letter (its skip link is the kit's own, no table of contents)."""
+    tab = context.new_page()
+    tab.set_viewport_size({"width": 320, "height": 640})
+    tab.goto(url_of(versions_url, "1.0/lettre/"))
+    banner = tab.locator('[data-md-component="outdated"]:has(.kit-outdated)')
+    banner.wait_for(state="visible")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.matches('.md-skip')"), "le premier arrêt n'est pas le lien d'évitement"
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("!!document.activeElement.closest('[data-md-component=outdated]')"), "le bandeau ne suit pas le lien d'évitement"
+    tab.locator(".md-version__current").wait_for()
+    boxes = tab.evaluate("""() => [document.querySelector('.md-version__current'), document.querySelector('.md-header .md-select button')]
+      .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; })""")
+    (a_left, a_right, a_top, a_bottom), (b_left, b_right, b_top, b_bottom) = boxes
+    overlap = a_left < b_right and b_left < a_right and a_top < b_bottom and b_top < a_bottom
+    assert not overlap, f"le bouton des versions chevauche celui des langues : {boxes}"

@@ -13,6 +13,8 @@ from kit.territory import Departement
 INSET_CODES = ("75", "92", "93", "94")
 INSET_BOX = (8.0, 8.0, 120.0, 105.0)  # x, y, width, height, in the map's units (the Channel)
 TILE_SIZE, TILE_GAP, TILES_TOP = 44.0, 8.0, 598.0
+# Room under the tiles for their labels, which calendar.css enlarges on small screens.
+TILE_LABEL_ROOM = 32.0
 
 
 @dataclass(frozen=True)

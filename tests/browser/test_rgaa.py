@@ -1,0 +1,392 @@
+"""What an RGAA audit found and axe cannot see: each finding replayed as it was observed.
+
+Keyboard walks that measure what the sticky header and the open drawer hide,
+single keys pressed with the focus on a link, names and states read from the
+accessibility tree, the status message after a search, the calendar's geometry
+at 320 px, in both languages where the page exists in both.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import url_of
+from .pagetypes import find
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+# Is the focused element hidden, in whole or in part, by something drawn over it?
+# Two points are probed: its centre and just inside its top edge.
+_COVERED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const probe = (x, y) => {
+    if (y < 0 || y >= innerHeight || x < 0 || x >= innerWidth) return 'hors écran';
+    const hit = document.elementFromPoint(x, y);
+    if (!hit || hit === el || el.contains(hit) || hit.contains(el)) return null;
+    return hit.tagName.toLowerCase() + '.' + String(hit.className).split(' ')[0];
+  };
+  const x = r.left + Math.min(r.width / 2, 8);
+  return {
+    what: el.tagName.toLowerCase() + ' « ' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40) + ' »',
+    inHeader: !!el.closest('.md-header'),
+    inDrawer: !!el.closest('.md-sidebar--primary'),
+    covers: [probe(x, r.top + r.height / 2), probe(x, r.top + Math.min(2, r.height / 2))].filter(Boolean),
+  };
+}"""
+
+
+def page_url(site: Path, key: str, lang: str = "fr") -> str:
+    url = find(site, key, lang)
+    if url is None:
+        pytest.fail(f"pas de page « {key} » en {lang} dans le site")
+    return url
+
+
+def walk(tab, key: str, limit: int = 150) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Press ``key`` (Tab or Shift+Tab) until the focus leaves the page; each stop described."""
+    stops = []
+    for _ in range(limit):
+        tab.keyboard.press(key)
+        stop = tab.evaluate(_COVERED)
+        if stop is None:
+            break
+        if stop["covers"]:
+            # Something may still be sliding or fading away (the search overlay, a menu).
+            tab.wait_for_timeout(400)
+            stop = tab.evaluate(_COVERED) or stop
+        stops.append(stop)
+    return stops
+
+
+# --- 10.11: the calendar at 320 px (and 390 px), and in print ---------------------------------
+
+_ROWS = """(limit) => {
+  const out = [];
+  for (const table of document.querySelectorAll('table[data-kit-cols]')) {
+    table.scrollIntoView();
+    for (const tr of table.tBodies[0].rows) {
+      if (out.length >= limit) return out;
+      tr.scrollIntoView({block: 'center'});
+      const row = tr.getBoundingClientRect();
+      const cells = [...tr.cells].filter(td => getComputedStyle(td).display !== 'none').map(td => {
+        const r = td.getBoundingClientRect();
+        return {text: td.textContent.trim().slice(0, 30), width: r.width, top: r.top, bottom: r.bottom,
+                spill: td.scrollWidth - td.clientWidth};
+      });
+      out.push({width: row.width, height: row.height, cells});
+    }
+  }
+  return out;
+}"""
+
+
+def check_forum_blocks(rows: list[dict], where: str) -> None:
+    assert rows, f"{where} : aucun forum"
+    for row in rows:
+        label = " / ".join(c["text"] for c in row["cells"])
+        assert row["height"] < 400, f"{where} : forum haut de {row['height']:.0f} px ({label})"
+        previous_bottom = None
+        for cell in row["cells"]:
+            assert cell["width"] >= 0.9 * row["width"], (
+                f"{where} : cellule « {cell['text']} » large de {cell['width']:.0f} px sur {row['width']:.0f}")
+            assert cell["spill"] <= 1, f"{where} : le texte de « {cell['text']} » déborde de sa cellule"
+            if previous_bottom is not None:
+                # One block under the other, in the order of the table: the reading order.
+                assert cell["top"] >= previous_bottom - 1, f"{where} : « {cell['text']} » chevauche la cellule précédente"
+            previous_bottom = cell["bottom"]
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("key", ["calendrier", "departement"])
+def test_calendar_forums_are_blocks_on_narrow_screens(key: str, width: int, site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
+    narrow = context.new_page()
+    narrow.set_viewport_size({"width": width, "height": 700})
+    url = page_url(site, key)
+    narrow.goto(url_of(base_url, url))
+    check_forum_blocks(narrow.evaluate(_ROWS, 30), f"{url} à {width} px")
+    assert narrow.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{url} défile de côté"
+
+
+def test_calendar_forums_are_blocks_in_print(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    url = page_url(site, "departement")
+    tab.emulate_media(media="print")
+    tab.goto(url_of(base_url, url))
+    check_forum_blocks(tab.evaluate(_ROWS, 30), f"{url} à l'impression")
+
+
+def test_overseas_labels_stay_readable_at_320_pixels(site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
+    narrow = context.new_page()
+    narrow.set_viewport_size({"width": 320, "height": 700})
+    narrow.goto(url_of(base_url, page_url(site, "couverture")))
+    labels = narrow.evaluate("""() => {
+      const svg = document.querySelector('.kit-cal-map__svg');
+      const box = svg.getBoundingClientRect();
+      const scale = box.width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('.kit-cal-map__tiles text')].map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.bottom <= box.bottom + 1,
+                left: r.left, right: r.right};
+      });
+    }""")
+    assert labels, "pas de vignettes de l'outre-mer"
+    for label in labels:
+        assert label["px"] >= 11.5, f"« {label['text']} » : {label['px']:.1f} px à l'écran"
+        assert label["inside"], f"« {label['text']} » sort de la carte"
+    for a, b in zip(labels, labels[1:], strict=False):
+        assert a["right"] <= b["left"], f"« {a['text']} » et « {b['text']} » se chevauchent"
+
+
+# --- 10.7, 12.8: Tab in the open drawer; Shift+Tab under the sticky header -------------------
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_tab_stays_in_the_open_drawer_and_on_screen(lang: str, site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 800})
+    phone.goto(url_of(base_url, page_url(site, "note", lang)))
+    phone.locator('[for="__drawer"][role="button"]').first.focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_function("document.getElementById('__drawer').checked")
+    phone.wait_for_timeout(300)  # the drawer slides in
+    home = "Accueil" if lang == "fr" else "Home"
+
+    def check(stops: list[dict]) -> None:
+        outside = [s["what"] for s in stops if not s["inDrawer"]]
+        assert not outside, f"Tab sort du menu ouvert, vers ce qu'il cache : {outside[:8]}"
+        hidden = [f"{s['what']} sous {s['covers']}" for s in stops if s["covers"]]
+        assert not hidden, f"dans le menu, focus caché : {hidden[:8]}"
+        assert len(stops) >= 4, f"le menu n'a presque rien à parcourir : {stops}"
+
+    # The menu opens on the page's own section: its links, then nothing hidden.
+    check(walk(phone, "Tab", 60))
+    # Back to the menu's first level with the keyboard, and through it.
+    phone.locator(".md-sidebar--primary label.md-nav__title[role=button]").filter(visible=True).first.focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_timeout(400)
+    top_level = walk(phone, "Tab", 60)
+    check(top_level)
+    assert any(home in s["what"] for s in top_level), f"« {home} » jamais atteint : {top_level}"
+    phone.keyboard.press("Escape")
+    phone.wait_for_function("!document.getElementById('__drawer').checked")
+    assert phone.evaluate("!document.querySelector('[data-kit-inert]')"), "la page reste inerte, menu fermé"
+
+
+@pytest.mark.parametrize(("key", "lang"), [("note", "fr"), ("glossaire", "fr"), ("modele", "fr"),
+                                           ("lettre", "en"), ("fiche", "en")])
+def test_sticky_header_never_hides_the_focus(key: str, lang: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    """Forward to the end of the page, then back with Shift+Tab: each stop in full view."""
+    tab.goto(url_of(base_url, page_url(site, key, lang)))
+    forward = walk(tab, "Tab")
+    backward = walk(tab, "Shift+Tab")
+    assert len(backward) >= 10, f"seulement {len(backward)} arrêts en arrière"
+    hidden = [f"{s['what']} sous {s['covers']}" for s in forward + backward if s["covers"] and not s["inHeader"]]
+    assert not hidden, f"focus caché par l'en-tête ou un bouton flottant : {hidden[:8]}"
+
+
+# --- 12.10: single-key shortcuts --------------------------------------------------------------
+
+def test_single_key_shortcuts_never_act_on_a_focused_link_and_can_be_turned_off(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    url = url_of(base_url, page_url(site, "note"))
+    tab.goto(url)
+    assert tab.locator("link[rel=next]").count(), "la page n'a pas de page suivante"
+    tab.locator(".md-content a[href]").first.focus()
+    for key in ["n", ".", "p", ",", "s", "f", "/"]:
+        tab.keyboard.press(key)
+        tab.wait_for_timeout(150)
+        assert tab.url == url, f"« {key} », le focus sur un lien, a changé de page"
+        assert tab.evaluate("!document.activeElement.matches('.md-search__input')"), f"« {key} » a pris le focus"
+    # With no element focused, Material's shortcut still works...
+    tab.evaluate("document.activeElement.blur()")
+    tab.keyboard.press("n")
+    tab.wait_for_url(lambda u: u != url, wait_until="commit")
+    # ... until it is turned off in the footer (remembered from page to page).
+    tab.goto(url)
+    switch = tab.get_by_role("checkbox", name=re.compile("Raccourcis clavier à une touche"))
+    assert switch.is_checked()
+    switch.uncheck()
+    tab.reload()
+    assert not tab.get_by_role("checkbox", name=re.compile("Raccourcis clavier")).is_checked()
+    tab.evaluate("document.activeElement.blur()")
+    tab.keyboard.press("n")
+    tab.wait_for_timeout(400)
+    # Material's section tracking may add a #fragment as the page scrolls: the page is what counts.
+    assert urlsplit(tab.url).path == urlsplit(url).path, "« n » change encore de page, raccourcis désactivés"
+
+
+# --- 7.1: names and states of the menus -------------------------------------------------------
+
+def test_menu_section_is_a_button_with_its_state(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, "note")))
+    toggle = tab.get_by_role("button", name="Modèles")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    scroll = tab.evaluate("scrollY")
+    tab.keyboard.press(" ")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert tab.evaluate("scrollY") == scroll, "Espace fait défiler la page"
+    tab.get_by_role("link", name="Lettre d'invitation").wait_for(state="visible")
+    tab.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "false"
+
+
+@pytest.mark.parametrize(("lang", "name"), [("fr", "Sélectionner la langue"), ("en", "Select language")])
+def test_language_menu_opens_with_enter_and_closes_with_escape(lang: str, name: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, "lettre", lang)))
+    button = tab.get_by_role("button", name=name)
+    assert button.get_attribute("aria-expanded") == "false"
+    entries = tab.locator(".md-header .md-select__link")
+    button.focus()
+    assert not entries.first.is_visible(), "le menu s'ouvre au seul focus, sans le dire"
+    tab.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    entries.first.wait_for(state="visible")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.classList.contains('md-select__link')")
+    tab.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert tab.evaluate("document.activeElement.getAttribute('aria-label')") == name
+    entries.first.wait_for(state="hidden")
+
+
+# --- 7.5, 11.10, 8.7: the search --------------------------------------------------------------
+
+def test_search_count_is_a_status_message_and_the_field_is_not_required(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    from .test_search import search
+
+    tab.goto(url_of(base_url, ""))
+    box = tab.get_by_role("textbox", name="Rechercher")
+    assert box.get_attribute("required") is None and box.get_attribute("aria-required") is None
+    assert search(tab, "sécurité")
+    status = tab.get_by_role("status").filter(has_text=re.compile(r"\d+ documents? trouvés?|Aucun"))
+    assert status.count() == 1, "le nombre de résultats n'est pas un message de statut"
+    assert status.get_attribute("aria-live") == "polite"
+    box.fill("")
+    box.press_sequentially("zzzqqqxxw", delay=15)
+    tab.get_by_role("status").filter(has_text="Aucun").wait_for()
+
+
+def test_search_results_in_the_other_language_say_so(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    from .test_search import search
+
+    tab.goto(url_of(base_url, ""))
+    pages = search(tab, "security")
+    english = [p for p in pages if p.rstrip("/").endswith(".en")]
+    if not english:
+        pytest.fail(f"aucun résultat anglais pour « security » : {pages}")
+    langs = tab.eval_on_selector_all(
+        ".md-search-result__item", "els => els.map(e => [e.querySelector('a').href, e.closest('[lang]').lang])")
+    for href, lang in langs:
+        expected = "en" if re.search(r"\.en/(#|$|\?)", href) else "fr"
+        assert lang == expected, f"résultat {href} : lang={lang!r}"
+
+
+# --- 10.7: back to top ------------------------------------------------------------------------
+
+def test_back_to_top_is_never_focused_hidden_and_gives_the_focus_back(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, "modele")))
+    top = tab.locator(".md-top")
+    for _ in range(150):
+        tab.keyboard.press("Tab")
+        state = tab.evaluate("""() => { const el = document.activeElement;
+          return el === document.body ? 'fin' : el.matches('.md-top') ? (el.hidden ? 'caché' : 'visible') : ''; }""")
+        assert state != "caché", "« Retour en haut de la page » prend le focus sans être visible"
+        if state == "fin":
+            break
+    # Shown when scrolling up: reached from the keyboard, it leads to the top and to the first link.
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    tab.mouse.wheel(0, -300)
+    top.wait_for(state="visible")
+    top.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("scrollY === 0")
+    assert tab.evaluate("document.activeElement.matches('.md-skip')"), "le focus reste sur le bouton caché"
+
+
+# --- 10.13, 7.3: tooltips of acronyms ------------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "lang"), [("accueil", "fr"), ("glossaire", "fr"), ("accueil", "en")])
+def test_acronym_tooltips_show_on_focus_and_hide_with_escape(key: str, lang: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, key, lang)))
+    terms = tab.locator("abbr").evaluate_all("els => [...new Set(els.map(e => e.textContent))]")
+    assert terms, "pas de sigle"
+    reached = set()
+    for _ in range(200):
+        tab.keyboard.press("Tab")
+        term = tab.evaluate("document.activeElement.tagName === 'ABBR' ? document.activeElement.textContent : ''")
+        if tab.evaluate("document.activeElement === document.body"):
+            break
+        if not term:
+            continue
+        reached.add(term)
+        tip = tab.locator(".md-tooltip2--active")
+        tip.wait_for(state="visible")
+        described = tab.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
+        assert described.strip(), f"{term} : bulle vide"
+        tab.keyboard.press("Escape")
+        tip.wait_for(state="hidden")
+        assert tab.evaluate("document.activeElement.tagName") == "ABBR", "Échap déplace le focus"
+    assert reached == set(terms), f"sigles jamais atteints au clavier : {set(terms) - reached}"
+
+
+def test_glossary_tells_how_to_show_the_tooltips_without_a_mouse(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, "glossaire")))
+    intro = tab.locator(".md-content p").first.inner_text()
+    assert "Tabulation" in intro and "Échap" in intro, intro
+
+
+# --- 8.7, 6.1: languages and names in the text ---------------------------------------------------
+
+@pytest.mark.parametrize("key", ["accueil", "lettre", "note", "fiche", "fiche-2"])
+def test_french_quotations_on_english_pages_are_marked(key: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, key, "en")))
+    unmarked = tab.evaluate("""() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.querySelector('.md-content'), NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.textContent.includes('«') && !n.parentElement.closest('[lang]').lang.startsWith('fr')) out.push(n.textContent.trim().slice(0, 60));
+      }
+      return out;
+    }""")
+    assert not unmarked, f"citations françaises sans lang=\"fr\" : {unmarked[:5]}"
+
+
+@pytest.mark.parametrize(("lang", "ref", "back", "permalink"), [
+    ("fr", "Note 1", "Revenir à l'appel de note 1", "Lien vers cette section"),
+    ("en", "Note 1", "Back to note 1 in the text", "Link to this section"),
+])
+def test_footnotes_and_permalinks_have_names_in_the_page_language(
+        lang: str, ref: str, back: str, permalink: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, "note", lang)))
+    assert tab.get_by_role("link", name=ref, exact=True).count() == 1
+    assert tab.get_by_role("link", name=back, exact=True).count() >= 1
+    backref = tab.locator(".footnote-backref").first
+    assert backref.get_attribute("title") == back
+    assert tab.get_by_role("link", name=permalink, exact=True).count() >= 2
+    assert tab.get_by_role("heading", name=re.compile(r"#\s*$")).count() == 0, "un titre se lit « … # »"
+    other = "Jump back|footnote|Link to this" if lang == "fr" else "Revenir|Lien vers"
+    titles = tab.eval_on_selector_all("[title], [aria-label]", "els => els.map(e => e.title + ' ' + (e.getAttribute('aria-label') || ''))")
+    assert not [t for t in titles if re.search(other, t)], f"textes d'interface dans l'autre langue : {titles[:5]}"
+
+
+# --- 12.6: navigation landmarks --------------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "lang"), [("accueil", "fr"), ("lettre", "fr"), ("glossaire", "fr"), ("modele", "fr"),
+                                           ("calendrier", "fr"), ("lettre", "en")])
+def test_every_navigation_landmark_has_a_name_and_content(key: str, lang: str, site: Path, base_url: str, context, tab) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(url_of(base_url, page_url(site, key, lang)))
+    cdp = context.new_cdp_session(tab)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    navs = [n for n in nodes if n.get("role", {}).get("value") == "navigation" and not n.get("ignored")]
+    assert navs, "aucune navigation"
+    unnamed = [n["backendDOMNodeId"] for n in navs if not n.get("name", {}).get("value", "").strip()]
+    assert not unnamed, f"{len(unnamed)} navigation(s) sans nom"
+    empty = tab.evaluate("""() => [...document.querySelectorAll('nav')]
+      .filter(n => !n.querySelector('a[href], button, input, label, [tabindex]') && n.getClientRects().length)
+      .map(n => n.getAttribute('aria-label') || n.className)""")
+    assert not empty, f"navigation vide : {empty}"

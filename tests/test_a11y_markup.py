@@ -67,7 +67,9 @@ def test_every_page_links_to_the_accessibility_statement(site: Path) -> None:
         target = (html_file.parent / href / "index.html").resolve()
         assert target.is_file() and target.parent.name.startswith("accessibilite"), (
             f"{html_file.relative_to(site)} : lien {href!r} vers une page absente")
-        label = " ".join(re.sub(r"<[^>]+>", "", footer.group(1)).replace("&nbsp;", " ").split())
+        link = re.search(r"<a [^>]*>(.*?)</a>", footer.group(1), re.S)
+        assert link, f"{html_file.relative_to(site)} : le pied de page n'a pas de lien"
+        label = " ".join(re.sub(r"<[^>]+>", "", link.group(1)).replace("&nbsp;", " ").split())
         assert label.replace("\xa0", " ") in {"Accessibilité : partiellement conforme",
                                                "Accessibility: partially compliant",
                                                "Accessibility: partially compliant (statement in French)"}

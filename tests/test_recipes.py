@@ -26,6 +26,7 @@ import test_a11y_markup
 import test_texts
 import test_translations
 from conftest import ROOT, build_site, page
+from kit.changelog import latest, load
 from readme_recipes import Step, apply, read_recipes
 
 README = ROOT / "README.md"
@@ -64,12 +65,7 @@ def copy_of_the_repository(dest: Path) -> Path:
 
 def next_version(clone: Path) -> str:
     """The version after the newest of the changelog (the README's example may be taken already)."""
-    sys.path.insert(0, str(clone / "scripts"))
-    try:
-        from kit.changelog import latest, load
-        newest = latest(load(clone / "docs" / "nouveautes.md")).version
-    finally:
-        sys.path.remove(str(clone / "scripts"))
+    newest = latest(load(clone / "docs" / "nouveautes.md")).version
     major, minor = newest.split(".")[:2]
     return f"{major}.{int(minor) + 1}"
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from babel.dates import format_date
 
+from kit.calendar.table import cell_text
+
 
 class BadValue(Exception):
     """A cell that cannot be understood: the message says why and what to write, in French."""
@@ -25,19 +27,6 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[-_'’.]", " ", bare).split())
-
-
-def cell_text(value: Any) -> str:
-    """A cell shown as text (for messages and text columns)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return str(value).strip()
 
 
 # Départements -----------------------------------------------------------------

@@ -336,7 +336,7 @@ def test_acronym_tooltips_show_on_focus_and_hide_with_escape(key: str, lang: str
 
 def test_glossary_tells_how_to_show_the_tooltips_without_a_mouse(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     tab.goto(url_of(base_url, page_url(site, "glossaire")))
-    intro = tab.locator(".md-content p").first.inner_text()
+    intro = tab.locator(".md-content h1 ~ p").first.inner_text()
     assert "Tabulation" in intro and "Échap" in intro, intro
 
 

@@ -198,7 +198,25 @@ def rollback_rebuilt_nothing(season: Season) -> None:
 
 
 def nothing_older_nothing_twice(season: Season) -> None:
-    """With « latest » on 1.1 and 1.2 published: 1.0 refused, 1.1 refused, no version: nothing to do."""
+    """With « latest » on 1.1 and 1.2 published: 1.0 refused, 1.1 refused, no version: nothing to do.
+
+    Checked on the season as it stood right after the rollback, whichever later steps other tests
+    have already played on the shared clone: its sources at the 1.2 commit, gh-pages at that step.
+    """
+    repo = season.repo
+    branch, gh_pages = git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip(), _head(repo)
+    source = git(repo, "log", "--format=%H", "-1", "--grep=^Version 1.2", branch).strip()
+    git(repo, "checkout", "--quiet", "-B", "apres-retour", source)
+    git(repo, "branch", "--force", "gh-pages", season.steps["retour-1.1"].branch)
+    try:
+        _refusals(season)
+    finally:
+        git(repo, "checkout", "--quiet", branch)
+        git(repo, "branch", "--force", "gh-pages", gh_pages)
+        git(repo, "branch", "--quiet", "--delete", "--force", "apres-retour")
+
+
+def _refusals(season: Season) -> None:
     head = _head(season.repo)
     older = publish(season.repo, "1.0", "--sans-tests", env=season.env)
     assert older.returncode == 1

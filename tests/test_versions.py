@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from kit import changelog
-from publishing import ADDED_TEXT, CHANGE_DAY, MARK, PREFIX, Published
+from publishing import ADDED_TEXT, CHANGE_DAY, ENTRY_1_1, FIRST_EDITION, MARK, PREFIX, Published
 
 pytestmark = pytest.mark.publication
 
@@ -25,9 +25,8 @@ def test_versions_json_lists_both_versions_with_latest_on_the_newest(published: 
     assert [entry["version"] for entry in versions] == ["1.1", "1.0"]
     assert versions[0]["aliases"] == ["latest"] and versions[1]["aliases"] == []
     # Default titles come from the changelog headings.
-    assert versions[0]["title"] == "1.1 (10 mars 2009)"
-    # Version 1.0 has no date in its heading: it is not the date of the 2009 texts.
-    assert versions[1]["title"] == "1.0"
+    assert versions[0]["title"] == f"{ENTRY_1_1.version} ({ENTRY_1_1.date_fr})"
+    assert versions[1]["title"] == f"{FIRST_EDITION.version} ({FIRST_EDITION.date_fr})"
     assert "Version 1.1 publiée" in published.second.stdout
     assert "Version tirée de docs/nouveautes.md : 1.1" in published.second.stdout
 

@@ -25,22 +25,31 @@ FIELD_STYLE = "Champ à remplir"
 _LANG_ATTRIBUTES = ("w:val", "w:eastAsia")
 
 
+def _child(parent: _Element, tag: str, *, first: bool = False) -> _Element:
+    """``parent``'s ``tag`` child, created (as first or last child) when missing."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
+
+
+def _french(element: _Element) -> None:
+    """Every language attribute of ``element`` set to French."""
+    for attribute in _LANG_ATTRIBUTES:
+        element.set(qn(attribute), LANGUAGE)
+
+
 def _set_lang(r_pr: _Element) -> None:
     """Set ``<w:lang>`` of a run-properties element to French (created when missing)."""
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
-    for attribute in _LANG_ATTRIBUTES:
-        lang.set(qn(attribute), LANGUAGE)
+    _french(_child(r_pr, "w:lang"))
 
 
 def _r_pr(parent: _Element) -> _Element:
-    r_pr = parent.find(qn("w:rPr"))
-    if r_pr is None:
-        r_pr = OxmlElement("w:rPr")
-        parent.insert(0, r_pr)
-    return r_pr
+    return _child(parent, "w:rPr", first=True)
 
 
 def field_style(document: Document) -> CharacterStyle:
@@ -60,25 +69,12 @@ def field_style(document: Document) -> CharacterStyle:
 def make_french(document: Document) -> None:
     """Make ``document`` French everywhere Word and LibreOffice read a language."""
     styles_element = document.styles.element
-    defaults = styles_element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles_element.insert(0, defaults)
-    r_pr_default = defaults.find(qn("w:rPrDefault"))
-    if r_pr_default is None:
-        r_pr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, r_pr_default)
+    defaults = _child(styles_element, "w:docDefaults", first=True)
+    r_pr_default = _child(defaults, "w:rPrDefault", first=True)
     _set_lang(_r_pr(r_pr_default))
     for lang in styles_element.iter(qn("w:lang")):
-        for attribute in _LANG_ATTRIBUTES:
-            lang.set(qn(attribute), LANGUAGE)
-    settings = document.settings.element
-    theme_lang = settings.find(qn("w:themeFontLang"))
-    if theme_lang is None:
-        theme_lang = OxmlElement("w:themeFontLang")
-        settings.append(theme_lang)
-    for attribute in _LANG_ATTRIBUTES:
-        theme_lang.set(qn(attribute), LANGUAGE)
+        _french(lang)
+    _french(_child(document.settings.element, "w:themeFontLang"))
     # Every run says it too: text pasted elsewhere keeps its language.
     parts = [document.element.body]
     for section in document.sections:

@@ -10,6 +10,7 @@ from kit.theme_markup import (
     focusable_abbreviations,
     mark_french_quotes,
     name_footnotes,
+    name_icon_only_toggles,
     unlink_orphan_labels,
 )
 
@@ -21,6 +22,30 @@ def test_built_pages_carry_none_of_the_theme_errors(site: Path) -> None:
         assert not re.search(r'<input[^>]*type="checkbox"[^>]*autocomplete', html), url
         assert "Jump back to footnote" not in html, url
         assert not re.search(r"\brequired\b", re.search(r'<input[^>]*md-search__input[^>]*>', html).group(0)), url
+
+
+def test_each_section_toggle_is_named_by_its_own_section(site: Path) -> None:
+    """The icon-only toggle of a menu section whose title is a link reads that title, and that title only."""
+    html = page(site, "")
+    names = re.findall(r'<span class="kit-sr-only">(.*?)</span>', html, re.S)
+    assert names, "no section toggle named"
+    titles = set(re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', html, re.S))
+    for name in names:
+        assert "<" not in name and "\n" not in name and name in titles, name
+
+
+def test_toggle_name_stops_at_its_own_link() -> None:
+    link = '<a href="{url}" class="md-nav__link">\n<span class="md-ellipsis">\n{title}\n</span>\n</a>\n'
+    label = '<label class="md-nav__link" for="__nav_{n}" id="__nav_{n}_label" tabindex="0">\n' \
+            '<span class="md-nav__icon md-icon"></span>\n</label>'
+    html = (link.format(url="a/", title="Accueil") + "<ul>" + link.format(url="b/", title="Le <em>kit</em>") + "</ul>"
+            + link.format(url="c/", title="Calendrier") + label.format(n=2)
+            + link.format(url="d/", title="Le <span lang=\"fr\">kit</span>") + label.format(n=3))
+    fixed = name_icon_only_toggles(html)
+    assert re.findall(r'<span class="kit-sr-only">(.*?)</span>', fixed) == ["Calendrier", "Le kit"]
+    # A page of a thousand links is fixed in linear time (it used to take seconds per page).
+    many = (link.format(url="x/", title="Forum") * 2000) + link.format(url="c/", title="Calendrier") + label.format(n=4)
+    assert name_icon_only_toggles(many).count("kit-sr-only") == 1
 
 
 def test_footnotes_are_named_in_the_page_language() -> None:

@@ -75,7 +75,9 @@ def unlink_orphan_labels(page_html: str) -> str:
 # A menu section whose title is a link (navigation.indexes): Material labels its
 # <nav> with the toggle next to the link, an icon without text.
 _ICON_LABEL = re.compile(
-    r'(<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*(?P<title>.*?)\s*</span>\s*</a>\s*'
+    r'(<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*'
+    # The title: text and inline tags, never the end of its own span (linear: a nav has hundreds of links).
+    r'(?P<title>(?:[^<]|<(?!/?span\b)|<span\b[^>]*>[^<]*</span>)*?)\s*</span>\s*</a>\s*'
     r'<label class="md-nav__link[^"]*" for="[^"]+" id="[^"]+"[^>]*>)(\s*<span class="md-nav__icon md-icon"></span>\s*)(</label>)',
     re.S,
 )

@@ -5,6 +5,8 @@
   (:func:`content_key`), reused by the next build with the same inputs, pruned
   when no build has used them for a while. A cache that cannot be read or
   written is skipped, never an error.
+- :class:`Memo`: values kept in memory from one build to the next (``make serve``),
+  by key; what a build did not use is dropped after the next one.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 # Generated files no build has used for this many days are forgotten.
 CACHE_DAYS = 14
@@ -119,3 +124,59 @@ class ArtifactCache:
                     path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class Memo(Generic[T]):
+    """Values made by one build, reused by the next one when their key comes again.
+
+    A key names everything its value is made from. Each build starts with
+    :meth:`begin`: the values the previous build used stay at hand, the older
+    ones are dropped, so that the memo never grows beyond two builds' worth.
+    """
+
+    def __init__(self) -> None:
+        self._current: dict[Hashable, T] = {}
+        self._previous: dict[Hashable, T] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def begin(self) -> None:
+        """A new build: keep what the last one used, forget the rest."""
+        if self._current:
+            self._previous = self._current
+        self._current = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value under ``key``: kept from before, or made now by ``make()``."""
+        value = self._current.get(key, _MISSING)
+        if value is not _MISSING:
+            self.hits += 1
+            return value  # type: ignore[return-value]
+        value = self._previous.pop(key, _MISSING)
+        if value is _MISSING:
+            self.misses += 1
+            value = make()
+        else:
+            self.hits += 1
+        self._current[key] = value  # type: ignore[assignment]
+        return value  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+class Key:
+    """A memo key made of large values (hundreds of records): hashed once, not at each lookup."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: Hashable) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Key) and self._hash == other._hash and self.value == other.value

@@ -36,6 +36,7 @@ METROPOLE_TIMEZONE = "Europe/Paris"
 # The French Southern and Antarctic Lands have no permanent population, so
 # no forum: their code is not accepted in the calendar.
 EXCLUDED_CODES = frozenset({"984"})
+COMMUNES_FILE = "communes_2009_cv_arr.csv.gz"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class Territory:
     reference_dir: Path
     # Lookup tables built once: (dep, folded code or name) -> canton.
     _canton_index: dict[tuple[str, str], Canton] = field(default_factory=dict, repr=False)
+    # dep -> folded commune name -> canton-ou-ville code ("" for homonyms), each département on first use.
+    _commune_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._canton_index:
@@ -123,8 +126,13 @@ class Territory:
         a name two communes of the département share, or a territory
         without cantons.
         """
-        index = _commune_index(Path(self.reference_dir))
-        code = index.get((dep, normalise(_ARRONDISSEMENT.sub("", commune))))
+        index = self._commune_index.get(dep)
+        if index is None:
+            index = self._commune_index[dep] = {}
+            for name, cv in commune_rows(Path(self.reference_dir)).get(dep, ()):
+                key = normalise(name)
+                index[key] = "" if key in index and index[key] != cv else cv
+        code = index.get(normalise(_ARRONDISSEMENT.sub("", commune)))
         if not code:
             return None
         return self.find_canton(dep, code)
@@ -146,14 +154,16 @@ _ARRONDISSEMENT = re.compile(r"\s+\d{1,2}\s*(?:e|er|ème)(?:\s+arrondissement)?$
 
 
 @lru_cache(maxsize=4)
-def _commune_index(reference_dir: Path) -> dict[tuple[str, str], str]:
-    """(dep, folded commune name) -> canton-ou-ville code; "" for homonyms."""
-    index: dict[tuple[str, str], str] = {}
-    with gzip.open(reference_dir / "communes_2009_cv_arr.csv.gz", "rt", encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            key = (row["dep"], normalise(row["libgeo"]))
-            index[key] = "" if key in index and index[key] != row["cv"] else row["cv"]
-    return index
+def commune_rows(reference_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    """The 2009 communes of each département, read once: (INSEE name, canton-ou-ville code), in file order."""
+    rows: dict[str, list[tuple[str, str]]] = {}
+    with gzip.open(reference_dir / COMMUNES_FILE, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        dep, name, cv = (header.index(column) for column in ("dep", "libgeo", "cv"))
+        for row in reader:
+            rows.setdefault(row[dep], []).append((row[name], row[cv]))
+    return rows
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

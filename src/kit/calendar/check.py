@@ -28,6 +28,7 @@ from kit.calendar.table import KNOWN_HEADERS, Table, cell_text, header_key
 from kit.calendar.text import check_line, fold_key, id_key, reserved_device_name
 from kit.calendar.values import BadValue, Departements, parse_date, parse_time
 from kit.french import count, format_time, french_date
+from kit.store import Memo
 from kit.territory import Territory, normalise
 
 _STATUT_KEYS = {normalise(s): s for s in STATUTS}
@@ -85,10 +86,19 @@ def map_header(table: Table, file: str) -> tuple[dict[str, int], list[Problem]]:
     return columns, problems
 
 
-class RowChecker:
-    """Turns the cells of one row into a Forum, collecting its problems."""
+RowMemo = Memo[tuple[Forum | None, tuple[Problem, ...]]]
 
-    def __init__(self, territory: Territory, campaign: Campaign) -> None:
+
+class RowChecker:
+    """Turns the cells of one row into a Forum, collecting its problems.
+
+    With a ``memo`` (``make serve``), a row read again with the same cells at the
+    same place is not checked again: saving one row of a large calendar checks
+    that row alone. The memo must belong to this territory and campaign.
+    """
+
+    def __init__(self, territory: Territory, campaign: Campaign, memo: RowMemo | None = None) -> None:
+        self.memo = memo
         self.territory = territory
         self.campaign = campaign
         self.departements = Departements({code: d.nom for code, d in territory.departements.items()})
@@ -98,6 +108,23 @@ class RowChecker:
 
     def check(self, file: str, line: int, cells: dict[str, Any], *, excel: bool,
               extra: bool) -> tuple[Forum | None, list[Problem]]:
+        """The forum of one row (None if it has an error), and the row's problems."""
+        if self.memo is None:
+            return self._check(file, line, cells, excel=excel, extra=extra)
+        key = (file, line, tuple(cells.items()), excel, extra)
+
+        def made() -> tuple[Forum | None, tuple[Problem, ...]]:
+            forum, problems = self._check(file, line, cells, excel=excel, extra=extra)
+            return forum, tuple(problems)
+
+        try:
+            forum, problems = self.memo.get(key, made)
+        except TypeError:  # a cell value that cannot be a key: checked as it is
+            return self._check(file, line, cells, excel=excel, extra=extra)
+        return forum, list(problems)
+
+    def _check(self, file: str, line: int, cells: dict[str, Any], *, excel: bool,
+               extra: bool) -> tuple[Forum | None, list[Problem]]:
         problems: list[Problem] = []
 
         def error(message: str) -> None:

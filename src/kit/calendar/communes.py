@@ -10,13 +10,13 @@ Paris, Marseille and Lyon keep an arrondissement written after the name
 
 from __future__ import annotations
 
-import csv
 import difflib
-import gzip
 import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from kit.territory import commune_rows
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _ARTICLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<article>les?|la|l')\s*\)$", re.I)
@@ -88,11 +88,7 @@ class CommuneIndex:
 
 @lru_cache(maxsize=4)
 def _load(reference_dir: Path) -> CommuneIndex:
-    raw: dict[str, list[str]] = {}
-    with gzip.open(reference_dir / "communes_2009_cv_arr.csv.gz", "rt", encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            raw.setdefault(row["dep"], []).append(row["libgeo"])
-    return CommuneIndex(raw)
+    return CommuneIndex({dep: [name for name, _ in rows] for dep, rows in commune_rows(reference_dir).items()})
 
 
 def load_communes(reference_dir: Path) -> CommuneIndex:

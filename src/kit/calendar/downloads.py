@@ -8,19 +8,18 @@ one bundle (:func:`pack`).
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from kit.calendar import exports, model, xlsx
 from kit.calendar.exports import to_csv, to_ics, to_json
+from kit.calendar.inputs import code_digest
 from kit.calendar.locations import FORUM_BUNDLE, ICS_NAME, SECTION, forum_ics_path
 from kit.calendar.model import Forum, Ordered
 from kit.calendar.pages import CalendarSite
 from kit.calendar.xlsx import to_xlsx
-from kit.store import ArtifactCache, content_key
+from kit.store import ArtifactCache, Memo, content_key
 from kit.territory import Territory
 
 # Name of the one-forum files: the same for all, so that their common lines are serialised once.
@@ -109,30 +108,48 @@ def downloads(site: CalendarSite, territory: Territory) -> dict[str, bytes]:
     return files
 
 
-def _code_digest(territory: Territory) -> str:
-    """What every download depends on besides its forums: the code writing it, the territory."""
-    return content_key(*(Path(module.__file__ or "").read_bytes() for module in (exports, xlsx, model, sys.modules[__name__])),
-                       repr(list(territory.departements.values())))
+def _common_key(territory: Territory) -> str:
+    """What every download depends on besides its forums: the kit's code, the territory."""
+    return content_key(code_digest(), repr(list(territory.departements.values())))
 
 
-def cached_downloads(site: CalendarSite, territory: Territory,
-                     cache_dir: Path) -> tuple[dict[str, bytes], int]:
+def download_keys(site: CalendarSite, territory: Territory, memo: Memo[str] | None = None) -> dict[str, str]:
+    """Each download's content key, by path (a bundle's path for its one-forum files).
+
+    A key is made from the text of each forum of the file (its ``repr``, stable from one
+    run to the next); with a ``memo`` (``make serve``), a forum seen before is not described again.
+    """
+    common = _common_key(territory)
+    keys: dict[str, str] = {}
+    described: dict[int, bytes] = {}  # the national files share one list of forums: described once
+    for download in _planned_downloads(site, territory):
+        if id(download.forums) not in described:
+            texts = [memo.get(forum, partial(repr, forum)) for forum in download.forums] if memo is not None \
+                else [repr(forum) for forum in download.forums]
+            described[id(download.forums)] = ("(" + ", ".join(texts) + ("," if len(texts) == 1 else "")
+                                              + ")").encode("utf-8")
+        keys[download.path] = content_key(common, download.path, described[id(download.forums)])
+    return keys
+
+
+def cached_downloads(site: CalendarSite, territory: Territory, cache_dir: Path, *,
+                     only: Collection[str] | None = None) -> tuple[dict[str, bytes], int]:
     """:func:`downloads`, each file reused from ``cache_dir`` when the same forums made it before.
 
     Editing one forum remakes the national files and its département's
     files only. The one-forum files are cached as one bundle per département,
     not one entry each. Returns the files and how many came from the cache. A
-    cache that cannot be written is skipped, never an error.
+    cache that cannot be written is skipped, never an error. ``only`` limits
+    the work to these downloads (paths as :func:`download_keys` names them).
     """
     cache = ArtifactCache(cache_dir)
-    common = _code_digest(territory)
+    keys = download_keys(site, territory)
     files: dict[str, bytes] = {}
     reused = 0
-    described: dict[int, str] = {}  # the national files share one list of forums: described once
     for download in _planned_downloads(site, territory):
-        if id(download.forums) not in described:
-            described[id(download.forums)] = repr(download.forums)
-        key = content_key(common, download.path, described[id(download.forums)])
+        if only is not None and download.path not in only:
+            continue
+        key = keys[download.path]
         suffix = Path(download.path).suffix
         content = cache.get(key, suffix)
         if content is not None:
@@ -150,5 +167,6 @@ def cached_downloads(site: CalendarSite, territory: Territory,
         else:
             files[download.path] = content
         cache.put(key, suffix, content)
-    cache.prune()
+    if only is None:
+        cache.prune()
     return files, reused

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kit.territory import Departement
@@ -62,7 +63,12 @@ class FranceMap:
 
 def load_map(path: Path) -> FranceMap:
     """Read the département outlines of the SVG map at ``path``."""
-    text = Path(path).read_text(encoding="utf-8")
+    return _parse_map(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=2)
+def _parse_map(text: str, path: str) -> FranceMap:
+    """The map of this SVG text (read again by every build, parsed once while it does not change)."""
     box = _VIEWBOX.search(text)
     if box is None:
         raise ValueError(f"{path} : attribut viewBox introuvable")

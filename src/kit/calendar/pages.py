@@ -12,11 +12,12 @@ Every value is escaped by Jinja's autoescape, wherever it lands.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -25,6 +26,7 @@ from kit.calendar.coverage import (
     LEVEL_LABELS,
     LEVELS,
     STRUCK_STATUSES,
+    Coverage,
     coverage,
     forum_cantons,
 )
@@ -52,6 +54,7 @@ from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_or
 from kit.controls import without_controls
 from kit.french import french_date, number, percent, plural, time_range
 from kit.paths import MAP_FILE
+from kit.store import Key, Memo
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import french_text
 
@@ -130,6 +133,20 @@ def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumV
     )
 
 
+def _looked_up(forums: Sequence[Forum], territory: Territory) -> list[tuple[tuple[Canton, ...], ForumView]]:
+    """Each forum's cantons and its view (the row's texts)."""
+    found = []
+    for forum in forums:
+        cantons = forum_cantons(forum, territory)
+        found.append((cantons, _view(forum, territory.departements[forum.departement], cantons)))
+    return found
+
+
+def _national_rows(rows: _Rows, views: Sequence[ForumView]) -> tuple[Markup, ...]:
+    """The rows of these forums in the national list."""
+    return tuple(rows.render(view, rows.national_cols, "") for view in views)
+
+
 def _by_day(views: Sequence[ForumView]) -> list[tuple[date, list[ForumView]]]:
     """Views grouped by date, in order (the views are sorted)."""
     days: dict[date, list[ForumView]] = {}
@@ -172,6 +189,46 @@ class CalendarSite:
     by_departement: dict[str, Ordered] = field(default_factory=dict)
 
 
+# A département's page: its Markdown and its fragments (name -> HTML).
+DepartementPage = tuple[str, tuple[tuple[str, str], ...]]
+# What render_calendar keeps for the next call: département pages, forum views and table rows, by
+# everything each is made from.
+PageMemo = Memo[Any]
+
+
+class _Rows:
+    """The forums' table rows (the ``row`` macro); those of the national list may be made beforehand."""
+
+    def __init__(self, index_file: str) -> None:
+        module = _environment().get_template("_forums.html.j2").make_module({"index_file": index_file})
+        self.macro: Callable[..., str] = module.row  # type: ignore[attr-defined]  # a macro of the template
+        self.national: dict[int, Markup] = {}  # id(view) -> its row in the national list
+        self.national_cols: tuple[str, ...] = ()
+
+    def render(self, view: ForumView, cols: Sequence[str], base: str) -> Markup:
+        return Markup(self.macro(view, cols, base))
+
+    def __call__(self, view: ForumView, cols: Sequence[str], base: str) -> Markup:
+        if not base and tuple(cols) == self.national_cols:
+            made = self.national.get(id(view))
+            if made is not None:
+                return made
+        return self.render(view, cols, base)
+
+
+def _departement_page(views: Sequence[ForumView], cover: Coverage, index_file: str, rows: _Rows) -> DepartementPage:
+    """A département's page, from its forums (their views) and its coverage alone."""
+    communes = sorted({v.forum.commune for v in views}, key=normalise)
+    markdown = _render("departement.md.j2", cover=cover, dep=cover.departement, communes=communes,
+                       index_file=index_file)
+    fragments = (
+        ("list", _render("forum_table.html.j2", views=views, with_dep=False, base="../",
+                         table_id="kit-cal-forums", caption=None, index_file=index_file, forum_row=rows)),
+        ("cantons", _render("cantons.html.j2", cover=cover)),
+    )
+    return markdown, fragments
+
+
 def render_calendar(
     forums: Sequence[Forum],
     territory: Territory,
@@ -181,15 +238,39 @@ def render_calendar(
     data_date: date | None = None,
     directory_urls: bool = True,
     france_map: FranceMap | None = None,
+    memo: PageMemo | None = None,
 ) -> CalendarSite:
     """Every page of the calendar: the list, one page per département, the coverage.
 
     Links are relative; ``directory_urls`` follows MkDocs' setting of that name.
+    With a ``memo`` (``make serve``), a département whose forums did not change since
+    the previous call keeps its forums' views, their rows in the national list and its
+    page; the memo belongs to one territory and one version of the templates.
     """
     index_file = "" if directory_urls else "index.html"
     ordered = in_calendar_order(forums)  # as read: already sorted
-    cantons = {f: forum_cantons(f, territory) for f in ordered}
-    views = [_view(f, territory.departements[f.departement], cantons[f]) for f in ordered]
+    rows = _Rows(index_file)
+    dep_keys: dict[str, Key] = {}
+    if memo is None:
+        cantons = {f: forum_cantons(f, territory) for f in ordered}
+        views = [_view(f, territory.departements[f.departement], cantons[f]) for f in ordered]
+    else:  # a département whose forums did not change keeps their cantons, views and rows
+        groups: dict[str, list[Forum]] = defaultdict(list)
+        for forum in ordered:
+            groups[forum.departement].append(forum)
+        found: dict[int, tuple[tuple[Canton, ...], ForumView]] = {}
+        for code, group in groups.items():
+            dep_keys[code] = key = Key((code, tuple(group)))
+            looked_up = memo.get(("views", key), partial(_looked_up, group, territory))
+            found.update(zip(map(id, group), looked_up, strict=True))
+        cantons = {f: found[id(f)][0] for f in ordered}
+        views = [found[id(f)][1] for f in ordered]
+        rows.national_cols = ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+        for code, group in groups.items():
+            dep_views = [found[id(f)][1] for f in group]
+            made = memo.get(("rows", dep_keys[code], rows.national_cols, index_file),
+                            partial(_national_rows, rows, dep_views))
+            rows.national.update(zip(map(id, dep_views), made, strict=True))
     by_dep: dict[str, list[ForumView]] = defaultdict(list)
     for view in views:
         by_dep[view.departement.code].append(view)
@@ -212,20 +293,17 @@ def render_calendar(
     dep_links = [(code, covers[code]) for code in by_dep]
     site.pages[INDEX_URI] = _render("index.md.j2", dep_links=dep_links, **common)
     site.fragments[INDEX_URI] = {
-        "list": _render("forum_list.html.j2", views=views, days=_by_day(views), dep_links=dep_links, **common),
+        "list": _render("forum_list.html.j2", views=views, days=_by_day(views), dep_links=dep_links,
+                        forum_row=rows, **common),
     }
 
     for code, dep_views in by_dep.items():
         uri = departement_uri(code)
         cover = covers[code]
-        communes = sorted({v.forum.commune for v in dep_views}, key=normalise)
-        site.pages[uri] = _render("departement.md.j2", cover=cover, dep=cover.departement,
-                                  communes=communes, **common)
-        site.fragments[uri] = {
-            "list": _render("forum_table.html.j2", views=dep_views, with_dep=False, base="../",
-                            table_id="kit-cal-forums", caption=None, **common),
-            "cantons": _render("cantons.html.j2", cover=cover, **common),
-        }
+        # Made from its own forums and coverage alone: kept while they do not change.
+        make = partial(_departement_page, dep_views, cover, index_file, rows)
+        page = memo.get(("page", dep_keys[code], index_file), make) if memo is not None else make()
+        site.pages[uri], site.fragments[uri] = page[0], dict(page[1])
 
     france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
     metro = {s.code: s for s in france_map.shapes}
@@ -254,7 +332,7 @@ def render_calendar(
     if outside:
         site.fragments[COVERAGE_URI]["outside"] = _render(
             "forum_table.html.j2", views=outside, with_dep=True, base="../", table_id="kit-cal-outside",
-            caption="Forums datés hors de la période de la campagne", **common)
+            caption="Forums datés hors de la période de la campagne", forum_row=rows, **common)
     if warnings:
         site.fragments[COVERAGE_URI]["warnings"] = _render("warnings.html.j2", warnings=warnings)
     site.departement_pages = frozenset(departement_uri(code) for code in by_dep)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kit.calendar.check import BadCell, RowChecker, find_duplicates, map_header, parse_cell_date
+from kit.calendar.check import BadCell, RowChecker, RowMemo, find_duplicates, map_header, parse_cell_date
 from kit.calendar.model import (
     Calendar,
     Campaign,
@@ -65,8 +65,10 @@ def _footer_start(rows: list[tuple[int, list[Any]]], columns: dict[str, int], *,
     return index
 
 
-def read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes | None = None) -> Calendar:
-    """One file's forums and problems, duplicates not yet looked for (``data``: its content, if read)."""
+def read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes | None = None, *,
+             memo: RowMemo | None = None) -> Calendar:
+    """One file's forums and problems, duplicates not yet looked for (``data``: its content, if read;
+    ``memo``: rows checked by an earlier reading, see :class:`RowChecker`)."""
     path = Path(path)
     file = str(path)
     try:
@@ -75,7 +77,7 @@ def read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes |
         return Calendar(forums=[], problems=[error_at(file, line, message) for line, message in exc.errors])
     columns, problems = map_header(table, file)
     problems.extend(error_at(file, line, message) for line, message in refused)
-    checker = RowChecker(territory, campaign)
+    checker = RowChecker(territory, campaign, memo)
     # Cells under a named column, known or not, are not stray values.
     named = {index for index, cell in enumerate(table.header) if header_key(cell)}
     forums: list[Forum] = []
@@ -94,24 +96,26 @@ def read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes |
     return Calendar(forums=forums, problems=problems)
 
 
-def read_calendar(path: Path, *, territory: Territory, campaign: Campaign) -> Calendar:
+def read_calendar(path: Path, *, territory: Territory, campaign: Campaign,
+                  memo: RowMemo | None = None) -> Calendar:
     """Read and check one calendar file (.csv, .xlsx, .xls or .ods).
 
     Never raises on bad content: unreadable files, bad rows and duplicates
     come back as :class:`Problem` objects, sorted by line; only rows
     without errors become forums, in calendar order (:class:`Ordered`).
     """
-    return read_calendars([path], territory=territory, campaign=campaign)
+    return read_calendars([path], territory=territory, campaign=campaign, memo=memo)
 
 
-def read_calendars(paths: Iterable[Path], *, territory: Territory, campaign: Campaign) -> Calendar:
+def read_calendars(paths: Iterable[Path], *, territory: Territory, campaign: Campaign,
+                   memo: RowMemo | None = None) -> Calendar:
     """Read and check several files as one calendar (duplicates across files included)."""
     forums: list[Forum] = []
     problems: list[Problem] = []
     order: dict[str, int] = {}
     for path in paths:
         order.setdefault(str(path), len(order))
-        calendar = read_one(Path(path), territory, campaign)
+        calendar = read_one(Path(path), territory, campaign, memo=memo)
         forums.extend(calendar.forums)
         problems.extend(calendar.problems)
     problems.extend(find_duplicates(forums))

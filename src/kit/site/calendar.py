@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import subprocess
 import time
 from dataclasses import replace
@@ -22,22 +23,27 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from kit.calendar.downloads import cached_downloads
+from kit.calendar.check import RowMemo
+from kit.calendar.downloads import cached_downloads, download_keys
+from kit.calendar.inputs import calendar_key, setting_key
 from kit.calendar.model import Problem, load_campaign
-from kit.calendar.pages import CalendarSite, placeholder, render_calendar
+from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.french import decimal, plural
 from kit.paths import Project
 from kit.site import NoOptions
-from kit.store import write_atomic
+from kit.site.session import DeferredFile, EditorSession, session_of
+from kit.store import ArtifactCache, Memo, content_key, write_atomic
 from kit.territory import Territory, load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")
 
+# The calendar's pages as a build made them, kept in the calendar's cache under the key of their inputs.
+SITE_SUFFIX = "pages.pickle"
 # Below this many forums the downloads take less time than starting a process.
 PARALLEL_FROM = 500
 
@@ -77,6 +83,17 @@ def _data_date(path: Path) -> date:
     except (OSError, subprocess.SubprocessError):
         pass  # not in a git checkout: the file's own date
     return date.fromtimestamp(path.stat().st_mtime)
+
+
+def _unpickled(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:
+    """The pages an earlier build kept, or None if there are none or they cannot be read back."""
+    if data is None:
+        return None
+    try:
+        site, warnings = pickle.loads(data)
+    except Exception:  # a cache written by another version: made again
+        return None
+    return (site, warnings) if isinstance(site, CalendarSite) else None
 
 
 def _cache_dir(project: Project) -> Path:
@@ -146,6 +163,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         self.site: CalendarSite | None = None
         self.territory: Territory | None = None
         self.worker: _Worker | None = None
+        self.handed_over = False  # under make serve, the downloads are written after the pages are served
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         path = calendar_path(config)
@@ -154,8 +172,66 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
         project = project_of(config)
         territory = load_territory(project.reference)
-        campaign = load_campaign(project.campaign_file)
-        calendar = read_calendar(path, territory=territory, campaign=campaign)
+        data_date = _data_date(path)
+        settings = setting_key(project.campaign_file, project.reference, data_date.isoformat(),
+                               str(config.use_directory_urls))
+        key = calendar_key(path, settings)
+        session = session_of(config)
+        site, warnings = self._site(path, key, settings, territory, data_date, config, session)
+        if warnings:
+            # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
+            # « avertissement », and the details where readers and editors look for them.
+            count = len(warnings)
+            log.info("Calendrier des forums : %s à relire, listée%s sur la page « Couverture du territoire » "
+                     "(détail : python scripts/forums.py check %s) ; la construction continue.",
+                     plural(count, "remarque"), "s" if count > 1 else "", _named(path, config))
+        self.territory = territory
+        self.site = site
+        self.handed_over = session is not None
+        if session is None:
+            self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
+        else:
+            session.read_at_every_build(path)  # saving the calendar renders its changed pages only
+            self._hand_over_downloads(session, site, territory, Path(config.site_dir), _cache_dir(project))
+        for uri, markdown in site.pages.items():
+            # Département pages are reached from the calendar, not from the nav (one nav entry per page
+            # rendered into every page would slow the whole build down).
+            inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+            if session is not None:
+                session.page_key(uri, content_key(markdown, *(part for item in site.fragments.get(uri, {}).items()
+                                                              for part in item)))
+        return files
+
+    def _site(self, path: Path, key: str, settings: str, territory: Territory, data_date: date,
+              config: MkDocsConfig, session: EditorSession | None) -> tuple[CalendarSite, list[Problem]]:
+        """The calendar's pages: reused if the same inputs made them before, else read and rendered."""
+        if session is None:  # make build: the pages of the same inputs, kept on disk by an earlier build
+            cache = ArtifactCache(_cache_dir(project_of(config)))
+            made = _unpickled(cache.get(key, SITE_SUFFIX))
+            if made is None:
+                made = self._read(path, territory, data_date, config, None, None)
+                cache.put(key, SITE_SUFFIX, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+            return made
+        # make serve: the pages of the previous build if the inputs did not change; otherwise only the
+        # rows, forums and département pages that changed are done again (the first build fills the memos).
+        kept = session.recall("calendar-site", key)
+        if kept is not None:
+            return kept
+        memos: tuple[RowMemo, PageMemo] = session.recall("calendar-memos", settings) or (Memo(), Memo())
+        session.remember("calendar-memos", settings, memos)
+        rows, pages = memos
+        rows.begin()
+        pages.begin()
+        made = self._read(path, territory, data_date, config, rows, pages)
+        session.remember("calendar-site", key, made)
+        return made
+
+    def _read(self, path: Path, territory: Territory, data_date: date, config: MkDocsConfig,
+              rows: RowMemo | None, pages: PageMemo | None) -> tuple[CalendarSite, list[Problem]]:
+        """Read and check the calendar, then render its pages; errors stop the build."""
+        campaign = load_campaign(project_of(config).campaign_file)
+        calendar = read_calendar(path, territory=territory, campaign=campaign, memo=rows)
         if calendar.errors:
             count = len(calendar.errors)
             lines = "\n".join(f"  {_shown(problem, config)}" for problem in calendar.errors)
@@ -164,27 +240,32 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
                 f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
-        if calendar.warnings:
-            # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
-            # « avertissement », and the details where readers and editors look for them.
-            count = len(calendar.warnings)
-            log.info("Calendrier des forums : %s à relire, listée%s sur la page « Couverture du territoire » "
-                     "(détail : python scripts/forums.py check %s) ; la construction continue.",
-                     plural(count, "remarque"), "s" if count > 1 else "", _named(path, config))
-        self.territory = territory
-        self.site = site = render_calendar(
-            calendar.forums, territory, campaign,
-            warnings=calendar.warnings,
-            data_date=_data_date(path),
-            directory_urls=config.use_directory_urls,
-        )
-        self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
-        for uri, markdown in site.pages.items():
-            # Département pages are reached from the calendar, not from the nav (one nav entry per page
-            # rendered into every page would slow the whole build down).
-            inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
-        return files
+        site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
+                               data_date=data_date, directory_urls=config.use_directory_urls, memo=pages)
+        return site, list(calendar.warnings)
+
+    def _hand_over_downloads(self, session: EditorSession, site: CalendarSite, territory: Territory,
+                             site_dir: Path, cache_dir: Path) -> None:
+        """Under make serve, the downloads that changed are written after the pages are served."""
+        self._stop_worker()
+        described: Memo[str] = session.recall("calendar-described", "") or Memo()
+        session.remember("calendar-described", "", described)
+        described.begin()
+        keys = download_keys(site, territory, described)
+        written: dict[str, str] = (session.recall("calendar-downloads", str(site_dir)) or {}) \
+            if session.site_kept else {}
+        changed = {path for path, key in keys.items() if written.get(path) != key}
+        if not changed:
+            return
+
+        def publish() -> bytes:
+            files, _ = cached_downloads(site, territory, cache_dir, only=changed)
+            _write(site_dir, files)
+            return b""
+
+        session.defer(DeferredFile(key="calendar-" + content_key(*sorted(keys[path] for path in changed)),
+                                   targets=(), make=publish, keep=lambda _: None, kind="calendar"))
+        session.remember("calendar-downloads", str(site_dir), keys)
 
     def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> None:
         """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
@@ -215,6 +296,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             self.worker.stop()
         self.worker = None
 
+    @event_priority(-50)  # after the accessibility fixes of the theme's markup, which need not read the tables
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         # After the search plugin has indexed the page: the big tables stay out of the index.
         fragments = self.site.fragments.get(page.file.src_uri) if self.site else None
@@ -229,7 +311,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.site is None or self.territory is None:
+        if self.site is None or self.territory is None or self.handed_over:
             return
         counts = None
         if self.worker is not None:

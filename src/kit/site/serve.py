@@ -23,6 +23,7 @@ time and end up twice). This server keeps what one build learnt for the next one
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -30,6 +31,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -50,7 +52,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
-from kit.site.session import PLUGIN_NAME, DeferredFile, EditorSession
+from kit.french import count
+from kit.site.session import KINDS, PLUGIN_NAME, DeferredFile, EditorSession
 
 log = logging.getLogger("mkdocs.kit.serve")
 
@@ -241,7 +244,15 @@ def _make_all(jobs: list[DeferredFile]) -> None:
                 partial.write_bytes(data)
                 os.replace(partial, target)  # never a half-written file
         except Exception as error:
-            log.error("Documents à imprimer : %s n'a pas pu être fait : %s", job.targets[0].name, error)
+            what = job.targets[0].name if job.targets else KINDS.get(job.kind, KINDS["documents"])[0]
+            log.error("Préparation après affichage : %s n'a pas pu être fait : %s", what, error)
+
+
+def _kinds(jobs: Iterable[DeferredFile]) -> str:
+    """« 2 documents à imprimer, 1 lot de fichiers du calendrier »."""
+    counts = Counter(job.kind for job in jobs)
+    return ", ".join(count(n, *KINDS.get(kind, KINDS["documents"])) for kind, n in sorted(counts.items(),
+                                                                                          reverse=True))
 
 
 class DeferredMaker:
@@ -262,7 +273,7 @@ class DeferredMaker:
             jobs = self.session.take_pending()
             if not jobs:
                 return
-            log.info("Documents à imprimer : %d fichiers en préparation", len(jobs))
+            log.info("En préparation : %s", _kinds(jobs))
             process = multiprocessing.get_context("fork").Process(target=_make_all, args=(jobs,), daemon=True)
             process.start()
             self._process = process
@@ -275,7 +286,8 @@ class DeferredMaker:
         made = [job for job in jobs if all(target.is_file() for target in job.targets)]
         self.session.forget_failed(job.key for job in made)
         self.session.mark_failed(job.key for job in jobs if job not in made)
-        log.info("Documents à imprimer : %d fichiers prêts", len(made))
+        if made:
+            log.info("Prêt : %s", _kinds(made))
         pages = sorted({page for job in made for page in job.pages})
         if pages:
             self.on_made(pages)
@@ -360,11 +372,18 @@ class EditorLoop:
 
     def build(self, config: MkDocsConfig | None = None) -> None:
         try:
-            self._build_saved(config)
+            full = self._build_saved(config)
         finally:
             self.maker.start()  # what the build handed over, made while the page is looked at
+        if full:
+            # What a full build leaves (templates, memos, the pages' data) lives until the next full
+            # build: set aside from the garbage collector, whose passes over it would otherwise slow
+            # down every partial build (a quarter of a second at 4,000 forums).
+            gc.collect()
+            gc.freeze()
 
-    def _build_saved(self, config: MkDocsConfig | None) -> None:
+    def _build_saved(self, config: MkDocsConfig | None) -> bool:
+        """Build what the saved files need; whether it was a full build."""
         with self._lock:
             paths, self._saved = self._saved, set()
         dirty = self._saved_pages(paths)
@@ -372,11 +391,13 @@ class EditorLoop:
             saved, inputs_changed = dirty
             try:
                 self._build(self.config(saved, inputs_changed=inputs_changed), dirty=True)
-                return
+                return False
             except NavigationChanged as changed:
                 log.info("Le titre de %s a changé : tout le site est reconstruit", changed)
+        gc.unfreeze()  # what the previous full build left may be garbage now
         self._build(config if config is not None else self.config(None), dirty=False)
         self._built_once = True
+        return True
 
     def _build(self, config: MkDocsConfig, *, dirty: bool) -> None:
         quiet = _DropDirtyWarning()

@@ -31,10 +31,18 @@ class DeferredFile:
     """A file to make once the page is served."""
 
     key: str  # what the content is made from (a content hash): the same key is made once
-    targets: tuple[Path, ...]  # where it goes in the site folder
+    targets: tuple[Path, ...]  # where it goes in the site folder (none: ``make`` writes its own files)
     make: Callable[[], bytes]
     keep: Callable[[bytes], None]  # e.g. store it in the artifact cache for the next build
     pages: tuple[str, ...] = ()  # source URIs of the pages that show it: rebuilt once it is made
+    kind: str = "documents"  # what it is, for the server's messages (see KINDS)
+
+
+# What the server says of each kind of file it makes after the page is served: (singular, plural).
+KINDS: dict[str, tuple[str, str]] = {
+    "documents": ("document à imprimer", "documents à imprimer"),
+    "calendar": ("lot de fichiers du calendrier", "lots de fichiers du calendrier"),
+}
 
 
 @dataclass

@@ -41,7 +41,8 @@ def _names(lang: str) -> dict[str, str]:
 # --- Validity of the theme's markup -------------------------------------------------------
 
 _CHECKBOX = re.compile(r'<input\b[^>]*\btype="checkbox"[^>]*>')
-_EMPTY_TABINDEX = re.compile(r'\s+tabindex=""')
+_ID = re.compile(r'id="([^"]+)"')  # an « id » attribute when no word character comes before it
+_WORD_CHAR = re.compile(r"\w")
 _LABEL_FOR = re.compile(r'<label\b([^>]*?)\s+for="([^"]+)"([^>]*)>(.*?)</label>', re.S)
 
 
@@ -52,7 +53,18 @@ def drop_checkbox_autocomplete(page_html: str) -> str:
 
 def drop_empty_tabindex(page_html: str) -> str:
     """``tabindex=""`` (the menu's section labels) is not a valid integer: no attribute at all."""
-    return _EMPTY_TABINDEX.sub("", page_html)
+    if 'tabindex=""' not in page_html:
+        return page_html
+    # The attribute and the white space before it; found by its text first (a pattern starting with
+    # white space would try every run of the theme's indentation).
+    pieces = page_html.split('tabindex=""')
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        before = out[-1]
+        kept = before.rstrip()
+        out[-1] = kept if kept != before else before + 'tabindex=""'
+        out.append(piece)
+    return "".join(out)
 
 
 def unlink_orphan_labels(page_html: str) -> str:
@@ -61,7 +73,8 @@ def unlink_orphan_labels(page_html: str) -> str:
     Material writes the « Table des matières » title as ``<label for="__toc">``
     even on pages (section indexes) where it writes no ``__toc`` checkbox.
     """
-    ids = set(re.findall(r'\bid="([^"]+)"', page_html))
+    ids = {match.group(1) for match in _ID.finditer(page_html)
+           if not match.start() or not _WORD_CHAR.match(page_html, match.start() - 1)}
 
     def fix(match: re.Match[str]) -> str:
         before, target, after, content = match.groups()
@@ -74,27 +87,37 @@ def unlink_orphan_labels(page_html: str) -> str:
 
 # A menu section whose title is a link (navigation.indexes): Material labels its
 # <nav> with the toggle next to the link, an icon without text.
-_ICON_LABEL = re.compile(
-    r'(<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*'
-    # The title: text and inline tags, never the end of its own span (linear: a nav has hundreds of links).
-    r'(?P<title>(?:[^<]|<(?!/?span\b)|<span\b[^>]*>[^<]*</span>)*?)\s*</span>\s*</a>\s*'
-    r'<label class="md-nav__link[^"]*" for="[^"]+" id="[^"]+"[^>]*>)(\s*<span class="md-nav__icon md-icon"></span>\s*)(</label>)',
+_ICON_ONLY_LABEL = re.compile(
+    r'<label class="md-nav__link[^"]*" for="[^"]+" id="[^"]+"[^>]*>(\s*<span class="md-nav__icon md-icon"></span>\s*)(</label>)')
+# The section's link, just before its toggle (searched for in the text before the label).
+_SECTION_LINK = re.compile(
+    r'<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*'
+    # The title: text and inline tags, never the end of its own span.
+    r'(?P<title>(?:[^<]|<(?!/?span\b)|<span\b[^>]*>[^<]*</span>)*?)\s*</span>\s*</a>\s*\Z',
     re.S,
 )
+_LINK_WINDOW = 4000  # characters before a toggle where its section's link is looked for
 
 
 def name_icon_only_toggles(page_html: str) -> str:
-    """Give the icon-only toggle of a menu section its title, as text for assistive technology.
+    """Give the icon-only toggle of a menu section whose title is a link its title, as text for
+    assistive technology.
 
     The section's ``<nav aria-labelledby>`` points at that label: without text,
     the navigation landmark has no name (RGAA 12.6).
     """
-    def fix(match: re.Match[str]) -> str:
-        title = re.sub(r"<[^>]+>", "", match.group("title")).strip()
-        return (f'{match.group(1)}{match.group(3)}<span class="kit-sr-only">{title}</span>'
-                f"{match.group(4)}")
-
-    return _ICON_LABEL.sub(fix, page_html)
+    out: list[str] = []
+    done = 0
+    for label in _ICON_ONLY_LABEL.finditer(page_html):
+        link = _SECTION_LINK.search(page_html, max(done, label.start() - _LINK_WINDOW), label.start())
+        if link is None:
+            continue
+        title = re.sub(r"<[^>]+>", "", link.group("title")).strip()
+        out.append(page_html[done:label.start(2)])
+        out.append(f'<span class="kit-sr-only">{title}</span>')
+        done = label.start(2)
+    out.append(page_html[done:])
+    return "".join(out)
 
 
 def fix_theme_markup(page_html: str) -> str:

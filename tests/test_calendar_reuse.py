@@ -1,0 +1,179 @@
+"""What the calendar reuses from one build to the next, and that reusing never changes a byte.
+
+Under ``make serve`` a saved row is checked again alone, a département whose forums did
+not change keeps its page and its rows, and only the downloads that changed are
+written; ``make build`` keeps the calendar's pages on disk under the key of their
+inputs. Each time the result must be the one made from scratch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, build_site
+from kit.calendar.downloads import download_keys
+from kit.calendar.model import Forum, load_campaign
+from kit.calendar.pages import CalendarSite, render_calendar
+from kit.calendar.read import read_calendar
+from kit.site.calendar import SITE_SUFFIX
+from kit.store import Key, Memo
+from kit.territory import load_territory
+
+CALENDAR = Path(__file__).parent / "data" / "calendar" / "forums.csv"
+TERRITORY = load_territory(PROJECT.reference)
+CAMPAIGN = load_campaign(PROJECT.campaign_file)
+
+
+def edited(text: str, line: int, column: str, value: str) -> str:
+    """The calendar ``text`` with the cell ``column`` of the forum at ``line`` (as editors count) changed."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows[line - 1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def same_site(one: CalendarSite, other: CalendarSite) -> None:
+    assert one.pages == other.pages
+    assert one.fragments == other.fragments
+    assert one.departement_pages == other.departement_pages
+    assert one.forums == other.forums and one.by_departement == other.by_departement
+
+
+def test_memo_keeps_what_the_last_build_used_and_drops_the_rest() -> None:
+    memo: Memo[str] = Memo()
+    made: list[str] = []
+
+    def make(value: str) -> str:
+        made.append(value)
+        return value
+
+    memo.begin()
+    assert memo.get("a", lambda: make("A")) == "A" and memo.get("b", lambda: make("B")) == "B"
+    memo.begin()
+    assert memo.get("a", lambda: make("autre")) == "A"  # kept from the previous build
+    memo.begin()
+    assert memo.get("b", lambda: make("B2")) == "B2"  # unused by the previous build: made again
+    assert made == ["A", "B", "B2"] and (memo.hits, memo.misses) == (0, 1)
+
+
+def test_a_large_key_compares_by_value() -> None:
+    forums = tuple(Forum("44", CAMPAIGN.debut, None, None, f"Commune {n}", "salle") for n in range(50))
+    assert Key(("44", forums)) == Key(("44", tuple(forums)))
+    assert Key(("44", forums)) != Key(("44", forums[:-1]))
+    assert len({Key(("44", forums)), Key(("44", tuple(forums)))}) == 1
+
+
+def test_a_saved_row_is_checked_again_alone(tmp_path: Path) -> None:
+    path = tmp_path / "forums.csv"
+    text = CALENDAR.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    memo = Memo()  # type: ignore[var-annotated]
+    memo.begin()
+    first = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN, memo=memo)
+    rows = memo.misses
+    assert rows == len(text.strip().splitlines()) - 1 and not memo.hits
+    # One row changed (a bad time on line 3): only that row is checked again, and the calendar read with
+    # the memo is the one read without it, problems at their lines included.
+    path.write_text(edited(text, 3, "heure_debut", "25h"), encoding="utf-8")
+    memo.begin()
+    again = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN, memo=memo)
+    assert (memo.misses, memo.hits) == (1, rows - 1)
+    fresh = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
+    assert again.forums == fresh.forums and again.problems == fresh.problems
+    assert [f.where for f in again.forums] == [f.where for f in fresh.forums]
+    assert any(p.line == 3 and p.severity == "erreur" for p in again.problems)
+    assert len(again.forums) == len(first.forums) - 1
+
+
+def test_an_edited_forum_remakes_its_departement_only() -> None:
+    forums = read_calendar(CALENDAR, territory=TERRITORY, campaign=CAMPAIGN).forums
+    departements = {f.departement for f in forums}
+    assert len(departements) >= 3, "the fixture should span several départements"
+    memo = Memo()  # type: ignore[var-annotated]
+    memo.begin()
+    render_calendar(forums, TERRITORY, CAMPAIGN, memo=memo)
+    # Each département: its forums' views, their rows in the national list, its page.
+    assert memo.misses == 3 * len(departements)
+    target = next(f for f in forums if f.departement == "44")
+    moved = [replace(f, lieu="salle du conseil municipal") if f is target else f for f in forums]
+    memo.begin()
+    reused = render_calendar(moved, TERRITORY, CAMPAIGN, memo=memo)
+    assert memo.misses == 3 and memo.hits == 3 * (len(departements) - 1)
+    same_site(reused, render_calendar(moved, TERRITORY, CAMPAIGN))
+    assert "salle du conseil municipal" in reused.fragments["calendrier/44/index.md"]["list"]
+    assert "salle du conseil municipal" in reused.fragments["calendrier/index.md"]["list"]
+
+
+def test_without_links_to_index_files_the_memo_is_not_shared() -> None:
+    forums = read_calendar(CALENDAR, territory=TERRITORY, campaign=CAMPAIGN).forums
+    memo = Memo()  # type: ignore[var-annotated]
+    memo.begin()
+    render_calendar(forums, TERRITORY, CAMPAIGN, memo=memo)
+    memo.begin()
+    plain = render_calendar(forums, TERRITORY, CAMPAIGN, memo=memo, directory_urls=False)
+    same_site(plain, render_calendar(forums, TERRITORY, CAMPAIGN, directory_urls=False))
+
+
+def test_an_edited_forum_changes_the_keys_of_its_own_downloads_only() -> None:
+    forums = read_calendar(CALENDAR, territory=TERRITORY, campaign=CAMPAIGN).forums
+    target = next(f for f in forums if f.departement == "76")
+    before = download_keys(render_calendar(forums, TERRITORY, CAMPAIGN), TERRITORY)
+    memo: Memo[str] = Memo()
+    memo.begin()
+    moved = [replace(f, lieu="halle aux Toiles") if f is target else f for f in forums]
+    after = download_keys(render_calendar(moved, TERRITORY, CAMPAIGN), TERRITORY, memo)
+    assert after == download_keys(render_calendar(moved, TERRITORY, CAMPAIGN), TERRITORY)
+    changed = {path for path in before if before[path] != after[path]}
+    national = {path for path in before if path.count("/") == 1}
+    assert changed == national | {path for path in before if path.startswith("calendrier/76/")}
+
+
+def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"KIT_CALENDAR_CACHE": str(cache), "KIT_DOCUMENTS_CACHE": str(tmp_path / "documents")}
+    first = build_site(tmp_path / "first", env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    kept = list(cache.glob(f"*.{SITE_SUFFIX}"))
+    assert len(kept) == 1
+    site, warnings = pickle.loads(kept[0].read_bytes())
+    assert isinstance(site, CalendarSite) and site.pages
+    # Proof that the second build takes the pages from the cache: a page changed inside the kept copy
+    # shows up in the site. (Never done to a real cache: it only shows where the pages come from.)
+    site.pages["calendrier/couverture/index.md"] = site.pages["calendrier/couverture/index.md"].replace(
+        "# ", "# Repris du cache – ", 1)
+    kept[0].write_bytes(pickle.dumps((site, warnings)))
+    second = build_site(tmp_path / "second", env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "Repris du cache" in (tmp_path / "second" / "calendrier" / "couverture" / "index.html").read_text(
+        encoding="utf-8")
+    # A different calendar has a different key: read and rendered, never the kept pages.
+    other = tmp_path / "forums.csv"
+    other.write_text(edited(CALENDAR.read_text(encoding="utf-8"), 2, "lieu", "gymnase"), encoding="utf-8")
+    third = build_site(tmp_path / "third", env={**env, "FORUMS_CSV": str(other)})
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert "Repris du cache" not in (tmp_path / "third" / "calendrier" / "couverture" / "index.html").read_text(
+        encoding="utf-8")
+    assert len(list(cache.glob(f"*.{SITE_SUFFIX}"))) == 2
+
+
+@pytest.mark.parametrize("column, value", [("lieu", "gymnase municipal"), ("statut", "annulé")])
+def test_rows_memo_is_exact_for_each_kind_of_edit(tmp_path: Path, column: str, value: str) -> None:
+    path = tmp_path / "forums.csv"
+    text = CALENDAR.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    rows, pages = Memo(), Memo()  # type: ignore[var-annotated]
+    for content in (text, edited(text, 2, column, value)):
+        path.write_text(content, encoding="utf-8")
+        rows.begin()
+        pages.begin()
+        calendar = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN, memo=rows)
+        site = render_calendar(calendar.forums, TERRITORY, CAMPAIGN, warnings=calendar.warnings, memo=pages)
+    fresh = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
+    same_site(site, render_calendar(fresh.forums, TERRITORY, CAMPAIGN, warnings=fresh.warnings))

@@ -99,13 +99,16 @@ def test_an_edited_forum_remakes_its_departement_only() -> None:
     memo = Memo()  # type: ignore[var-annotated]
     memo.begin()
     render_calendar(forums, TERRITORY, CAMPAIGN, memo=memo)
-    # Each département: its forums' views, their rows in the national list, its page.
-    assert memo.misses == 3 * len(departements)
+    # Each département: its forums' views, their rows in the national list, its page; each day of the
+    # national list.
+    days = {f.date for f in forums}
+    assert memo.misses == 3 * len(departements) + len(days)
     target = next(f for f in forums if f.departement == "44")
     moved = [replace(f, lieu="salle du conseil municipal") if f is target else f for f in forums]
     memo.begin()
     reused = render_calendar(moved, TERRITORY, CAMPAIGN, memo=memo)
-    assert memo.misses == 3 and memo.hits == 3 * (len(departements) - 1)
+    # The edited forum's département (three entries) and its day, nothing else.
+    assert memo.misses == 3 + 1 and memo.hits == 3 * (len(departements) - 1) + len(days) - 1
     same_site(reused, render_calendar(moved, TERRITORY, CAMPAIGN))
     assert "salle du conseil municipal" in reused.fragments["calendrier/44/index.md"]["list"]
     assert "salle du conseil municipal" in reused.fragments["calendrier/index.md"]["list"]

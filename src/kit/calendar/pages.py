@@ -142,6 +142,26 @@ def _looked_up(forums: Sequence[Forum], territory: Territory) -> list[tuple[tupl
     return found
 
 
+def _national_cols(views: Sequence[ForumView]) -> tuple[str, ...]:
+    """The optional columns of the national list: the département, and who leads the forum if any does."""
+    return ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+
+
+def _day_sections(views: Sequence[ForumView], rows: _Rows, memo: PageMemo | None) -> list[Markup]:
+    """The national list's days, each a heading and a table (day.html.j2); with a ``memo``, a day whose
+    rows did not change is not rendered again."""
+    sections = []
+    for day, day_views in _by_day(views):
+        made = tuple(rows(view, rows.national_cols, "") for view in day_views)
+        make = partial(_render_markup, "day.html.j2", day=day, rows=made, cols=rows.national_cols)
+        sections.append(memo.get(("day", day, made, rows.national_cols), make) if memo is not None else make())
+    return sections
+
+
+def _render_markup(name: str, **context: object) -> Markup:
+    return Markup(_render(name, **context))
+
+
 def _national_rows(rows: _Rows, views: Sequence[ForumView]) -> tuple[Markup, ...]:
     """The rows of these forums in the national list."""
     return tuple(rows.render(view, rows.national_cols, "") for view in views)
@@ -254,6 +274,7 @@ def render_calendar(
     if memo is None:
         cantons = {f: forum_cantons(f, territory) for f in ordered}
         views = [_view(f, territory.departements[f.departement], cantons[f]) for f in ordered]
+        rows.national_cols = _national_cols(views)
     else:  # a département whose forums did not change keeps their cantons, views and rows
         groups: dict[str, list[Forum]] = defaultdict(list)
         for forum in ordered:
@@ -265,7 +286,7 @@ def render_calendar(
             found.update(zip(map(id, group), looked_up, strict=True))
         cantons = {f: found[id(f)][0] for f in ordered}
         views = [found[id(f)][1] for f in ordered]
-        rows.national_cols = ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+        rows.national_cols = _national_cols(views)
         for code, group in groups.items():
             dep_views = [found[id(f)][1] for f in group]
             made = memo.get(("rows", dep_keys[code], rows.national_cols, index_file),
@@ -293,8 +314,8 @@ def render_calendar(
     dep_links = [(code, covers[code]) for code in by_dep]
     site.pages[INDEX_URI] = _render("index.md.j2", dep_links=dep_links, **common)
     site.fragments[INDEX_URI] = {
-        "list": _render("forum_list.html.j2", views=views, days=_by_day(views), dep_links=dep_links,
-                        forum_row=rows, **common),
+        "list": _render("forum_list.html.j2", sections=_day_sections(views, rows, memo), dep_links=dep_links,
+                        **common),
     }
 
     for code, dep_views in by_dep.items():

@@ -161,3 +161,25 @@ def test_served_site_is_the_built_site_after_the_edits(kit: ServedKit, tmp_path:
         time.sleep(2)
         different = served_differences(kit, site)
     assert not different, f"{len(different)} fichiers diffèrent, dont {different[:10]}"
+
+
+def test_files_handed_over_during_a_batch_are_made_after_it_in_order(tmp_path: Path) -> None:
+    session = EditorSession()
+    target = tmp_path / "site" / "calendrier" / "forums.ics"
+
+    def slow() -> bytes:
+        time.sleep(1.0)
+        return b"premier"
+
+    session.defer(DeferredFile(key="lot-1", targets=(target,), make=slow, keep=lambda _: None, kind="calendar"))
+    maker = DeferredMaker(session, lambda pages: None)
+    maker.start()
+    # Handed over while the first batch is being made: no later build comes to start it.
+    session.defer(DeferredFile(key="lot-2", targets=(target,), make=lambda: b"second", keep=lambda _: None,
+                               kind="calendar"))
+    maker.start()  # a batch is running: this one waits for it
+    deadline = time.monotonic() + 60
+    while (not target.is_file() or target.read_bytes() != b"second") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert target.read_bytes() == b"second"
+    assert session.take_pending() == []

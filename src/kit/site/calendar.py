@@ -263,7 +263,8 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             _write(site_dir, files)
             return b""
 
-        session.defer(DeferredFile(key="calendar-" + content_key(*sorted(keys[path] for path in changed)),
+        # One job per build, never merged with another's: they run in order, so the last build's files win.
+        session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}",
                                    targets=(), make=publish, keep=lambda _: None, kind="calendar"))
         session.remember("calendar-downloads", str(site_dir), keys)
 

@@ -288,6 +288,9 @@ class DeferredMaker:
         self.session.mark_failed(job.key for job in jobs if job not in made)
         if made:
             log.info("Prêt : %s", _kinds(made))
+        with self._lock:
+            self._waiter = None
+        self.start()  # what later builds handed over meanwhile, in the order they did
         pages = sorted({page for job in made for page in job.pages})
         if pages:
             self.on_made(pages)

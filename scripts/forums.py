@@ -14,13 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kit import argparse_fr
-from kit.calendar import exports
 from kit.calendar.lock import DEFAULT_WAIT_SECONDS, Busy
 from kit.calendar.merge import merge_files
 from kit.calendar.model import Calendar, Forum, Problem, load_campaign
 from kit.calendar.read import read_calendar, read_calendars
 from kit.calendar.values import BadValue, parse_departement
-from kit.calendar.xlsx import to_xlsx
 from kit.french import format_time
 from kit.oserrors import french_os_error
 from kit.paths import Project
@@ -148,6 +146,10 @@ def merge(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write the calendar as ICS, JSON or CSV (stdout, or -o atomically)."""
+    # Imported here: the writers (icalendar, openpyxl) would double the start-up time of « check ».
+    from kit.calendar import exports
+    from kit.calendar.xlsx import to_xlsx
+
     territory = load_territory(PROJECT.reference)
     source = Path(args.data) if args.data else _default_calendar()
     calendar: Calendar = read_calendar(source, territory=territory, campaign=load_campaign(PROJECT.campaign_file))

@@ -7,6 +7,7 @@ cell as clean text.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,6 +92,8 @@ def read_table(path: Path, data: bytes | None = None) -> tuple[Table, bool, list
 
 def cell_text(value: Any) -> str:
     """A cell as NFC text, control characters made spaces, without surrounding spaces."""
+    if type(value) is str and value.isprintable() and unicodedata.is_normalized("NFC", value):
+        return value.strip()  # most cells: already visible NFC text (printable: no control character)
     if value is None:
         return ""
     if isinstance(value, bool):

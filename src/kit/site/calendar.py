@@ -33,7 +33,7 @@ from kit.calendar.inputs import calendar_key, setting_key
 from kit.calendar.model import Problem, load_campaign
 from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
 from kit.calendar.read import read_calendar
-from kit.french import decimal, plural
+from kit.french import count, decimal, plural
 from kit.paths import Project
 from kit.site import NoOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
@@ -321,8 +321,9 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         if counts is None:
             counts = _publish(self.site, self.territory, Path(config.site_dir), _cache_dir(project_of(config)))
         total, reused, seconds = counts
-        log.info("Calendrier des forums : %d fichiers à télécharger (%d faits en %s s, %d repris du cache)",
-                 total, total - reused, decimal(seconds), reused)
+        log.info("Calendrier des forums : %s à télécharger (%s en %s s, %s du cache)",
+                 count(total, "fichier", "fichiers"), count(total - reused, "fait", "faits"), decimal(seconds),
+                 count(reused, "repris", "repris"))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_worker()

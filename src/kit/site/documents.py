@@ -37,7 +37,7 @@ from kit.documents.fetch import LocalOnlyFetcher, local_resources
 from kit.documents.fields import mark_fields
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
-from kit.french import decimal
+from kit.french import count, decimal
 from kit.paths import Project
 from kit.site import NoOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
@@ -219,8 +219,10 @@ class DocumentsPlugin(BasePlugin[NoOptions]):
             page_url = path.parent.relative_to(Path(config.site_dir)).as_posix() + "/"
             path.write_text(_LIST.sub(lambda m: _list(build, m.group(1), pages, whole, page_url), html),
                             encoding="utf-8")
-        log.info("Documents à imprimer : %d fichiers (%d faits en %s s, %d repris du cache%s)",
-                 build.made + build.reused + build.deferred, build.made, decimal(build.seconds), build.reused,
+        log.info("Documents à imprimer : %s (%s en %s s, %s du cache%s)",
+                 count(build.made + build.reused + build.deferred, "fichier", "fichiers"),
+                 count(build.made, "fait", "faits"), decimal(build.seconds),
+                 count(build.reused, "repris", "repris"),
                  f", {build.deferred} en préparation" if build.deferred else "")
 
 

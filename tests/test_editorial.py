@@ -6,6 +6,7 @@ line is where the test wrote the slip, never a number read from today's pages.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -304,3 +305,46 @@ def test_mkdocs_warnings_are_said_in_french_at_their_line(tmp_path: Path) -> Non
     assert "is not found among documentation files" not in log
     # The level is kept: strict mode still counts these as warnings.
     assert log.count("WARNING") >= 4
+
+
+def test_a_strict_build_that_stops_says_so_in_french(tmp_path: Path) -> None:
+    """What « make build » runs (mkdocs build --strict): still exit 1, its last line in French."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Accueil\n\nVoir [la page](absente.md).\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Essai\nplugins:\n  - kit-messages\n", encoding="utf-8")
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([*command, "--strict"], cwd=tmp_path, capture_output=True, text=True, check=False,
+                            env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "docs/index.md:3 : lien vers une page qui n'existe pas : « absente.md »" in result.stderr
+    assert result.stdout.strip().split("\n")[-1] == (
+        "Le site n'a pas été construit : corrigez d'abord ce que signalent les lignes ci-dessus "
+        "(1 avertissement), puis relancez la construction. Le mode strict s'arrête au moindre avertissement, "
+        "pour ne jamais publier une page en défaut.")
+    assert "Aborted" not in result.stdout + result.stderr
+    # Without --strict the same page is built, with its warning.
+    lenient = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False, env=env)
+    assert lenient.returncode == 0 and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_the_server_says_in_french_that_a_rebuild_failed(tmp_path: Path) -> None:
+    """make serve: MkDocs' live-reload server logs this error after a rebuild that stopped."""
+    from kit.editorial.mkdocs_messages import FrenchMessages
+
+    record = logging.LogRecord(
+        "mkdocs.livereload", logging.ERROR, __file__, 1,
+        "An error happened during the rebuild. The server will appear stuck until build errors are resolved.",
+        None, None)
+    assert FrenchMessages(tmp_path / "docs", tmp_path / "mkdocs.yml").filter(record)
+    assert record.levelno == logging.ERROR
+    assert record.getMessage().startswith("la reconstruction a échoué : le serveur garde les pages d'avant")
+
+
+def test_every_way_a_build_stops_is_said_in_french() -> None:
+    from kit.editorial.mkdocs_messages import french_abort
+
+    assert "(1 avertissement et 2 erreurs)" in french_abort("Aborted with 1 warnings, 2 errors in strict mode!")
+    assert french_abort("Aborted with a BuildError!").startswith("Le site n'a pas été construit : corrigez")
+    assert french_abort("Something else") == "Something else"

@@ -51,6 +51,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "letter_subject": "Objet :",
         "letter_enclosures": "Pièces jointes :",
         "letter_date": ", le",
+        # Where the page's text comes from (overrides/partials/kit-provenance.html), by the front
+        # matter's « provenance: ». The label is bold; the detail follows it in the same sentence.
+        "provenance_officiel_label": "Texte officiel du 26&nbsp;février 2009",
+        "provenance_officiel_detail": (", reproduit mot pour mot, tel que le ministère l'a diffusé aux préfets. "
+                                       "Les encadrés «&nbsp;Note de l'édition&nbsp;» sont ajoutés par cette "
+                                       "édition du kit."),
+        "provenance_traduction_label": "Traduction rédigée pour cette édition du kit",
+        "provenance_traduction_detail": (". L'original est l'un des textes officiels du ministère du "
+                                         "26&nbsp;février 2009, et seul ce texte original fait foi."),
+        "provenance_edition_label": "Rédigé pour cette édition du kit",
+        "provenance_edition_detail": ("&nbsp;: ce n'est pas un texte officiel du 26&nbsp;février 2009. "
+                                      "Les passages cités de ces textes sont entre guillemets, avec leur source."),
     },
     "en": {
         "switch_label": "Page language",
@@ -74,6 +86,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "letter_subject": "Subject:",
         "letter_enclosures": "Enclosures:",
         "letter_date": ",",
+        "provenance_officiel_label": "Official text of 26 February 2009",
+        "provenance_officiel_detail": (", reproduced word for word, as the ministry sent it to the prefects. "
+                                       "The “editor’s note” boxes are added by this edition of the kit."),
+        "provenance_traduction_label": "Translation written for this edition of the kit",
+        "provenance_traduction_detail": (". The original is one of the ministry’s official French texts of "
+                                         "26 February 2009, and only the French text is authoritative."),
+        "provenance_edition_label": "Written for this edition of the kit",
+        "provenance_edition_detail": (": not one of the ministry’s texts of 26 February 2009. Passages quoted "
+                                      "from those texts are in quotation marks, with their source."),
     },
 }
 

@@ -3,6 +3,7 @@
 A logging filter, put on MkDocs' console handler by the ``kit-messages`` plugin (kit.site.messages),
 rewrites the messages it knows; the others pass unchanged. The level of each
 record is kept, so that ``--strict`` counts exactly what it counted before.
+:func:`french_abort` says in French the last line of a build that stops (« Aborted with … »).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
+
+from kit.french import count as french_count
 
 _Rewrite = Callable[[re.Match[str], "FrenchMessages"], str]
 
@@ -88,6 +91,11 @@ def _absolute(match: re.Match[str], messages: FrenchMessages) -> str:
             + _hint(match))
 
 
+def _rebuild_failed(_match: re.Match[str], _messages: FrenchMessages) -> str:
+    return ("la reconstruction a échoué : le serveur garde les pages d'avant tant que les erreurs "
+            "ci-dessus ne sont pas corrigées — enregistrez la correction, il reconstruira aussitôt")
+
+
 def _nav_missing(match: re.Match[str], messages: FrenchMessages) -> str:
     return (f"{messages.config_line(match['url'])} : le menu mène à une page qui n'existe pas : "
             f"« {match['url']} » — corrigez le nom du fichier, ou créez docs/{match['url']}")
@@ -114,7 +122,36 @@ _RULES: list[tuple[re.Pattern[str], _Rewrite]] = [
                 r"which is not found in the documentation files\."), _nav_missing),
     (re.compile(r"The following pages exist in the docs directory, but are not included in the \"nav\" "
                 r"configuration:(?P<pages>.*)", re.DOTALL), _not_in_nav),
+    # make serve, after a rebuild that failed (mkdocs.livereload).
+    (re.compile(r"An error happened during the rebuild\. The server will appear stuck until build errors "
+                r"are resolved\."), _rebuild_failed),
 ]
+
+# The last line of a build that stops: mkdocs.commands.build raises mkdocs.exceptions.Abort with
+# « Aborted with 2 warnings, 1 errors in strict mode! » or « Aborted with a BuildError! ».
+_STRICT_ABORT = re.compile(r"Aborted with (?P<counts>.+) in strict mode!")
+_COUNT = re.compile(r"(?P<number>\d+) (?P<level>[a-z]+)s")
+_LEVELS = {"warning": ("avertissement", "avertissements"), "error": ("erreur", "erreurs"),
+           "critical": ("erreur grave", "erreurs graves")}
+_STOPPED = "Le site n'a pas été construit : "
+
+
+def french_abort(message: str) -> str:
+    """The last line of a stopped build in French; a message it does not know is returned unchanged."""
+    if message == "Aborted with a BuildError!":
+        return _STOPPED + "corrigez d'abord l'erreur signalée juste au-dessus, puis relancez la construction."
+    match = _STRICT_ABORT.fullmatch(message)
+    if match is None:
+        return message
+    counts = []
+    for part in match["counts"].split(", "):
+        count = _COUNT.fullmatch(part)
+        if count is None or count["level"] not in _LEVELS:
+            return message
+        counts.append(french_count(int(count["number"]), *_LEVELS[count["level"]]))
+    return (_STOPPED + f"corrigez d'abord ce que signalent les lignes ci-dessus ({' et '.join(counts)}), "
+            "puis relancez la construction. Le mode strict s'arrête au moindre avertissement, pour ne "
+            "jamais publier une page en défaut.")
 
 
 def install(logger: logging.Logger, docs_dir: Path, config_file: Path) -> None:

@@ -52,6 +52,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
+from kit.editorial.mkdocs_messages import french_abort
 from kit.french import count
 from kit.site.session import KINDS, PLUGIN_NAME, DeferredFile, EditorSession
 
@@ -481,7 +482,7 @@ def serve(config_file: str | None = None, dev_addr: str | None = None, *, strict
             served.shutdown()
             loop.maker.stop()
     except Abort as error:
-        raise SystemExit(str(error)) from error
+        raise SystemExit(french_abort(str(error))) from error
     finally:
         config.plugins.on_shutdown()
         shutil.rmtree(loop.site_dir, ignore_errors=True)

@@ -324,9 +324,12 @@ def test_a_strict_build_that_stops_says_so_in_french(tmp_path: Path) -> None:
         "(1 avertissement), puis relancez la construction. Le mode strict s'arrête au moindre avertissement, "
         "pour ne jamais publier une page en défaut.")
     assert "Aborted" not in result.stdout + result.stderr
-    # Without --strict the same page is built, with its warning.
+    # Without --strict the same page is built, with its warning; MkDocs' progress lines are French too.
     lenient = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False, env=env)
     assert lenient.returncode == 0 and (tmp_path / "site" / "index.html").is_file()
+    assert f"Construction du site dans {tmp_path / 'site'}" in lenient.stderr, lenient.stderr
+    assert re.search(r"Site construit en \d+,\d+ s", lenient.stderr), lenient.stderr
+    assert "Documentation built" not in lenient.stderr and "Building documentation" not in lenient.stderr
 
 
 def test_the_server_says_in_french_that_a_rebuild_failed(tmp_path: Path) -> None:
@@ -340,6 +343,21 @@ def test_the_server_says_in_french_that_a_rebuild_failed(tmp_path: Path) -> None
     assert FrenchMessages(tmp_path / "docs", tmp_path / "mkdocs.yml").filter(record)
     assert record.levelno == logging.ERROR
     assert record.getMessage().startswith("la reconstruction a échoué : le serveur garde les pages d'avant")
+
+
+def test_the_server_says_in_french_where_it_serves_and_when_it_reloads(tmp_path: Path) -> None:
+    from kit.editorial.mkdocs_messages import FrenchMessages
+
+    said = {}
+    for message in ("Serving on http://127.0.0.1:8000/kit/", "Detected file changes", "Reloading browsers",
+                    "Watching paths for changes: 'docs', 'mkdocs.yml'"):
+        record = logging.LogRecord("mkdocs.livereload", logging.INFO, __file__, 1, message, None, None)
+        assert FrenchMessages(tmp_path / "docs", tmp_path / "mkdocs.yml").filter(record)
+        said[message] = record.getMessage()
+    assert said["Serving on http://127.0.0.1:8000/kit/"] == "Kit servi à l'adresse http://127.0.0.1:8000/kit/"
+    assert said["Detected file changes"] == "Modification détectée"
+    assert said["Reloading browsers"] == "Page rechargée dans le navigateur"
+    assert said["Watching paths for changes: 'docs', 'mkdocs.yml'"].startswith("Modifications surveillées dans")
 
 
 def test_every_way_a_build_stops_is_said_in_french() -> None:

@@ -28,6 +28,8 @@ class FrenchMessages(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
+            if record.levelno == logging.INFO:
+                _french_info(record)
             return True
         message = record.getMessage()
         for pattern, rewrite in _RULES:
@@ -126,6 +128,36 @@ _RULES: list[tuple[re.Pattern[str], _Rewrite]] = [
     (re.compile(r"An error happened during the rebuild\. The server will appear stuck until build errors "
                 r"are resolved\."), _rebuild_failed),
 ]
+
+# MkDocs' own progress lines (mkdocs.commands.build, mkdocs.livereload), as make build and make serve show them.
+_INFO: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"Cleaning site directory"), lambda m: "Dossier du site vidé"),
+    (re.compile(r"Building documentation to directory: (?P<dir>.+)", re.DOTALL),
+     lambda m: f"Construction du site dans {m['dir']}"),
+    (re.compile(r"Building documentation\.\.\."), lambda m: "Construction du site…"),
+    (re.compile(r"Documentation built in (?P<seconds>[\d.]+) seconds"),
+     lambda m: f"Site construit en {m['seconds'].replace('.', ',')} s"),
+    (re.compile(r"Watching paths for changes: (?P<paths>.+)", re.DOTALL),
+     lambda m: f"Modifications surveillées dans : {m['paths']}"),
+    (re.compile(r"Serving on (?P<url>\S+) and opening it in a browser"),
+     lambda m: f"Kit servi à l'adresse {m['url']} (ouverture dans le navigateur)"),
+    (re.compile(r"Serving on (?P<url>\S+)"), lambda m: f"Kit servi à l'adresse {m['url']}"),
+    (re.compile(r"Detected file changes"), lambda m: "Modification détectée"),
+    (re.compile(r"Reloading browsers"), lambda m: "Page rechargée dans le navigateur"),
+    (re.compile(r"The directory contains stale files\. Use --clean to remove them\."),
+     lambda m: "Le dossier du site contient des fichiers d'une construction précédente"),
+]
+
+
+def _french_info(record: logging.LogRecord) -> None:
+    """One of MkDocs' progress lines in French (others unchanged)."""
+    message = record.getMessage()
+    for pattern, rewrite in _INFO:
+        match = pattern.fullmatch(message)
+        if match:
+            record.msg, record.args = rewrite(match), ()
+            return
+
 
 # The last line of a build that stops: mkdocs.commands.build raises mkdocs.exceptions.Abort with
 # « Aborted with 2 warnings, 1 errors in strict mode! » or « Aborted with a BuildError! ».

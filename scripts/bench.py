@@ -352,6 +352,7 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
     print(f"Boucle de l'éditeur : 1 modification de mise en route puis {edits} mesurées (médiane), "
           f"calendriers fictifs tirés avec la graine {SEED}.")
     results: list[tuple[str, LoopResult]] = []
+    failed: list[str] = []
     for count in sizes:
         rows = synthetic_rows(count, territory=territory, campaign=campaign)
         engines: list[tuple[str, Callable[..., LoopResult]]] = [("make serve", measure_loop)]
@@ -362,9 +363,9 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
                 try:
                     results.append((name, measure_with(rows, COLUMNS, Path(tmp), edits=edits,
                                                        progress=partial(_progress, count))))
-                except RuntimeError as exc:
+                except RuntimeError as exc:  # said, and the other measures go on
                     print(f"{name}, {_size(count)} forums : {exc}", file=sys.stderr)
-                    return 1
+                    failed.append(f"{name}, {_size(count)} forums")
 
     def shown(timing: LoopTiming | None) -> str:
         return "—" if timing is None else _duration(Timing(timing.wall, timing.cpu))
@@ -397,7 +398,9 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
                 line += (f" ; {_fr(ratio)} fois Hugo (objectif ≤ {_fr(HUGO_TARGET, 0)} : "
                          f"{'atteint' if ratio <= HUGO_TARGET else 'manqué'})")
             print(line)
-    return 1 if any(r.problems for r in kit.values()) else 0
+    for what in failed:
+        print(f"{what} : mesure impossible (détail plus haut)")
+    return 1 if failed or any(r.problems for r in kit.values()) else 0
 
 
 def _check_usage(path: Path) -> tuple[float, float, int, str]:

@@ -102,6 +102,34 @@ def test_row_edit_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: Pa
 
 
 
+def test_heading_added_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: Path) -> None:
+    # A new section: the page gains a search entry, the others keep theirs.
+    before = served_index(kit)
+    glossary = kit.dir / "docs" / "glossaire.md"
+    started = save(glossary, glossary.read_text(encoding="utf-8").rstrip()
+                   + "\n\n## Section ajoutée pendant la boucle\n\nUn paragraphe sous la section.\n")
+    kit.wait_for("glossaire/", "Section ajoutée pendant la boucle", started, 0.0)
+    after = served_index(kit)
+    assert len(after["docs"]) == len(before["docs"]) + 1  # type: ignore[arg-type]
+    assert any(e["title"] == "Section ajoutée pendant la boucle" for e in entries_of(after, "glossaire/"))
+    assert after == index_of(built(kit, tmp_path / "site"))
+
+
+def test_rows_moved_and_edited_in_one_save_keep_the_index_whole_and_current(kit: ServedKit,
+                                                                           tmp_path: Path) -> None:
+    calendar = kit.dir / "data" / "forums.csv"
+    text = calendar.read_text(encoding="utf-8")
+    assert ";Toussaint;" in text and "Dieppe" not in text
+    header, *rows = text.splitlines(keepends=True)
+    # The last row moved to the top (every line number changes) and a commune changed, in one save.
+    rows = [rows[-1], *rows[:-1]]
+    started = save(calendar, header + "".join(rows).replace(";Toussaint;", ";Dieppe;", 1))
+    kit.wait_for("calendrier/76/", "Dieppe", started, 0.0)
+    after = served_index(kit)
+    assert any("Dieppe" in e["text"] for e in entries_of(after, "calendrier/76/"))
+    assert after == index_of(built(kit, tmp_path / "site"))
+
+
 # The session shared by the builds of one `make serve` ----------------------------------------
 
 

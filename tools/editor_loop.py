@@ -264,10 +264,14 @@ def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], colu
         progress(f"modification de forum {number + 1}")
         row = editable[(number * 997) % len(editable)]
         row["lieu"] = f"salle {word}"
+        url = edits.departement_url.format(code=row["departement"])
+        # The editor looks at the page before changing its forum (Hugo's fast render mode only
+        # renders again the pages it has served lately: an unseen page could stay stale).
+        _get(kit.base + url)
         cpu = kit.cpu()
         started = time.perf_counter()
         write_rows(edits.calendar, columns, editable)
-        timing = kit.wait_for(edits.departement_url.format(code=row["departement"]), word, started, cpu)
+        timing = kit.wait_for(url, word, started, cpu)
         if edits.search:
             _check_index(kit, result.index_entries, None, f"forum, modification {number + 1}", result)
         if counted:

@@ -63,6 +63,17 @@ def served_index(kit: ServedKit) -> dict[str, object]:
     return data
 
 
+def index_once_written(kit: ServedKit, page_url: str, word: str) -> dict[str, object]:
+    """The served index once it holds ``word`` for ``page_url``: the server writes a page before the index."""
+    deadline = time.monotonic() + 60
+    index = served_index(kit)
+    while not any(word in e["text"] or word in e["title"] for e in entries_of(index, page_url)) \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+        index = served_index(kit)
+    return index
+
+
 def save(path: Path, text: str) -> float:
     path.write_text(text, encoding="utf-8")
     return time.perf_counter()
@@ -80,7 +91,7 @@ def test_page_edit_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: P
     word = "motdelaboucle"
     started = save(glossary, glossary.read_text(encoding="utf-8").rstrip() + f"\n\nUne phrase avec {word}.\n")
     kit.wait_for("glossaire/", word, started, 0.0)
-    after = served_index(kit)
+    after = index_once_written(kit, "glossaire/", word)
     assert len(after["docs"]) == len(before["docs"])  # type: ignore[arg-type]
     assert any(word in e["text"] for e in entries_of(after, "glossaire/"))
     site = built(kit, tmp_path / "site")
@@ -96,7 +107,7 @@ def test_row_edit_keeps_the_index_whole_and_current(kit: ServedKit, tmp_path: Pa
     assert not any("Bouguenais" in e["text"] for e in entries_of(served_index(kit), "calendrier/44/"))
     started = save(calendar, text.replace(";Rezé;", ";Bouguenais;", 1))
     kit.wait_for("calendrier/44/", "Bouguenais", started, 0.0)
-    after = served_index(kit)
+    after = index_once_written(kit, "calendrier/44/", "Bouguenais")
     assert any("Bouguenais" in e["text"] for e in entries_of(after, "calendrier/44/"))
     assert after == index_of(built(kit, tmp_path / "site"))
 
@@ -109,7 +120,7 @@ def test_heading_added_keeps_the_index_whole_and_current(kit: ServedKit, tmp_pat
     started = save(glossary, glossary.read_text(encoding="utf-8").rstrip()
                    + "\n\n## Section ajoutée pendant la boucle\n\nUn paragraphe sous la section.\n")
     kit.wait_for("glossaire/", "Section ajoutée pendant la boucle", started, 0.0)
-    after = served_index(kit)
+    after = index_once_written(kit, "glossaire/", "Section ajoutée pendant la boucle")
     assert len(after["docs"]) == len(before["docs"]) + 1  # type: ignore[arg-type]
     assert any(e["title"] == "Section ajoutée pendant la boucle" for e in entries_of(after, "glossaire/"))
     assert after == index_of(built(kit, tmp_path / "site"))
@@ -125,7 +136,7 @@ def test_rows_moved_and_edited_in_one_save_keep_the_index_whole_and_current(kit:
     rows = [rows[-1], *rows[:-1]]
     started = save(calendar, header + "".join(rows).replace(";Toussaint;", ";Dieppe;", 1))
     kit.wait_for("calendrier/76/", "Dieppe", started, 0.0)
-    after = served_index(kit)
+    after = index_once_written(kit, "calendrier/76/", "Dieppe")
     assert any("Dieppe" in e["text"] for e in entries_of(after, "calendrier/76/"))
     assert after == index_of(built(kit, tmp_path / "site"))
 

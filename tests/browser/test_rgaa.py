@@ -169,9 +169,14 @@ def test_tab_stays_in_the_open_drawer_and_on_screen(lang: str, site: Path, base_
     phone.locator(".md-sidebar--primary label.md-nav__title[role=button]").filter(visible=True).first.focus()
     phone.keyboard.press("Enter")
     phone.wait_for_timeout(400)
+    # Forward from the section left, to the last item; then backward through all of it, to the first
+    # item (« Accueil », above the section left).
     top_level = walk(phone, "Tab", 60)
     check(top_level)
-    assert any(home in s["what"] for s in top_level), f"« {home} » jamais atteint : {top_level}"
+    back = walk(phone, "Shift+Tab", 60)
+    check(back)
+    assert any(home in s["what"] for s in back), f"« {home} » jamais atteint : {back}"
+    assert {s["what"] for s in top_level} <= {s["what"] for s in back}
     phone.keyboard.press("Escape")
     phone.wait_for_function("!document.getElementById('__drawer').checked")
     assert phone.evaluate("!document.querySelector('[data-kit-inert]')"), "la page reste inerte, menu fermé"

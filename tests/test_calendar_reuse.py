@@ -22,7 +22,7 @@ from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import CalendarSite, render_calendar
 from kit.calendar.read import read_calendar
 from kit.site.calendar import SITE_SUFFIX
-from kit.store import Key, Memo
+from kit.store import ArtifactCache, Key, Memo
 from kit.territory import load_territory
 
 CALENDAR = Path(__file__).parent / "data" / "calendar" / "forums.csv"
@@ -61,6 +61,20 @@ def test_memo_keeps_what_the_last_build_used_and_drops_the_rest() -> None:
     memo.begin()
     assert memo.get("b", lambda: make("B2")) == "B2"  # unused by the previous build: made again
     assert made == ["A", "B", "B2"] and (memo.hits, memo.misses) == (0, 1)
+
+
+def test_only_the_latest_large_files_are_kept(tmp_path: Path) -> None:
+    import os
+
+    cache = ArtifactCache(tmp_path)
+    for number in range(5):
+        cache.put(f"clé{number}", SITE_SUFFIX, b"x")
+        os.utime(tmp_path / f"clé{number}.{SITE_SUFFIX}", (1000 + number, 1000 + number))
+    cache.put("autre", "ics", b"y")
+    assert cache.get("clé0", SITE_SUFFIX) == b"x"  # used again: now the latest
+    cache.keep_latest(SITE_SUFFIX, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"clé0.{SITE_SUFFIX}", f"clé3.{SITE_SUFFIX}", f"clé4.{SITE_SUFFIX}", "autre.ics"])
 
 
 def test_a_large_key_compares_by_value() -> None:

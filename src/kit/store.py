@@ -114,6 +114,16 @@ class ArtifactCache:
         except OSError:
             pass
 
+    def keep_latest(self, suffix: str, count: int) -> None:
+        """Forget all but the ``count`` files of ``suffix`` used last (large files, one per input)."""
+        try:
+            found = sorted(self.folder.glob(f"*.{suffix.lstrip('.')}"), key=lambda p: p.stat().st_mtime,
+                           reverse=True)
+            for path in found[count:]:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
     def prune(self, *, keep: Iterable[str] = (), days: float = CACHE_DAYS) -> None:
         """Forget the files not in ``keep`` that no build has used for ``days`` days."""
         wanted = set(keep)

@@ -44,6 +44,7 @@ log = logging.getLogger("mkdocs.plugins.calendar")
 
 # The calendar's pages as a build made them, kept in the calendar's cache under the key of their inputs.
 SITE_SUFFIX = "pages.pickle"
+SITES_KEPT = 3  # the pages of the last calendars built: going back and forth between versions stays quick
 # Below this many forums the downloads take less time than starting a process.
 PARALLEL_FROM = 500
 
@@ -212,6 +213,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             if made is None:
                 made = self._read(path, territory, data_date, config, None, None)
                 cache.put(key, SITE_SUFFIX, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+                cache.keep_latest(SITE_SUFFIX, SITES_KEPT)  # several megabytes each at 4,000 forums
             return made
         # make serve: the pages of the previous build if the inputs did not change; otherwise only the
         # rows, forums and département pages that changed are done again (the first build fills the memos).

@@ -192,15 +192,18 @@
   });
 
   // --- Tooltips of acronyms (RGAA 10.13) ---------------------------------------------------
-  // Material shows them on hover and on focus: Escape hides the one shown until the
-  // pointer or the focus leaves its acronym.
+  // Material shows them on hover and on focus, the focused one after a short delay. Escape
+  // hides them, including one about to appear, until the focus moves to something else or
+  // the pointer goes onto an acronym.
+  var root = document.documentElement;
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
-    var shown = document.querySelectorAll(".md-tooltip2--active");
-    if (!shown.length) return;
-    shown.forEach(function (tip) { tip.classList.add("kit-tooltip--dismissed"); });
-    var restore = function () {
-      shown.forEach(function (tip) { tip.classList.remove("kit-tooltip--dismissed"); });
+    if (event.key !== "Escape" || root.classList.contains("kit-tooltips-dismissed")) return;
+    root.classList.add("kit-tooltips-dismissed");
+    var focused = document.activeElement;
+    var restore = function (moved) {
+      if (moved.type === "focusin" && moved.target === focused) return;
+      if (moved.type === "mouseover" && !(moved.target.closest && moved.target.closest("abbr"))) return;
+      root.classList.remove("kit-tooltips-dismissed");
       document.removeEventListener("focusin", restore, true);
       document.removeEventListener("mouseover", restore, true);
     };

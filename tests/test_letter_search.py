@@ -64,3 +64,23 @@ def test_search_index_holds_no_header_twice(site: Path) -> None:
     text = _entry(site, "lettre/")["text"]
     assert text.count("DELPUECH") == 1
     assert text.count("INT17A0190101417C") == 1
+
+
+def test_french_terms_of_the_translated_header_are_marked_french(site: Path) -> None:
+    """RGAA 8.7: the English letter keeps French names (« Préfet de police »); screen readers read them in French."""
+    import lxml.html
+
+    text = (ROOT / "docs" / "lettre.en.md").read_text(encoding="utf-8")
+    front = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    assert front
+    terms = yaml.safe_load(front.group(1))["lettre"]["termes_francais"]
+    assert terms, "aucun terme français déclaré dans l'en-tête anglais"
+    page = lxml.html.fromstring((site / "lettre.en" / "index.html").read_text(encoding="utf-8"))
+    (header,) = page.xpath("//header[contains(@class, 'kit-lettre')]")
+    french = {span.text_content() for span in header.xpath(".//span[@lang='fr']")}
+    for term in terms:
+        assert term in header.text_content(), f"« {term} » absent de l'en-tête"
+        assert any(term in marked for marked in french), f"« {term} » n'est pas marqué lang=\"fr\""
+    # Never inside an attribute, never a span within a span.
+    assert not header.xpath(".//span[@lang='fr']//span[@lang='fr']")
+    assert 'lang="fr"' not in "".join(header.xpath(".//@aria-label"))

@@ -77,7 +77,34 @@ def header_html(letter: Mapping[str, object], lang: str) -> str:
     )
     if lang != "fr":
         header = _FRENCH_QUOTE.sub(lambda m: f'<span lang="fr">{m.group(0)}</span>', header)
+        header = _mark_french_terms(header, letter.get("termes_francais"))
     return header
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _mark_french_terms(header: str, terms: object) -> str:
+    """A translated header's French terms (front matter ``termes_francais``, e.g. « Préfet de police »)
+    marked ``lang="fr"`` for screen readers (RGAA 8.7), in the text only, never in an attribute."""
+    if not isinstance(terms, Sequence) or isinstance(terms, str) or not terms:
+        return header
+    escaped = sorted({escape(str(term)) for term in terms if str(term).strip()}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(term) for term in escaped))
+    inside_french = 0
+    out: list[str] = []
+    for token in _TAG.split(header):
+        if token.startswith("<"):
+            if token.startswith('<span lang="fr"'):
+                inside_french += 1
+            elif token == "</span>" and inside_french:
+                inside_french -= 1
+            out.append(token)
+        elif inside_french:
+            out.append(token)
+        else:
+            out.append(pattern.sub(lambda m: f'<span lang="fr">{m.group(0)}</span>', token))
+    return "".join(out)
 
 
 def signature_html(letter: Mapping[str, object]) -> str:

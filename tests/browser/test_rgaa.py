@@ -56,8 +56,12 @@ def walk(tab, key: str, limit: int = 150) -> list[dict]:  # type: ignore[no-unty
         stop = tab.evaluate(_COVERED)
         if stop is None:
             break
-        if stop["covers"]:
-            # Something may still be sliding or fading away (the search overlay, a menu).
+        # Something may still be sliding, fading away or scrolling into view (the search overlay, a
+        # menu, a sidebar's smooth scroll, slower on a busy machine): a focus hidden for good stays
+        # hidden after a second and a half.
+        for _ in range(4):
+            if not stop["covers"]:
+                break
             tab.wait_for_timeout(400)
             stop = tab.evaluate(_COVERED) or stop
         stops.append(stop)

@@ -193,7 +193,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
         else:
             session.read_at_every_build(path)  # saving the calendar renders its changed pages only
-            self._hand_over_downloads(session, site, territory, Path(config.site_dir), _cache_dir(project))
+            self._hand_over_downloads(session, key, site, territory, Path(config.site_dir), _cache_dir(project))
         for uri, markdown in site.pages.items():
             # Département pages are reached from the calendar, not from the nav (one nav entry per page
             # rendered into every page would slow the whole build down).
@@ -246,17 +246,25 @@ class CalendarPlugin(BasePlugin[NoOptions]):
                                data_date=data_date, directory_urls=config.use_directory_urls, memo=pages)
         return site, list(calendar.warnings)
 
-    def _hand_over_downloads(self, session: EditorSession, site: CalendarSite, territory: Territory,
+    def _hand_over_downloads(self, session: EditorSession, calendar: str, site: CalendarSite, territory: Territory,
                              site_dir: Path, cache_dir: Path) -> None:
-        """Under make serve, the downloads that changed are written after the pages are served."""
+        """Under make serve, the downloads that changed are written after the pages are served.
+
+        ``calendar`` is the key of the calendar's inputs: while it is the one whose downloads the
+        site folder holds (a page was saved, not the calendar), there is nothing to look at.
+        """
         self._stop_worker()
+        held: tuple[str, dict[str, str]] = (session.recall("calendar-downloads", str(site_dir)) or ("", {})) \
+            if session.site_kept else ("", {})
+        if held[0] == calendar:
+            return
         described: Memo[str] = session.recall("calendar-described", "") or Memo()
         session.remember("calendar-described", "", described)
         described.begin()
         keys = download_keys(site, territory, described)
-        written: dict[str, str] = (session.recall("calendar-downloads", str(site_dir)) or {}) \
-            if session.site_kept else {}
+        written = held[1]
         changed = {path for path, key in keys.items() if written.get(path) != key}
+        session.remember("calendar-downloads", str(site_dir), (calendar, keys))
         if not changed:
             return
 
@@ -268,7 +276,6 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         # One job per build, never merged with another's: they run in order, so the last build's files win.
         session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}",
                                    targets=(), make=publish, keep=lambda _: None, kind="calendar"))
-        session.remember("calendar-downloads", str(site_dir), keys)
 
     def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> None:
         """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.

@@ -22,7 +22,7 @@ from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import CalendarSite, render_calendar
 from kit.calendar.read import read_calendar
 from kit.site.calendar import SITE_SUFFIX
-from kit.store import ArtifactCache, Key, Memo
+from kit.store import ArtifactCache, Key, LinkedFiles, Memo
 from kit.territory import load_territory
 
 CALENDAR = Path(__file__).parent / "data" / "calendar" / "forums.csv"
@@ -75,6 +75,52 @@ def test_only_the_latest_large_files_are_kept(tmp_path: Path) -> None:
     cache.keep_latest(SITE_SUFFIX, 3)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [f"clé0.{SITE_SUFFIX}", f"clé3.{SITE_SUFFIX}", f"clé4.{SITE_SUFFIX}", "autre.ics"])
+
+
+def test_linked_files_keep_one_read_only_copy_of_each_content(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    linked = LinkedFiles(tmp_path / "gardés")
+    site = tmp_path / "site"
+    site.mkdir()
+    first, second = site / "a.ics", site / "b.ics"
+    linked.place(str(first), b"BEGIN:VCALENDAR")
+    linked.place(str(second), b"BEGIN:VCALENDAR")
+    assert first.read_bytes() == second.read_bytes() == b"BEGIN:VCALENDAR"
+    assert first.stat().st_ino == second.stat().st_ino and first.stat().st_nlink == 3  # two links + the kept copy
+    assert not stat.S_IMODE(first.stat().st_mode) & 0o222  # an edit in place cannot reach the kept copy
+    linked.place(str(first), b"BEGIN:VCALENDAR")  # the same content again: nothing to do
+    linked.place(str(first), b"autre contenu")  # replaced whole, the other link and the kept copy unchanged
+    assert first.read_bytes() == b"autre contenu" and second.read_bytes() == b"BEGIN:VCALENDAR"
+    assert first.stat().st_ino != second.stat().st_ino
+    assert not [name for name in os.listdir(site) if name.endswith(".tmp")]
+    # A kept copy made writable (edited by hand) is not trusted: made again, read-only.
+    kept = next(path for path in (tmp_path / "gardés").rglob("*") if path.is_file() and path.read_bytes() == b"autre contenu")
+    kept.chmod(0o644)
+    kept.write_bytes(b"abime")
+    linked.place(str(site / "c.ics"), b"autre contenu")
+    assert (site / "c.ics").read_bytes() == b"autre contenu"
+    # Old kept copies are forgotten; the site's files stay.
+    for path in (tmp_path / "gardés").rglob("*"):
+        if path.is_file():
+            os.utime(path, (1000, 1000))
+    linked.prune()
+    assert not [path for path in (tmp_path / "gardés").rglob("*") if path.is_file()]
+    assert second.read_bytes() == b"BEGIN:VCALENDAR"
+
+
+def test_linked_files_are_written_where_links_cannot_be_made(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def no_link(*_: object, **__: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    target = tmp_path / "forums.ics"
+    LinkedFiles(tmp_path / "gardés").place(str(target), b"BEGIN:VCALENDAR")
+    assert target.read_bytes() == b"BEGIN:VCALENDAR" and target.stat().st_nlink == 1
 
 
 def test_a_large_key_compares_by_value() -> None:
@@ -168,6 +214,9 @@ def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path)
     kept[0].write_bytes(pickle.dumps((site, warnings)))
     second = build_site(tmp_path / "second", env=env)
     assert second.returncode == 0, second.stderr[-2000:]
+    # The downloads are not created again: the two site folders link the same kept copies.
+    for download in ("calendrier/forums.ics", "calendrier/forums.xlsx", "calendrier/44/forums.ics"):
+        assert (tmp_path / "first" / download).stat().st_ino == (tmp_path / "second" / download).stat().st_ino
     assert "Repris du cache" in (tmp_path / "second" / "calendrier" / "couverture" / "index.html").read_text(
         encoding="utf-8")
     # A different calendar has a different key: read and rendered, never the kept pages.

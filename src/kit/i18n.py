@@ -245,8 +245,8 @@ def read_abbreviations(text: str) -> dict[str, str]:
 def translate_abbreviations(html: str, expansions: dict[str, str]) -> str:
     """Give the tooltips of an English page their English expansion.
 
-    pymdownx.snippets appends one abbreviations file to every page, the French
-    one; on English pages each ``<abbr>`` takes its expansion from
+    Markdown's abbr extension gives every page the French expansions
+    (includes/abbreviations.md); on English pages each ``<abbr>`` takes its expansion from
     ``expansions``, or is marked French when it has none there.
     """
     def english(match: re.Match[str]) -> str:

@@ -37,7 +37,7 @@ from kit.french import count, decimal, plural
 from kit.paths import Project
 from kit.site import NoOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
-from kit.store import ArtifactCache, Memo, content_key, write_atomic
+from kit.store import ArtifactCache, LinkedFiles, Memo, content_key
 from kit.territory import Territory, load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")
@@ -47,6 +47,8 @@ SITE_SUFFIX = "pages.pickle"
 SITES_KEPT = 3  # the pages of the last calendars built: going back and forth between versions stays quick
 # Below this many forums the downloads take less time than starting a process.
 PARALLEL_FROM = 500
+# Subfolder of the calendar's cache holding one copy of each download, linked into the site folders.
+LINKED_FOLDER = "site-files"
 
 
 def project_of(config: MkDocsConfig) -> Project:
@@ -102,12 +104,19 @@ def _cache_dir(project: Project) -> Path:
     return Path(os.environ.get("KIT_CALENDAR_CACHE") or project.cache("calendar"))
 
 
+def _site_files(cache_dir: Path) -> LinkedFiles:
+    """The downloads as written into site folders, linked from here (one copy of each content)."""
+    return LinkedFiles(cache_dir / LINKED_FOLDER)
+
+
 def _publish(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> tuple[int, int, float]:
     """Make (or reuse) and write every download: how many files, how many reused, seconds to make them."""
     start = time.perf_counter()
     files, reused = cached_downloads(site, territory, cache_dir)
     seconds = time.perf_counter() - start
-    _write(site_dir, files)
+    linked = _site_files(cache_dir)
+    _write(site_dir, files, linked)
+    linked.prune()
     return len(files), reused, seconds
 
 
@@ -119,8 +128,9 @@ def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path,
         os._exit(1)
 
 
-def _write(site_dir: Path, files: dict[str, bytes]) -> None:
-    """Write the downloads under ``site_dir``, each complete or absent (thousands of small files)."""
+def _write(site_dir: Path, files: dict[str, bytes], linked: LinkedFiles) -> None:
+    """Write the downloads under ``site_dir``, each complete or absent (thousands of small files,
+    linked from ``linked`` rather than created one by one)."""
     made: set[str] = set()
     for relative, content in files.items():
         target = os.path.join(site_dir, relative)
@@ -128,7 +138,7 @@ def _write(site_dir: Path, files: dict[str, bytes]) -> None:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        write_atomic(target, content, durable=False)
+        linked.place(target, content)
 
 
 class _Worker:
@@ -270,7 +280,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
 
         def publish() -> bytes:
             files, _ = cached_downloads(site, territory, cache_dir, only=changed)
-            _write(site_dir, files)
+            _write(site_dir, files, _site_files(cache_dir))
             return b""
 
         # One job per build, never merged with another's: they run in order, so the last build's files win.

@@ -21,6 +21,7 @@ from kit.calendar.downloads import download_keys
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import CalendarSite, render_calendar
 from kit.calendar.read import read_calendar
+from kit.site import rendered
 from kit.site.calendar import SITE_SUFFIX
 from kit.store import ArtifactCache, Key, LinkedFiles, Memo
 from kit.territory import load_territory
@@ -227,6 +228,91 @@ def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path)
     assert "Repris du cache" not in (tmp_path / "third" / "calendrier" / "couverture" / "index.html").read_text(
         encoding="utf-8")
     assert len(list(cache.glob(f"*.{SITE_SUFFIX}"))) == 2
+
+
+MARK = "<!-- repris d'une construction précédente -->"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def _unmarked(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data.replace(MARK.encode("utf-8"), b"") for path, data in tree.items()}
+
+
+def _mark_kept_pages(cache: Path) -> dict[str, rendered.Rendered]:
+    """Mark every page the calendar's cache holds as written (to tell later which ones a build took back)."""
+    stores = list(cache.glob(f"*.{rendered.SUFFIX}"))
+    assert len(stores) == 1, stores
+    pages = pickle.loads(stores[0].read_bytes())
+    assert pages and all(isinstance(made, rendered.Rendered) and made.output for made in pages.values())
+    for made in pages.values():
+        made.output = made.output.replace("</body>", MARK + "</body>", 1)
+    stores[0].write_bytes(pickle.dumps(pages))
+    return pages
+
+
+def _generated(path: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """What the calendar generates for each of its pages from the calendar ``path``: Markdown, tables."""
+    calendar = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
+    site = render_calendar(calendar.forums, TERRITORY, CAMPAIGN, warnings=calendar.warnings)
+    return {uri: (markdown, site.fragments.get(uri, {})) for uri, markdown in site.pages.items()}
+
+
+def _html(uri: str) -> str:
+    return uri.removesuffix("index.md") + "index.html"
+
+
+def test_make_build_takes_back_the_calendar_pages_it_wrote(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"KIT_CALENDAR_CACHE": str(cache), "KIT_DOCUMENTS_CACHE": str(tmp_path / "documents")}
+    first = build_site(tmp_path / "first", env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    pages = _mark_kept_pages(cache)
+    assert {"calendrier/index.md", "calendrier/couverture/index.md"} <= pages.keys()
+    second = build_site(tmp_path / "second", env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    # Every calendar page was taken back, and the site is the one the first build wrote, byte for byte.
+    for uri in pages:
+        assert MARK in (tmp_path / "second" / _html(uri)).read_text(encoding="utf-8"), uri
+    assert _unmarked(_tree(tmp_path / "second")) == _tree(tmp_path / "first")
+    # Pages the theme would draw differently (their context changed): drawn again by Material's page,
+    # through the template that takes pages back; still the same bytes.
+    store = next(cache.glob(f"*.{rendered.SUFFIX}"))
+    for made in pages.values():
+        made.context_key = "autre"
+    store.write_bytes(pickle.dumps(pages))
+    third = build_site(tmp_path / "third", env=env)
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert _tree(tmp_path / "third") == _tree(tmp_path / "first")
+
+
+def test_a_changed_forum_renders_its_own_pages_again_and_takes_back_the_others(tmp_path: Path) -> None:
+    calendar = tmp_path / "forums.csv"  # written today, then edited: the same date of data on the pages
+    text = CALENDAR.read_text(encoding="utf-8")
+    calendar.write_text(text, encoding="utf-8")
+    code = next(csv.DictReader(io.StringIO(text), delimiter=";"))["departement"]
+    documents = str(tmp_path / "documents")
+    env = {"KIT_CALENDAR_CACHE": str(tmp_path / "cache"), "KIT_DOCUMENTS_CACHE": documents}
+    first = build_site(tmp_path / "first", env={**env, "FORUMS_CSV": str(calendar)})
+    assert first.returncode == 0, first.stderr[-2000:]
+    pages = _mark_kept_pages(tmp_path / "cache")
+    calendar.write_text(edited(text, 2, "lieu", "gymnase municipal"), encoding="utf-8")
+    second = build_site(tmp_path / "second", env={**env, "FORUMS_CSV": str(calendar)})
+    assert second.returncode == 0, second.stderr[-2000:]
+    taken = {uri for uri in pages if MARK in (tmp_path / "second" / _html(uri)).read_text(encoding="utf-8")}
+    # Rendered again: the pages whose generated Markdown or tables changed (the national list, the
+    # département's page), and only those.
+    before, after = _generated(CALENDAR), _generated(calendar)
+    changed_pages = {uri for uri in after if before.get(uri) != after[uri]}
+    assert {"calendrier/index.md", f"calendrier/{code}/index.md"} <= changed_pages
+    assert taken == pages.keys() - changed_pages and taken
+    # The same bytes as a build that takes nothing back.
+    fresh = build_site(tmp_path / "fresh", env={"KIT_CALENDAR_CACHE": str(tmp_path / "fresh-cache"),
+                                                "KIT_DOCUMENTS_CACHE": documents, "FORUMS_CSV": str(calendar)})
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert _unmarked(_tree(tmp_path / "second")) == _tree(tmp_path / "fresh")
 
 
 @pytest.mark.parametrize("column, value", [("lieu", "gymnase municipal"), ("statut", "annulé")])

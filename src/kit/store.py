@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+import pickle
 import stat
 import tempfile
 import time
@@ -87,6 +89,18 @@ def content_key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def unpickled(data: bytes) -> object:
+    """``pickle.loads`` of a large value (thousands of objects) without the garbage collector's
+    passes, which would walk every object made so far while they are being made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ArtifactCache:

@@ -9,6 +9,7 @@ defects: they are listed on the coverage page and counted in one INFO line.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -21,11 +22,14 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kit.calendar.check import RowMemo
 from kit.calendar.downloads import cached_downloads, download_keys
@@ -36,8 +40,9 @@ from kit.calendar.read import read_calendar
 from kit.french import count, decimal, plural
 from kit.paths import Project
 from kit.site import NoOptions
+from kit.site.rendered import RenderedPages
 from kit.site.session import DeferredFile, EditorSession, session_of
-from kit.store import ArtifactCache, LinkedFiles, Memo, content_key
+from kit.store import ArtifactCache, LinkedFiles, Memo, content_key, unpickled
 from kit.territory import Territory, load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")
@@ -93,10 +98,13 @@ def _unpickled(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:
     if data is None:
         return None
     try:
-        site, warnings = pickle.loads(data)
+        made = unpickled(data)
     except Exception:  # a cache written by another version: made again
         return None
-    return (site, warnings) if isinstance(site, CalendarSite) else None
+    if isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], CalendarSite) \
+            and isinstance(made[1], list):
+        return made[0], made[1]
+    return None
 
 
 def _cache_dir(project: Project) -> Path:
@@ -175,6 +183,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         self.territory: Territory | None = None
         self.worker: _Worker | None = None
         self.handed_over = False  # under make serve, the downloads are written after the pages are served
+        self.rendered: RenderedPages | None = None  # make build: pages rendered by an earlier build, taken back
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         path = calendar_path(config)
@@ -199,6 +208,15 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         self.territory = territory
         self.site = site
         self.handed_over = session is not None
+        # Each page's content key: its Markdown and the tables put into it after the theme.
+        page_keys = {uri: content_key(markdown, *(part for item in site.fragments.get(uri, {}).items()
+                                                  for part in item))
+                     for uri, markdown in site.pages.items()}
+        self.rendered = RenderedPages(_cache_dir(project), page_keys) if session is None else None
+        if session is None:
+            # make build: the forums and pages stay until the process ends; the garbage collector
+            # need not walk them again at each of its passes (make serve does this after each build).
+            gc.freeze()
         if session is None:
             self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
         else:
@@ -210,8 +228,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
             files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
             if session is not None:
-                session.page_key(uri, content_key(markdown, *(part for item in site.fragments.get(uri, {}).items()
-                                                              for part in item)))
+                session.page_key(uri, page_keys[uri])
         return files
 
     def _site(self, path: Path, key: str, settings: str, territory: Territory, data_date: date,
@@ -316,11 +333,45 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             self.worker.stop()
         self.worker = None
 
+    # make build: the calendar pages an earlier build rendered with the same inputs are taken back
+    # (kit.site.rendered); each event runs after every other plugin's, on what they left.
+
+    @event_priority(-100)  # once every plugin has added its files
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.rendered is not None:
+            self.rendered.begin(config, files, project_of(config).includes)
+        return nav
+
+    @event_priority(-100)
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.rendered is not None:
+            self.rendered.set_globals(env)
+        return env
+
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.rendered is not None and self.rendered.handles(page) and self.rendered.take_content(page):
+            return ""  # its content is taken back in on_page_content
+        return markdown
+
+    @event_priority(-100)
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.rendered is not None and self.rendered.handles(page):
+            return self.rendered.content(page, html, files)
+        return html
+
+    @event_priority(-100)
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if self.rendered is not None and self.rendered.handles(page):
+            self.rendered.take_output(context, page, config, nav)
+        return context
+
     @event_priority(-50)  # after the accessibility fixes of the theme's markup, which need not read the tables
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    def _fill_fragments(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         # After the search plugin has indexed the page: the big tables stay out of the index.
         fragments = self.site.fragments.get(page.file.src_uri) if self.site else None
-        if not fragments:
+        if not fragments or (self.rendered is not None and self.rendered.taken(page)):
             return output
         for name, html in fragments.items():
             mark = placeholder(name)
@@ -330,7 +381,17 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             output = output.replace(mark, html, 1)
         return output
 
+    @event_priority(-100)  # last (the plugins listed before this one included): the page as written
+    def _keep_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.rendered is not None and self.rendered.handles(page):
+            return self.rendered.written(page, output)
+        return output
+
+    on_post_page = CombinedEvent(_fill_fragments, _keep_page)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.rendered is not None:
+            self.rendered.keep()
         if self.site is None or self.territory is None or self.handed_over:
             return
         counts = None

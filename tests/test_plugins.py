@@ -40,11 +40,12 @@ def test_plugins_run_in_the_order_of_mkdocs_yml(mkdocs_config: MkDocsConfig) -> 
                      "kit-a11y"]
     # MkDocs' warnings are said in French before any plugin can log one (kit-messages' on_config runs first).
     assert type(mkdocs_config.plugins.events["config"][0].__self__).__module__ == "kit.site.messages"
-    # MkDocs dispatches on_page_content to the kit's plugins in that order.
+    # MkDocs dispatches on_page_content to the kit's plugins in that order; the calendar's comes last
+    # (priority -100): it takes back the content of its pages after every other plugin has run.
     handlers = [type(method.__self__).__module__ for method in mkdocs_config.plugins.events["page_content"]
                 if type(method.__self__).__module__.startswith("kit.")]
     assert handlers == ["kit.site.letter", "kit.site.typography", "kit.site.i18n", "kit.site.documents",
-                        "kit.site.a11y"]
+                        "kit.site.a11y", "kit.site.calendar"]
 
 
 def test_calendar_with_errors_stops_the_build_in_french(mkdocs_config: MkDocsConfig) -> None:

@@ -11,6 +11,7 @@ same bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 SIGNIFICANT = ("date", "heure_debut", "heure_fin", "commune", "lieu", "adresse", "statut")
 # A change of these is published (LAST-MODIFIED moves); « contact » never is.
 PUBLISHED = SIGNIFICANT + ("departement", "cantons", "animateur", "source", "annonce", "id")
+
+
+_SEQUENCE = re.compile(r"[0-9]{1,6}")
 
 
 def now() -> datetime:
@@ -42,7 +46,7 @@ def parse_revision(sequence: str, modified: Any) -> tuple[int, datetime | None]:
     """The ``sequence`` and ``modifie`` cells of the calendar file."""
     number = 0
     if sequence.strip():
-        if not sequence.strip().isdigit() or len(sequence.strip()) > 6:
+        if not _SEQUENCE.fullmatch(sequence.strip()):  # not str.isdigit(): « ¹ » is a digit there
             raise BadValue(f"séquence « {sequence} » invalide : un nombre entier positif (tenu par la fusion)")
         number = int(sequence)
     moment = None

@@ -10,7 +10,7 @@ calendar page is kept in the calendar's cache under two keys:
   everything its HTML content, table of contents and title are made from (the
   configuration, the list of the site's files, the kit's code, ``includes/``, the
   installed packages). While it holds, Markdown is not run again on the page;
-- the context key (:meth:`RenderedPages.context_key`): the content key, with
+- the context key (:meth:`RenderedPages.take_output`): the content key, with
   everything the theme reads to draw the page (the navigation as drawn on that page,
   the page's own fields, the configuration as set for its language, the template
   globals, the ``overrides/`` folder). While it holds, the theme's HTML is taken back
@@ -19,11 +19,12 @@ calendar page is kept in the calendar's cache under two keys:
 The page is then handed to the theme as the template :data:`TEMPLATE`
 (``overrides/kit-reused-page.html``), which writes a mere mark, or Material's own
 page when only the content could be taken back. The hooks that run after the theme
-(the accessibility fixes, the calendar's tables, the language links) run on that mark,
-and the last one, the calendar's, puts back the page that a full rendering wrote, byte
-for byte, after the same hooks: what is kept is each page as it was written.
-Only ``make build`` and publication reuse pages this way: under ``make serve`` the
-editor's loop renders only what a save changed (kit.site.serve).
+(the accessibility fixes, the language links) run on that mark, and the last one, the
+calendar's, puts back the page as an earlier build wrote it after the same hooks: the
+same bytes. The ids of the page's headings and the anchors its links point to come
+back with it, so that MkDocs checks the links between pages as usual. Only ``make
+build`` and publication reuse pages this way: under ``make serve`` the editor's loop
+renders only what a save changed (kit.site.serve).
 """
 
 from __future__ import annotations
@@ -47,13 +48,14 @@ from mkdocs.structure.toc import TableOfContents
 from kit.calendar.inputs import code_digest, folder_digest
 from kit.store import ArtifactCache, content_key, unpickled
 
-TEMPLATE = "kit-reused-page.html"  # in overrides/: the kept HTML, or Material's page (main.html)
+TEMPLATE = "kit-reused-page.html"  # in overrides/: a mark for a page taken back, or Material's page
 SUFFIX = "rendered.pickle"
 KEPT = 3  # the rendered pages of the last configurations built
 # What the pages' HTML is made with besides the kit's own code.
 PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-i18n", "markdown", "pymdown-extensions", "jinja2", "markupsafe",
             "mike", "babel")
-# Settings that change where or how strictly a build writes, never what a page holds.
+# Settings keyed on their own (theme, plugins), or that change where or how strictly a build
+# writes, never what a page holds.
 UNRELATED_SETTINGS = frozenset({"config_file_path", "site_dir", "dev_addr", "strict", "watch", "validation",
                                 "remote_branch", "remote_name", "theme", "plugins"})
 

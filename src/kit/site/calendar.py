@@ -217,7 +217,6 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             # make build: the forums and pages stay until the process ends; the garbage collector
             # need not walk them again at each of its passes (make serve does this after each build).
             gc.freeze()
-        if session is None:
             self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
         else:
             session.read_at_every_build(path)  # saving the calendar renders its changed pages only

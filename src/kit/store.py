@@ -36,13 +36,13 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
+def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` all at once or not at all.
 
     A temporary file in the same folder is written, then renamed over
     ``path``: a reader never sees a half-written file, and on any failure
     ``path`` is left as it was. The file keeps the permissions of the one it
-    replaces. ``durable`` also flushes the file and its folder to disk (a data
+    replaces, or takes ``mode``. ``durable`` also flushes the file and its folder to disk (a data
     file); without it (files of the built site, cache entries, thousands of
     them) the rename alone is the guarantee.
     """
@@ -55,10 +55,11 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = _default_mode()
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except FileNotFoundError:
+                mode = _default_mode()
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
@@ -181,15 +182,7 @@ class LinkedFiles:
             return None
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=os.path.dirname(path))
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.chmod(temporary, 0o444)
-                os.replace(temporary, path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomic(path, data, durable=False, mode=0o444)
         except OSError:
             return None
         return path

@@ -34,6 +34,7 @@ from kit.french import format_day
 from kit.history import last_changes
 from kit.i18n import DEFAULT_LANGUAGE, STRINGS, base_source, language_of, relative_url, source_in
 from kit.site import NoOptions
+from kit.typography import french_text
 
 CHANGELOG = "nouveautes.md"
 _VERSION_HEADING = re.compile(
@@ -68,6 +69,16 @@ def _load(docs_dir: Path, src_uri: str) -> list[changelog.Release]:
     if not path.exists():
         return []
     return changelog.load(path, src_uri=src_uri)
+
+
+def mark_summary(change: changelog.Change, lang: str) -> str:
+    """The changelog line shown after a page's mark, with the page's typography.
+
+    The mark is written by a template, after the typography plugin has gone
+    over the page: on a French page its text gets the same no-break spaces here
+    (a no-break space before « : », narrow ones before « ; ! ? »).
+    """
+    return french_text(change.summary) if lang == DEFAULT_LANGUAGE else change.summary
 
 
 class VersionsPlugin(BasePlugin[NoOptions]):
@@ -134,7 +145,7 @@ class VersionsPlugin(BasePlugin[NoOptions]):
         # A change listed for lettre.md concerns the letter in every language.
         sources = [src_uri] if src_uri == base_source(src_uri) else [src_uri, base_source(src_uri)]
         change = self._find_change(lang, version, sources)
-        summary = change.summary if change else ""
+        summary = mark_summary(change, lang) if change else ""
         if change is None and lang != DEFAULT_LANGUAGE:
             # Not yet in the English changelog: the French one still says that the page changed.
             change = self._find_change(DEFAULT_LANGUAGE, version, sources)

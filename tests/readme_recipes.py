@@ -77,3 +77,83 @@ def apply(step: Step, root: Path) -> None:
         assert at is not None, f"{step.file} : la ligne « {step.anchor} » que cite le README est introuvable"
         lines[at:at] = ([""] + block + [""]) if markdown else block
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _find_block(lines: list[str], block: list[str]) -> int | None:
+    """Where ``block`` (its lines, trailing spaces ignored) starts in ``lines``, if it is there whole."""
+    wanted = [line.rstrip() for line in block]
+    for start in range(len(lines) - len(wanted) + 1):
+        if [line.rstrip() for line in lines[start:start + len(wanted)]] == wanted:
+            return start
+    return None
+
+
+def _section_end(lines: list[str], start: int) -> int:
+    """The end of the Markdown section whose heading is at ``start``: the next heading of its level or above."""
+    level = len(lines[start]) - len(lines[start].lstrip("#"))
+    for index in range(start + 1, len(lines)):
+        if re.match(rf"^#{{1,{level}}}\s", lines[index]):
+            return index
+    return len(lines)
+
+
+_VERSION_HEADING = re.compile(r"^## Version [\d.]+")
+
+
+def undo(step: Step, root: Path) -> bool:
+    """Take out of ``root`` what ``step`` adds, when it is already there (an editor did the recipe).
+
+    A created file is removed; an added block is removed with the blank line
+    that came with it; a block that opens a changelog section (« ## Version … »)
+    takes its whole section with it, whatever its number and whatever was added
+    under it since. Returns whether anything was taken out.
+    """
+    assert step.file is not None and step.kind != "commands"
+    path = root / step.file
+    if not path.exists():
+        return False
+    if step.kind == "create":
+        path.unlink()
+        return True
+    lines = path.read_text(encoding="utf-8").split("\n")
+    block = step.body.split("\n")
+    if _VERSION_HEADING.match(block[0]):
+        items = [line for line in block[1:] if line.strip()]
+        heading = _VERSION_HEADING.sub("", block[0])
+        starts = [i for i, line in enumerate(lines) if _VERSION_HEADING.match(line)
+                  and _VERSION_HEADING.sub("", line) == heading
+                  and _find_block(lines[i:_section_end(lines, i)], items[:1]) is not None]
+        if not starts:
+            return False
+        start, end = starts[0], _section_end(lines, starts[0])
+    else:
+        found = _find_block(lines, block)
+        if found is None:
+            return False
+        start, end = found, found + len(block)
+    del lines[start:end]
+    # The blank lines the block came with (Markdown blocks are set apart by one blank line).
+    if path.suffix == ".md":
+        while 0 < start < len(lines) and not lines[start - 1].strip() and not lines[start].strip():
+            del lines[start]
+        while 1 < start <= len(lines) and not lines[start - 1].strip() and not lines[start - 2].strip():
+            del lines[start - 1]
+            start -= 1
+    while path.suffix == ".md" and len(lines) > 1 and not lines[-1].strip() and not lines[-2].strip():
+        lines.pop()
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return True
+
+
+def undo_recipes(recipes: dict[str, list[Step]], root: Path) -> list[str]:
+    """Bring ``root`` back to a state where every recipe can be done: what they add, taken out.
+
+    Later recipes are undone first (a page's changelog line before the page).
+    Returns the files changed.
+    """
+    changed: list[str] = []
+    for steps in reversed(list(recipes.values())):
+        for step in reversed(steps):
+            if step.kind != "commands" and undo(step, root) and step.file not in changed:
+                changed.append(step.file or "")
+    return changed

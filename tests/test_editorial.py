@@ -163,6 +163,34 @@ def _front_matter(root: Path) -> tuple[str, int, str]:
     return "docs/methode.md", 2, "en-tête de la page (entre les lignes ---) illisible : deux-points"
 
 
+def test_provenance_slips_say_the_allowed_values(kit: Path) -> None:
+    _provenance_unknown(kit)
+    (slip,) = [m for m in reported(kit) if "bidon" in m]
+    assert all(f"« {kind} »" in slip for kind in ("officiel", "traduction", "edition"))
+    assert "écrivez « provenance: edition »" in slip
+
+
+def test_header_key_in_french_names_the_key_to_write(kit: Path) -> None:
+    _header_key_in_french(kit)
+    (slip,) = [m for m in reported(kit) if "titre" in m]
+    assert "écrivez « title: » à la place de « titre: »" in slip
+
+
+def test_colon_hints_say_what_to_quote(kit: Path) -> None:
+    """In a page's header the value is quoted (``title:``); in the menu, the label, which is the key."""
+    _front_matter(kit)
+    header = [m for m in reported(kit) if m.startswith("docs/methode.md:2 : ")]
+    assert any('title: "' in m for m in header) and not any("titre:" in m for m in header), header
+    config = kit / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("  - Glossaire:"))
+    lines[at] = "  - Glossaire : les sigles: glossaire.md"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    (menu,) = [m for m in reported(kit) if m.startswith(f"mkdocs.yml:{at + 1} : ")]
+    assert "libellé du menu" in menu and '- "Fiche n° 2 : la sécurité": fiche-2.md' in menu
+    assert "après la clé" not in menu
+
+
 def insert_before_versions(root: Path, name: str, text: str) -> int:
     """Put ``text`` above the newest version of a changelog; the 1-based line where it starts."""
     path = root / name
@@ -182,6 +210,49 @@ def _changelog_untranslated(root: Path) -> tuple[str, int, str]:
     line = insert_before_versions(root, "docs/nouveautes.md",
                                   "## Version 99.0 — 1 avril 2009\n\n- [Note](note.md) : essai.")
     return "docs/nouveautes.md", line, "la version 99.0 n'est pas dans docs/nouveautes.en.md"
+
+
+def _set_header_line(root: Path, name: str, key: str, line: str | None) -> int:
+    """Replace (or remove, ``line`` None) the ``key:`` line of a page's header; the 1-based line it was at."""
+    path = root / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, text in enumerate(lines) if text.startswith(f"{key}:"))
+    if line is None:
+        del lines[at]
+    else:
+        lines[at] = line
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def _provenance_missing(root: Path) -> tuple[str, int, str]:
+    _set_header_line(root, "docs/methode.md", "provenance", None)
+    closing = (root / "docs" / "methode.md").read_text(encoding="utf-8").split("\n").index("---", 1)
+    return "docs/methode.md", closing + 1, "ligne « provenance: » absente de l'en-tête de la page"
+
+
+def _provenance_unknown(root: Path) -> tuple[str, int, str]:
+    line = _set_header_line(root, "docs/methode.md", "provenance", "provenance: bidon")
+    return "docs/methode.md", line, "provenance « bidon » inconnue"
+
+
+def _provenance_wrong(root: Path) -> tuple[str, int, str]:
+    line = _set_header_line(root, "docs/fiche-1.en.md", "provenance", "provenance: edition")
+    return "docs/fiche-1.en.md", line, "provenance « edition » inexacte pour cette page"
+
+
+def _header_key_in_french(root: Path) -> tuple[str, int, str]:
+    path = root / "docs" / "methode.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(1, "titre: Méthode d'animation")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return "docs/methode.md", 2, "clé « titre » inconnue dans l'en-tête"
+
+
+def _changelog_english_only(root: Path) -> tuple[str, int, str]:
+    line = insert_before_versions(root, "docs/nouveautes.en.md",
+                                  "## Version 98.0 — 1 April 2009\n\n- [Note](note.en.md): test.")
+    return "docs/nouveautes.en.md", line, "la version 98.0 n'est pas dans docs/nouveautes.md"
 
 
 def _not_utf8(root: Path) -> tuple[str, int, str]:
@@ -211,6 +282,11 @@ SLIPS: dict[str, Callable[[Path], tuple[str, int, str]]] = {
     "titre de version mal écrit": _changelog_heading,
     "version non traduite": _changelog_untranslated,
     "fichier enregistré en Windows-1252": _not_utf8,
+    "provenance absente": _provenance_missing,
+    "provenance inconnue": _provenance_unknown,
+    "provenance inexacte": _provenance_wrong,
+    "clé d'en-tête en français": _header_key_in_french,
+    "version anglaise sans version française": _changelog_english_only,
 }
 
 
@@ -230,7 +306,9 @@ def test_every_slip_is_reported_at_once(kit: Path) -> None:
     expected = [make(kit) for name, make in SLIPS.items()
                 if name not in ("deux-points dans mkdocs.yml", "retrait dans mkdocs.yml",
                                 "sigle absent du glossaire", "deux-points dans l'en-tête d'une page",
-                                "version non traduite", "fichier enregistré en Windows-1252")]
+                                "version non traduite", "fichier enregistré en Windows-1252",
+                                "provenance absente", "provenance inconnue", "clé d'en-tête en français",
+                                "version anglaise sans version française")]
     found = reported(kit)
     for path, line, problem in expected:
         assert any(m.startswith(f"{path}:{line} : ") and problem in m for m in found), (path, line, problem)

@@ -12,6 +12,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from content import calendar_rows, rows_of
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "forums.py"
 FIXTURES = Path(__file__).parent / "data" / "forums"
@@ -82,7 +84,8 @@ def test_check_missing_file_and_usage_errors_in_french() -> None:
 def test_the_project_calendar_is_valid() -> None:
     result = forums_cli("check", "data/forums.csv", cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert "15 forums dans 1 fichier" in result.stderr
+    rows = len(calendar_rows())
+    assert rows > 0 and f"{rows} forum{'s' if rows > 1 else ''} dans 1 fichier" in result.stderr
 
 
 @pytest.fixture
@@ -147,18 +150,47 @@ def test_export_ics_to_stdout_is_stable() -> None:
     second = subprocess.run([sys.executable, str(SCRIPT), "export", "--format", "ics"], cwd=ROOT,
                             capture_output=True, check=True).stdout
     assert first == second
-    assert len(list(icalendar.Calendar.from_ical(first).walk("VEVENT"))) == 15
+    assert len(list(icalendar.Calendar.from_ical(first).walk("VEVENT"))) == len(calendar_rows())
 
 
 def test_export_json_for_one_departement_to_a_file(tmp_path: Path) -> None:
+    # La Réunion (UTC+4), with the forums of the test's own file merged into a copy of the calendar.
+    calendar = tmp_path / "forums.csv"
+    shutil.copyfile(ROOT / "data" / "forums.csv", calendar)
+    merged = forums_cli("merge", "reunion.csv", "--into", str(calendar))
+    assert merged.returncode == 0, merged.stderr
+    expected = len(rows_of("974", calendar))
     output = tmp_path / "reunion.json"
-    result = forums_cli("export", "--format", "json", "--departement", "974", "-o", str(output), cwd=ROOT)
+    result = forums_cli("export", "--format", "json", "--departement", "974", "--data", str(calendar),
+                        "-o", str(output), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     document = json.loads(output.read_text(encoding="utf-8"))
     assert document["name"] == "Forums sécurité 2009 – La Réunion"
-    assert document["numberOfItems"] == 5
+    assert expected >= 1 and document["numberOfItems"] == len(document["forums"]) == expected
     assert all(e["startDate"].endswith("+04:00") for e in document["forums"])
-    assert "5 forums exportés" in result.stderr
+    assert f"{expected} forum{'s' if expected > 1 else ''} exporté" in result.stderr
+
+
+def test_a_merge_leaves_the_lines_of_untouched_forums_as_they_were(tmp_path: Path) -> None:
+    """data/forums.csv is written as merge writes it: ``git diff`` after a merge shows only the new rows."""
+    calendar = tmp_path / "forums.csv"
+    shutil.copyfile(ROOT / "data" / "forums.csv", calendar)
+    before = calendar.read_bytes().splitlines(keepends=True)
+    incoming = tmp_path / "orne.csv"
+    incoming.write_text("departement;date;heure_debut;heure_fin;commune;lieu;statut;contact\n"
+                        "61;2009-04-21;17:30;19:30;Alençon;halle au blé;prévu;cabinet@orne.pref.test\n"
+                        "61;2009-05-05;18:00;20:00;Argentan;salle des fêtes;prévu;cabinet@orne.pref.test\n",
+                        encoding="utf-8")
+    result = forums_cli("merge", str(incoming), "--into", str(calendar))
+    assert result.returncode == 0, result.stderr
+    added = [line for line in result.stdout.splitlines() if line.strip().startswith("ajouté")]
+    after = calendar.read_bytes().splitlines(keepends=True)
+    # Every line of the file is still there, byte for byte and in the same order; only the added ones are new.
+    remaining = iter(after)
+    assert all(any(line == other for other in remaining) for line in before), "une ligne existante a été réécrite"
+    new = [line for line in after if line not in before]
+    assert len(new) == len(added) == len(after) - len(before)
+    assert all(b";cabinet@orne.pref.test;" in line for line in new)
 
 
 def test_export_csv_has_a_bom_for_excel_and_no_contact(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import PROJECT
+from content import calendar_rows, departements
 from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order, load_campaign
 from kit.calendar.read import load_calendar, read_calendar, read_calendars
 from kit.territory import load_territory
@@ -243,24 +244,50 @@ def test_xlsx_with_real_cells_and_text_cells(workbook: Path) -> None:
 
 def test_load_calendar_follows_forums_csv(monkeypatch: pytest.MonkeyPatch) -> None:
     default = load_calendar(PROJECT)
-    assert len(default.forums) == 15 and default.errors == []
+    assert len(default.forums) == len(calendar_rows()) and default.errors == []
     monkeypatch.setenv("FORUMS_CSV", str(FIXTURES / "reunion.csv"))
     assert [f.commune for f in load_calendar(PROJECT).forums] == ["La Possession"]
 
 
-def test_the_15_real_forums_of_2009() -> None:
+def test_every_row_of_the_project_calendar_is_one_forum() -> None:
+    """data/forums.csv, whatever the prefectures sent: each row read as written, one uid per forum."""
+    rows = calendar_rows()
     forums = load_calendar(PROJECT).forums
-    assert {f.departement for f in forums} == {"44", "75", "76", "974"}
-    assert all(f.source_url.startswith("http") for f in forums)
-    assert all(f.contact == "" for f in forums)
-    # Only what the press says: held ones are « tenu », announced ones « prévu ».
-    assert sorted(f.commune for f in forums if f.statut == "tenu") == ["Basse-Goulaine", "Nantes", "Paris 20e"]
+    assert rows and len(forums) == len(rows)
+    assert {f.departement for f in forums} == departements()
+    assert len({f.uid for f in forums}) == len(rows)
+    by_uid = {f.uid: f for f in forums}
+    for row in rows:
+        forum = by_uid[row["id"]] if row["id"] else next(
+            f for f in forums if (f.departement, f.date.isoformat(), f.commune) ==
+            (row["departement"], row["date"], row["commune"]))
+        assert forum.statut == (row["statut"] or "prévu"), row
+        assert forum.contact == row["contact"], row
+        assert forum.heure_debut == (time.fromisoformat(row["heure_debut"]) if row["heure_debut"] else None), row
+        # « URL (note) »: the link and what the press said of it, apart.
+        source = row["source"].strip()
+        if source.startswith("http"):
+            url, _, note = source.partition(" ")
+            assert forum.source_url == url and forum.source_note == note.strip().strip("()").strip(), row
+
+
+def test_the_press_records_of_2009_read_as_the_press_gives_them(tmp_path: Path) -> None:
+    """How a record taken from the press is read: its link, its note, a missing hour (the test's own rows)."""
+    path = tmp_path / "presse.csv"
+    path.write_text(
+        "departement;date;heure_debut;commune;lieu;statut;source\n"
+        "75;2009-05-12;;Paris 20e;mairie;tenu;\"http://exemple.invalid/paris (150 participants ; date déduite)\"\n"
+        "974;2009-05-12;16:30;Le Tampon;mairie;prévu;http://exemple.invalid/tampon\n", encoding="utf-8")
+    calendar = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
+    assert calendar.errors == []
+    forums = calendar.forums
     paris = next(f for f in forums if f.departement == "75")
-    assert paris.heure_debut is None and "date déduite" in paris.source_note
+    assert paris.heure_debut is None and paris.statut == "tenu"
+    assert paris.source_url == "http://exemple.invalid/paris" and "date déduite" in paris.source_note
     assert "150 participants" in paris.source_note
     tampon = next(f for f in forums if f.commune == "Le Tampon")
-    assert tampon.heure_debut == time(16, 30)
-    assert len({f.uid for f in forums}) == 15
+    assert tampon.heure_debut == time(16, 30) and tampon.source_note == ""
+    assert all(f.contact == "" for f in forums)
 
 
 def test_forums_come_in_calendar_order_whatever_the_file_order(tmp_path: Path) -> None:

@@ -11,12 +11,8 @@ editors to do passes the suite.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,97 +22,60 @@ import test_a11y_markup
 import test_texts
 import test_translations
 from conftest import ROOT, build_site, page
-from kit.changelog import latest, load
-from readme_recipes import Step, apply, read_recipes
+from editors_day import copy_of_the_repository, do_recipes, git, newest_version
+from readme_recipes import apply, read_recipes, undo
 
 README = ROOT / "README.md"
 RECIPES = read_recipes(README)
 # The editing tasks the README must teach (issue of the editors' workflow).
 EXPECTED = ["corriger", "note", "page", "sigle", "nouveautes"]
-GIT_ENV = {"GIT_AUTHOR_NAME": "Rédaction DICOM", "GIT_AUTHOR_EMAIL": "redaction@example.invalid",
-           "GIT_COMMITTER_NAME": "Rédaction DICOM", "GIT_COMMITTER_EMAIL": "redaction@example.invalid",
-           "GIT_PAGER": "cat", "PAGER": "cat"}
-
-
-def git(clone: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], cwd=clone, capture_output=True, text=True, check=False,
-                            env={**os.environ, **GIT_ENV})
-    assert result.returncode == 0, f"git {' '.join(args)} : {result.stdout}{result.stderr}"
-    return result
-
-
-def copy_of_the_repository(dest: Path) -> Path:
-    """``git clone`` of the repository, with the files being edited in the working tree laid over it."""
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, listed):
-        source, target = ROOT / name, dest / name
-        if source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-        elif target.exists():
-            target.unlink()
-    git(dest, "add", "-A")
-    if git(dest, "status", "--porcelain").stdout.strip():
-        git(dest, "commit", "--quiet", "-m", "État de travail")
-    return dest
-
-
-def next_version(clone: Path) -> str:
-    """The version after the newest of the changelog (the README's example may be taken already)."""
-    newest = latest(load(clone / "docs" / "nouveautes.md")).version
-    major, minor = newest.split(".")[:2]
-    return f"{major}.{int(minor) + 1}"
-
-
-def fix_a_text(clone: Path, commands: str) -> None:
-    """The correction itself, in the file the recipe's ``git add`` names: its first paragraph changes."""
-    added = re.search(r"^git add (\S+)$", commands, re.MULTILINE)
-    assert added, "la recette « corriger » doit montrer « git add FICHIER »"
-    path = clone / added.group(1)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    body = lines.index("---", 1) + 1 if lines[0] == "---" else 0
-    at = next(i for i in range(body, len(lines)) if re.match(r"^[A-ZÀ-Ýa-zà-ý]", lines[i]))
-    lines[at] += " Texte corrigé."
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def run_commands(clone: Path, step: Step) -> None:
-    for raw in step.body.split("\n"):
-        command = shlex.split(raw.split("  #")[0])
-        if not command:
-            continue
-        if command == ["make", "verifier"]:
-            result = subprocess.run([sys.executable, "scripts/verifier.py"], cwd=clone, capture_output=True,
-                                    text=True, check=False)
-            assert result.returncode == 0, f"recette « {step.recipe} » : make verifier\n{result.stdout}"
-        elif command[0] == "git":
-            assert "push" not in command, "une recette ne pousse rien"
-            git(clone, *command[1:])
-        else:
-            raise AssertionError(f"recette « {step.recipe} » : commande inattendue « {raw} »")
 
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository after every recipe of the README, each one checked and committed."""
+    """The repository after every recipe of the README, each one checked and committed.
+
+    What the recipes add is first taken out of the copy when an editor has done them already
+    (tests/readme_recipes.py, ``undo_recipes``): the copy starts from a state the test makes itself.
+    """
     clone = copy_of_the_repository(tmp_path_factory.mktemp("recettes") / "kit")
-    version = next_version(clone)
-    for name, steps in RECIPES.items():
-        for step in steps:
-            if step.kind == "commands":
-                if name == "corriger":
-                    fix_a_text(clone, step.body)
-                run_commands(clone, step)
-                assert git(clone, "status", "--porcelain").stdout == "", (
-                    f"recette « {name} » : des fichiers modifiés ne sont pas dans son « git add »")
-            else:
-                if name == "nouveautes":
-                    step = Step(step.recipe, step.kind, step.file, step.anchor,
-                                re.sub(r"^## Version [\d.]+", f"## Version {version}", step.body, flags=re.MULTILINE))
-                apply(step, clone)
+    do_recipes(clone, README)
     return clone
+
+
+def test_the_recipes_run_again_on_a_copy_where_they_are_done(edited: Path, tmp_path: Path) -> None:
+    """An editor who did the recipes keeps a repository in which the recipe tests still run."""
+    again = copy_of_the_repository(tmp_path / "encore", source=edited)
+    assert (again / "docs" / "reunions-publiques.md").exists()
+    version = do_recipes(again, README)
+    log = git(again, "log", "--format=%s", f"-{len(RECIPES) + 1}").stdout.split("\n")
+    assert log[len(RECIPES)] == "Copie de départ : ce qu'ajoutent les recettes du README, retiré"
+    # Done twice, the recipes leave the files as done once: one page, one acronym, one changelog entry.
+    for name in ("mkdocs.yml", "includes/abbreviations.md", "includes/abbreviations.en.md", "docs/glossaire.md",
+                 "docs/note.md", "docs/note.en.md", "docs/reunions-publiques.md", "docs/nouveautes.en.md"):
+        assert (again / name).read_text(encoding="utf-8") == (edited / name).read_text(encoding="utf-8"), name
+    assert version == newest_version(edited / "docs" / "nouveautes.md")
+    assert git(again, "status", "--porcelain").stdout == ""
+
+
+def test_undo_takes_out_only_what_a_recipe_adds(tmp_path: Path) -> None:
+    root = tmp_path / "kit"
+    (root / "docs").mkdir(parents=True)
+    changelog = root / "docs" / "nouveautes.md"
+    original = "# Nouveautés\n\nIntro.\n\n## Version 1.0\n\n- Première version.\n"
+    changelog.write_text(original, encoding="utf-8")
+    (step,) = [s for s in RECIPES["nouveautes"] if s.file == "docs/nouveautes.md"]
+    assert not undo(step, root)
+    apply(step, root)
+    text = changelog.read_text(encoding="utf-8")
+    assert "## Version 1.1" in text
+    # An item added under the version since: the whole section goes.
+    changelog.write_text(text.replace("deuxième partie.\n", "deuxième partie.\n- Autre ligne.\n"), encoding="utf-8")
+    assert undo(step, root)
+    assert changelog.read_text(encoding="utf-8") == original
+    (created,) = [s for s in RECIPES["page"] if s.kind == "create" and s.file == "docs/reunions-publiques.md"]
+    apply(created, root)
+    assert undo(created, root) and not (root / created.file).exists()
 
 
 @pytest.fixture(scope="module")

@@ -45,4 +45,9 @@ def check_changelog(root: Path) -> list[Slip]:
             if version not in versions[ENGLISH]:
                 slips.append(Slip(FRENCH, line, f"la version {version} n'est pas dans {ENGLISH}",
                                   f"traduisez la même entrée dans {ENGLISH}, au même endroit"))
+        for version, line in versions[ENGLISH].items():
+            if version not in versions[FRENCH]:
+                slips.append(Slip(ENGLISH, line, f"la version {version} n'est pas dans {FRENCH}",
+                                  f"écrivez d'abord l'entrée en français dans {FRENCH} (le français fait foi), "
+                                  "ou corrigez le numéro de la version anglaise"))
     return slips

@@ -7,6 +7,7 @@ from pathlib import Path
 from kit.editorial import acronyms
 from kit.editorial.blocks import check_blocks
 from kit.editorial.changes import check_changelog
+from kit.editorial.frontmatter import check_front_matter
 from kit.editorial.links import anchors, check_links
 from kit.editorial.markdown import Page, read_page
 from kit.editorial.nav import check_nav, read_config
@@ -29,6 +30,7 @@ def check_project(root: Path) -> list[Slip]:
     slips += acronyms.check_glossary(pages.get(acronyms.GLOSSARY), french)
     for page in pages.values():
         slips += page.slips
+        slips += check_front_matter(page)
         slips += check_blocks(page)
         slips += check_links(page, pages, anchors_of, static)
         known = set(english.entries if page.english else french.entries) | common

@@ -36,11 +36,35 @@ for _loader in (_Loader, _FastLoader):
     _loader.add_multi_constructor("!", _any_tag)
     _loader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
+# An unexpected colon: what to quote depends on where it is (see _colon_fix).
+_COLON_FIX = "mettez entre guillemets droits le texte qui contient « : »"
+# In the menu (nav:), the label is the key: « - "Fiche n° 2 : la sécurité": fiche-2.md ».
+_NAV_LABEL_FIX = ('mettez le libellé du menu (le texte avant « : » et le nom du fichier) entre guillemets '
+                  'droits, par exemple  - "Fiche n° 2 : la sécurité": fiche-2.md')
+# In translate_nav:, the French label is the key and the English one the value.
+_LABEL_PAIR_FIX = ('mettez entre guillemets droits le libellé qui contient « : », par exemple  '
+                   '"Fiche n° 2 : la sécurité": "Theme sheet no. 2: security"')
+_HEADER_FIX = 'mettez tout le texte après la clé entre guillemets droits, par exemple  title: "Objet : réunion"'
+_VALUE_FIX = 'mettez tout le texte après la clé entre guillemets droits, par exemple  site_name: "Kit : forums"'
+
+
+def _colon_fix(line: str, what: str) -> str:
+    """What to quote for an unexpected colon on ``line`` (of a page's header or of mkdocs.yml)."""
+    if what != "mkdocs.yml":
+        return _HEADER_FIX
+    stripped = line.strip()
+    if stripped.startswith("- "):
+        return _NAV_LABEL_FIX
+    if line[:1].isspace() and not stripped.startswith(("'", '"')) and stripped.count(":") >= 2:
+        return _LABEL_PAIR_FIX
+    return _VALUE_FIX
+
+
 # PyYAML's problem -> (what it means, what to do). Matched on the start of the message.
 _MEANINGS: list[tuple[str, str, str]] = [
     ("mapping values are not allowed",
      "deux-points « : » inattendu (un texte qui contient « : » doit être entre guillemets)",
-     'mettez tout le texte après la clé entre guillemets droits, par exemple  titre: "Objet : réunion"'),
+     _COLON_FIX),
     ("could not find expected ':'",
      "il manque le deux-points « : » après le nom d'une clé, ou un guillemet n'est pas fermé",
      "écrivez « clé: valeur » et vérifiez que chaque guillemet ouvert est refermé"),
@@ -99,7 +123,7 @@ def load(text: str, *, path: str, first_line: int = 1, what: str) -> Loaded:
             value = loader.construct_document(node) if node is not None else None
         except yaml.YAMLError as error:
             if loader_class is _Loader:
-                return Loaded(None, None, _slip(error, path=path, first_line=first_line, what=what))
+                return Loaded(None, None, _slip(error, text, path=path, first_line=first_line, what=what))
             continue
         finally:
             loader.dispose()
@@ -107,13 +131,15 @@ def load(text: str, *, path: str, first_line: int = 1, what: str) -> Loaded:
     raise AssertionError("unreachable: the pure-Python loader either reads the text or raises")
 
 
-def _slip(error: yaml.YAMLError, *, path: str, first_line: int, what: str) -> Slip:
+def _slip(error: yaml.YAMLError, text: str, *, path: str, first_line: int, what: str) -> Slip:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = first_line + (mark.line if mark else 0)
     problem = getattr(error, "problem", None) or str(error)
+    lines = text.split("\n")
+    at = lines[mark.line] if mark and mark.line < len(lines) else ""
     for start, meaning, fix in _MEANINGS:
         if problem.startswith(start):
-            return Slip(path, line, f"{what} illisible : {meaning}", fix)
+            return Slip(path, line, f"{what} illisible : {meaning}", _colon_fix(at, what) if fix == _COLON_FIX else fix)
     return Slip(path, line, f"{what} illisible (« {problem} »)",
                 "vérifiez cette ligne et celle du dessus : guillemets refermés, « clé: valeur », "
                 "retrait avec des espaces alignés sur les lignes voisines")

@@ -262,7 +262,7 @@ def events(path: Path) -> list[icalendar.Event]:
 
 def test_national_ics_holds_every_forum(cal: Path) -> None:
     found = events(cal / "calendrier" / "forums.ics")
-    assert len(found) == 9
+    assert len(found) == len(rows_of(CALENDAR))
     statuses = sorted(str(e["STATUS"]) for e in found)
     assert statuses.count("CANCELLED") == 1 and statuses.count("TENTATIVE") == 1
 
@@ -368,11 +368,11 @@ def test_calendar_page_explains_the_forum_links(cal: Path) -> None:
 
 def test_json_and_csv_downloads(cal: Path) -> None:
     data = json.loads((cal / "calendrier" / "forums.json").read_text(encoding="utf-8"))
-    assert data["numberOfItems"] == len(data["forums"]) == 9
+    assert data["numberOfItems"] == len(data["forums"]) == len(rows_of(CALENDAR))
     raw = (cal / "calendrier" / "forums.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "sans BOM, Excel lit le CSV en Windows-1252"
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert len(table) == 9
+    assert len(table) == len(rows_of(CALENDAR))
     assert "contact" not in table[0] and "commune" in table[0]
 
 

@@ -111,6 +111,7 @@ def test_version_numbers_are_ascii_major_minor_patch(clone: Path, number: str) -
 
 
 def test_refuses_a_changelog_it_cannot_read(clone: Path) -> None:
+    write_changelog(clone, [FIRST_EDITION])  # the test's own changelog, whatever today's holds
     path = clone / "docs" / "nouveautes.md"
     path.write_text(path.read_text(encoding="utf-8").replace("## Version 1.0", "## Versoin 1.0"), encoding="utf-8")
     git(clone, "commit", "--quiet", "-am", "Faute de frappe")

@@ -142,7 +142,7 @@ def write_changelog(repo: Path, entries: list[Entry]) -> None:
         ("nouveautes.md", "Nouveautés", "Chaque version publiée du kit, la plus récente en premier.", "fr"),
         ("nouveautes.en.md", "What's new", "Each published version of the kit, newest first.", "en"),
     ):
-        parts = [f"# {title}\n\n{intro}\n"]
+        parts = [f"---\nprovenance: edition\n---\n\n# {title}\n\n{intro}\n"]
         for entry in entries:
             day = entry.date_fr if lang == "fr" else entry.date_en
             items = entry.items_fr if lang == "fr" else entry.items_en
@@ -238,7 +238,7 @@ class Season:
     def _step_1_2(self) -> tuple[subprocess.CompletedProcess[str], str]:
         merge_received(self.repo, self.work / "recu-1.2", dict([CANCELLATION]))
         (self.repo / "docs" / NEW_PAGE).write_text(
-            f"# {NEW_PAGE_TITLE}\n\nLes réponses aux questions posées par les préfectures.\n", encoding="utf-8")
+            f"---\nprovenance: edition\n---\n\n# {NEW_PAGE_TITLE}\n\nLes réponses aux questions posées par les préfectures.\n", encoding="utf-8")
         add_to_nav(self.repo, NEW_PAGE_TITLE, NEW_PAGE, "Frequently asked questions")
         write_changelog(self.repo, [ENTRY_1_2, ENTRY_1_1, FIRST_EDITION])
         commit(self.repo, "Version 1.2: forum cancelled, new page", "2009-03-24")

@@ -132,3 +132,13 @@ def test_whole_kit_pdf_says_each_documents_provenance(site: Path) -> None:
     flat = " ".join(text.split())
     assert flat.count("Texte officiel du 26 février 2009") >= 4
     assert flat.count("Rédigé pour cette édition du kit") >= 5
+
+
+def test_the_editorial_check_enforces_the_same_rule() -> None:
+    """``make verifier`` tells an editor what this module would refuse (kit.editorial.frontmatter)."""
+    from kit.editorial import frontmatter
+
+    assert set(frontmatter.OFFICIAL) == OFFICIAL_SOURCES and set(frontmatter.KINDS) == KINDS
+    for path in sources():
+        rel = path.relative_to(DOCS).as_posix()
+        assert frontmatter.expected_provenance(rel) == front_matter(path).get("provenance"), rel

@@ -49,7 +49,7 @@ verrou:
 	echo setuptools | $(UV_COMPILE) - -c requirements.lock -o requirements-build.lock
 	$(UV_COMPILE) requirements.txt requirements-test.txt -c requirements.lock -o requirements-test.lock
 
-# Test tools from npm (an independent ICS reader, the W3C HTML checker), never published.
+# Test tools from npm (an independent ICS reader, the W3C HTML checker, axe-core), never published.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@

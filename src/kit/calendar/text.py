@@ -85,7 +85,7 @@ def fold_key(text: str) -> str:
     return skeleton(bare)
 
 
-# Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties.txt, unchanged since Unicode 9):
+# Default_Ignorable_Code_Point, as Unicode's DerivedCoreProperties.txt lists it (Unicode 14 and later):
 # UTS #39 drops these before mapping, and Python's unicodedata does not expose the property.
 _DEFAULT_IGNORABLE_RANGES = (
     (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),

@@ -5,6 +5,8 @@
 #   make verifier  vérifie les pages (liens, notes, encadrés, listes, sigles, menu) en français
 #   make build   vérifie les pages puis construit le site dans site/ (mode strict)
 #   make bench   mesure les temps de construction et le poids des pages
+#   make verrou  recalcule requirements.lock et requirements-test.lock (versions exactes et
+#                empreintes) après une modification de requirements.txt ou requirements-test.txt
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,21 +14,42 @@ BIN    := $(VENV)/bin
 SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build verifier test bench clean
+.PHONY: serve build verifier test bench clean verrou
 
-# The project itself is installed in editable mode (src/kit, tools/, its MkDocs plugins).
-$(VENV)/.installed: requirements.txt pyproject.toml
+# Every Python package comes from a lock (exact version and SHA-256 of each file), as a wheel:
+# odfpy alone publishes none and is built from its pure-Python source by the locked setuptools
+# (requirements-build.lock, installed first), as is the kit itself (editable: src/kit, tools/,
+# its MkDocs plugins); --no-build-isolation keeps both builds offline.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+  --only-binary=:all: --no-binary=odfpy --no-build-isolation
+
+$(VENV)/.installed: requirements-build.lock requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(PIP_INSTALL) -r requirements-build.lock
+	$(PIP_INSTALL) -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+# The test lock holds the whole tree, the site's packages at the versions of requirements.lock.
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(PIP_INSTALL) -r requirements-test.lock
 	touch $@
 
-# Test tools from npm (an independent ICS reader, the W3C HTML checker), never published.
+# The locks, resolved by uv (installed apart, in .venv-verrou/, only for this) for this kind of
+# machine: CPython 3.11 on x86_64 Linux. Versions already locked are kept while the inputs allow
+# them; `rm requirements*.lock && make verrou` moves every dependency to its newest version.
+UV_VERSION := 0.13.9
+UV := .venv-verrou/bin/uv
+UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --only-binary :all: --no-binary odfpy \
+  --python-version 3.11.7 --python-platform x86_64-manylinux_2_36 --custom-compile-command "make verrou"
+
+verrou:
+	test -x $(UV) || { $(PYTHON) -m venv .venv-verrou && .venv-verrou/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	echo setuptools | $(UV_COMPILE) - -c requirements.lock -o requirements-build.lock
+	$(UV_COMPILE) requirements.txt requirements-test.txt -c requirements.lock -o requirements-test.lock
+
+# Test tools from npm (an independent ICS reader, the W3C HTML checker, axe-core), never published.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@

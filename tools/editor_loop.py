@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # What `make serve` needs from the project, copied as they are.
 COPIED = ("Makefile", "mkdocs.yml", "pyproject.toml", "requirements.txt", "requirements-test.txt",
+          "requirements.lock", "requirements-test.lock", "requirements-build.lock",
           "docs", "includes", "overrides", "data", "scripts", "src", "tools")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".cache", "site", "node_modules")
 EDITED_PAGE = "docs/note.md"

@@ -17,7 +17,8 @@ from tools.chromium import CHROMIUM
 from tools.localserve import ServeOptions, serve
 
 PREFIX = "/kit-forums/"
-AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+# axe-core comes from npm (package-lock.json), installed into node_modules/ by `make test`.
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,7 +13,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def run_axe(tab) -> list[dict]:
-    """Inject the vendored axe-core into the page and return its violations."""
+    """Inject axe-core (from node_modules/) into the page and return its violations."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} est absent : « make test » l'installe depuis npm (npm ci).")
     tab.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = tab.evaluate(
         """async (tags) => {
@@ -40,8 +42,9 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def test_axe_is_vendored_not_published(site: Path) -> None:
-    assert AXE_JS.is_file() and AXE_JS.read_text(encoding="utf-8").startswith("/*! axe v4.")
+def test_axe_comes_from_npm_not_published(site: Path) -> None:
+    assert AXE_JS.is_file(), f"{AXE_JS} est absent : « make test » l'installe depuis npm (npm ci)."
+    assert AXE_JS.read_text(encoding="utf-8").startswith("/*! axe v4.")
     assert not list(site.rglob("axe*.js")), "axe-core sert aux tests : il ne doit pas être publié"
 
 

@@ -6,7 +6,7 @@ invisible or change how the rest of the text shows (« Bordeaux\u202egnp.exe »
 reads « Bordeauxexe.png »): such a cell is refused, naming the character and
 its place, rather than cleaned in silence. Duplicates are looked for on a
 folded key where case, accents, invisible characters and Unicode
-look-alikes (ICU's UTS #39 skeleton: a Cyrillic « о » is a Latin « o »)
+look-alikes (the UTS #39 skeleton: a Cyrillic « о » is a Latin « o »)
 no longer count.
 """
 
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 # General categories refused in a single-line cell: controls (Cc), formatting
 # characters, bidi and zero-width ones included (Cf), line and paragraph
@@ -75,16 +76,49 @@ def fold_key(text: str) -> str:
     """The key two names share when a reader could not tell them apart.
 
     Invisible characters removed, compatibility forms unified (NFKD), accents
-    and case dropped, separators made one space, then ICU's confusable
-    skeleton (UTS #39) maps look-alikes onto one character.
+    and case dropped, separators made one space, then the confusable skeleton
+    (UTS #39) maps look-alikes onto one character.
     """
-    import icu
-
     bare = unicodedata.normalize("NFKD", text.translate(_STRIP_INVISIBLE))
     bare = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
     bare = " ".join(_SEPARATORS.sub(" ", bare).split())
-    skeleton = icu.SpoofChecker().getSkeleton(0, bare)
-    return str(skeleton)
+    return skeleton(bare)
+
+
+# Default_Ignorable_Code_Point, as Unicode's DerivedCoreProperties.txt lists it (Unicode 14 and later):
+# UTS #39 drops these before mapping, and Python's unicodedata does not expose the property.
+_DEFAULT_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+
+
+@cache
+def _skeleton_table() -> dict[int, str | None]:
+    """``str.translate`` table: each confusable character to its prototype, ignorables to nothing.
+
+    Read once from the Unicode Consortium's confusables.txt shipped in ``kit/calendar/data``
+    (its version and licence are in the README beside it).
+    """
+    table: dict[int, str | None] = {}
+    text = resources.files("kit.calendar").joinpath("data", "confusables.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        # « 0430 ;\t0061 ;\tMA\t# ( а → a ) CYRILLIC SMALL LETTER A → LATIN SMALL LETTER A »
+        if not line or line[0] in "#\ufeff":
+            continue
+        source, target, _ = line.split(";", 2)
+        table[int(source, 16)] = "".join(chr(int(code, 16)) for code in target.split())
+    for first, last in _DEFAULT_IGNORABLE_RANGES:
+        table.update(dict.fromkeys(range(first, last + 1)))
+    return table
+
+
+def skeleton(text: str) -> str:
+    """UTS #39 skeleton (section 4): NFD, default ignorables removed, each character replaced
+    by its prototype from confusables.txt, NFD again. Two strings that look alike share it."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(_skeleton_table()))
 
 
 # Ids become file names (calendrier/<dep>/<id>.ics): names Windows reserves for devices are refused,

@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # This checkout's folders: the reference data, the campaign, the calendar the tests read.
 PROJECT = Project(ROOT)
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# A build that makes no PDF, DOCX or ODT (the kit-documents plugin off: mkdocs.yml's KIT_DOCUMENTS),
+# for tests that never look at the documents: a build without its documents cache takes seconds, not
+# the half-minute WeasyPrint needs for the kit's PDFs.
+NO_DOCUMENTS = {"KIT_DOCUMENTS": "false"}
 
 
 def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | None = None,

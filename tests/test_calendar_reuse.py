@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, build_site
+from conftest import NO_DOCUMENTS, PROJECT, build_site
 from kit.calendar.downloads import download_keys
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import CalendarSite, render_calendar
@@ -201,7 +201,7 @@ def test_an_edited_forum_changes_the_keys_of_its_own_downloads_only() -> None:
 
 def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    env = {"KIT_CALENDAR_CACHE": str(cache), "KIT_DOCUMENTS_CACHE": str(tmp_path / "documents")}
+    env = {"KIT_CALENDAR_CACHE": str(cache), **NO_DOCUMENTS}
     first = build_site(tmp_path / "first", env=env)
     assert first.returncode == 0, first.stderr[-2000:]
     kept = list(cache.glob(f"*.{SITE_SUFFIX}"))
@@ -266,7 +266,7 @@ def _html(uri: str) -> str:
 
 def test_make_build_takes_back_the_calendar_pages_it_wrote(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    env = {"KIT_CALENDAR_CACHE": str(cache), "KIT_DOCUMENTS_CACHE": str(tmp_path / "documents")}
+    env = {"KIT_CALENDAR_CACHE": str(cache), **NO_DOCUMENTS}
     first = build_site(tmp_path / "first", env=env)
     assert first.returncode == 0, first.stderr[-2000:]
     pages = _mark_kept_pages(cache)
@@ -293,8 +293,7 @@ def test_a_changed_forum_renders_its_own_pages_again_and_takes_back_the_others(t
     text = CALENDAR.read_text(encoding="utf-8")
     calendar.write_text(text, encoding="utf-8")
     code = next(csv.DictReader(io.StringIO(text), delimiter=";"))["departement"]
-    documents = str(tmp_path / "documents")
-    env = {"KIT_CALENDAR_CACHE": str(tmp_path / "cache"), "KIT_DOCUMENTS_CACHE": documents}
+    env = {"KIT_CALENDAR_CACHE": str(tmp_path / "cache"), **NO_DOCUMENTS}
     first = build_site(tmp_path / "first", env={**env, "FORUMS_CSV": str(calendar)})
     assert first.returncode == 0, first.stderr[-2000:]
     pages = _mark_kept_pages(tmp_path / "cache")
@@ -310,7 +309,7 @@ def test_a_changed_forum_renders_its_own_pages_again_and_takes_back_the_others(t
     assert taken == pages.keys() - changed_pages and taken
     # The same bytes as a build that takes nothing back.
     fresh = build_site(tmp_path / "fresh", env={"KIT_CALENDAR_CACHE": str(tmp_path / "fresh-cache"),
-                                                "KIT_DOCUMENTS_CACHE": documents, "FORUMS_CSV": str(calendar)})
+                                                **NO_DOCUMENTS, "FORUMS_CSV": str(calendar)})
     assert fresh.returncode == 0, fresh.stderr[-2000:]
     assert _unmarked(_tree(tmp_path / "second")) == _tree(tmp_path / "fresh")
 

@@ -51,7 +51,7 @@ def test_plugins_run_in_the_order_of_mkdocs_yml(mkdocs_config: MkDocsConfig) -> 
 def test_calendar_with_errors_stops_the_build_in_french(mkdocs_config: MkDocsConfig) -> None:
     mkdocs_config.extra["forums_csv"] = str(FIXTURES / "erreurs.csv")
     with pytest.raises(PluginError) as caught:
-        CalendarPlugin().on_files(Files([]), config=mkdocs_config)
+        mkdocs_config.plugins["kit-calendar"].on_files(Files([]), config=mkdocs_config)
     message = str(caught.value)
     assert "Le calendrier des forums contient 2 erreurs" in message
     assert re.search(r"erreurs\.csv:3: erreur : date impossible", message)
@@ -61,12 +61,12 @@ def test_calendar_with_errors_stops_the_build_in_french(mkdocs_config: MkDocsCon
 def test_missing_calendar_is_named(mkdocs_config: MkDocsConfig, tmp_path: Path) -> None:
     mkdocs_config.extra["forums_csv"] = str(tmp_path / "absent.csv")
     with pytest.raises(PluginError, match=r"absent\.csv est introuvable"):
-        CalendarPlugin().on_files(Files([]), config=mkdocs_config)
+        mkdocs_config.plugins["kit-calendar"].on_files(Files([]), config=mkdocs_config)
 
 
 def test_calendar_adds_its_pages(mkdocs_config: MkDocsConfig) -> None:
     mkdocs_config.extra["forums_csv"] = str(FIXTURES / "forums.csv")
-    plugin = CalendarPlugin()
+    plugin = mkdocs_config.plugins["kit-calendar"]
     files = plugin.on_files(Files([]), config=mkdocs_config)
     calendar = read_calendar(FIXTURES / "forums.csv", territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
     codes = {forum.departement for forum in calendar.forums}

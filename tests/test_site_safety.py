@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import ROOT, build_site
+from conftest import NO_DOCUMENTS, ROOT, build_site
 
 # http://, https://, ftp://... or protocol-relative //host: a load from another site.
 EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
@@ -211,7 +211,7 @@ def test_broken_link_or_anchor_fails_the_strict_build(tmp_path: Path) -> None:
         text + "\nVoir [une page absente](page-absente.md) et [une ancre absente](lettre.md#ancre-absente).\n",
         encoding="utf-8",
     )
-    result = build_site(tmp_path / "site", cwd=project)
+    result = build_site(tmp_path / "site", cwd=project, env=NO_DOCUMENTS)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     # Its last line, printed by MkDocs when it stops, in French too (kit-messages: on_build_error).

@@ -39,7 +39,7 @@ from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calen
 from kit.calendar.read import read_calendar
 from kit.french import count, decimal, plural
 from kit.paths import Project
-from kit.site import NoOptions
+from kit.site import CachingOptions
 from kit.site.rendered import RenderedPages
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, LinkedFiles, Memo, content_key, unpickled
@@ -107,11 +107,6 @@ def _unpickled(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:
     return None
 
 
-def _cache_dir(project: Project) -> Path:
-    """Downloads already made, by content hash: a rebuild with the same calendar reuses them."""
-    return Path(os.environ.get("KIT_CALENDAR_CACHE") or project.cache("calendar"))
-
-
 def _site_files(cache_dir: Path) -> LinkedFiles:
     """The downloads as written into site folders, linked from here (one copy of each content)."""
     return LinkedFiles(cache_dir / LINKED_FOLDER)
@@ -175,7 +170,7 @@ class _Worker:
         self.report.close()
 
 
-class CalendarPlugin(BasePlugin[NoOptions]):
+class CalendarPlugin(BasePlugin[CachingOptions]):
     def __init__(self) -> None:
         super().__init__()
         # What the current build renders: set in on_files, used by the later events.
@@ -212,15 +207,15 @@ class CalendarPlugin(BasePlugin[NoOptions]):
         page_keys = {uri: content_key(markdown, *(part for item in site.fragments.get(uri, {}).items()
                                                   for part in item))
                      for uri, markdown in site.pages.items()}
-        self.rendered = RenderedPages(_cache_dir(project), page_keys) if session is None else None
+        self.rendered = RenderedPages(self.config.folder(config), page_keys) if session is None else None
         if session is None:
             # make build: the forums and pages stay until the process ends; the garbage collector
             # need not walk them again at each of its passes (make serve does this after each build).
             gc.freeze()
-            self._start_downloads(site, territory, Path(config.site_dir), _cache_dir(project))
+            self._start_downloads(site, territory, Path(config.site_dir), self.config.folder(config))
         else:
             session.read_at_every_build(path)  # saving the calendar renders its changed pages only
-            self._hand_over_downloads(session, key, site, territory, Path(config.site_dir), _cache_dir(project))
+            self._hand_over_downloads(session, key, site, territory, Path(config.site_dir), self.config.folder(config))
         for uri, markdown in site.pages.items():
             # Département pages are reached from the calendar, not from the nav (one nav entry per page
             # rendered into every page would slow the whole build down).
@@ -234,7 +229,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
               config: MkDocsConfig, session: EditorSession | None) -> tuple[CalendarSite, list[Problem]]:
         """The calendar's pages: reused if the same inputs made them before, else read and rendered."""
         if session is None:  # make build: the pages of the same inputs, kept on disk by an earlier build
-            cache = ArtifactCache(_cache_dir(project_of(config)))
+            cache = ArtifactCache(self.config.folder(config))
             made = _unpickled(cache.get(key, SITE_SUFFIX))
             if made is None:
                 made = self._read(path, territory, data_date, config, None, None)
@@ -398,7 +393,7 @@ class CalendarPlugin(BasePlugin[NoOptions]):
             counts = self.worker.result()
             self.worker = None
         if counts is None:
-            counts = _publish(self.site, self.territory, Path(config.site_dir), _cache_dir(project_of(config)))
+            counts = _publish(self.site, self.territory, Path(config.site_dir), self.config.folder(config))
         total, reused, seconds = counts
         log.info("Calendrier des forums : %s à télécharger (%s en %s s, %s du cache)",
                  count(total, "fichier", "fichiers"), count(total - reused, "fait", "faits"), decimal(seconds),

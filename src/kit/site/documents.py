@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -38,8 +37,7 @@ from kit.documents.fields import mark_fields
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import count, decimal
-from kit.paths import Project
-from kit.site import NoOptions
+from kit.site import CachingOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
 
@@ -57,10 +55,9 @@ _SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</sp
 class _Build:
     """What one build has made so far."""
 
-    def __init__(self, config: MkDocsConfig) -> None:
+    def __init__(self, config: MkDocsConfig, cache_dir: Path) -> None:
         self.out = Path(config.site_dir) / registry.OUTPUT_DIR
-        project = Project.of_config_file(config.config_file_path)
-        self.cache = ArtifactCache(Path(os.environ.get("KIT_DOCUMENTS_CACHE") or project.cache("documents")))
+        self.cache = ArtifactCache(cache_dir)
         self.docs_dir = Path(config.docs_dir).resolve()
         self.fetcher = LocalOnlyFetcher([self.docs_dir])
         self.resources = self.docs_dir.as_uri() + "/"
@@ -129,7 +126,7 @@ def _planned(doc: KitDocument) -> list[Download]:
                      size=None, label=doc.label) for suffix in suffixes]
 
 
-class DocumentsPlugin(BasePlugin[NoOptions]):
+class DocumentsPlugin(BasePlugin[CachingOptions]):
     def __init__(self) -> None:
         super().__init__()
         self.build: _Build | None = None
@@ -140,7 +137,7 @@ class DocumentsPlugin(BasePlugin[NoOptions]):
         return self.build
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.build = _Build(config)
+        self.build = _Build(config, self.config.folder(config))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self._current().expected = {doc.src_uri for doc in KIT_DOCUMENTS if files.get_file_from_path(doc.src_uri)}

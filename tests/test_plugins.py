@@ -17,7 +17,6 @@ from conftest import PROJECT, ROOT
 from kit.calendar.locations import COVERAGE_URI, INDEX_URI, departement_uri
 from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
-from kit.site.calendar import CalendarPlugin
 from kit.site.i18n import ENGLISH_SEARCH_BOOST, I18nPlugin
 from kit.site.typography import TypographyPlugin
 from kit.territory import load_territory

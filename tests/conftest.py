@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,17 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), the tests of one publication season run in one worker.
+
+    The season (tests/publishing.py) is a clone in which versions are published one after
+    the other, each step on demand: played once, by the worker that holds all its tests.
+    """
+    for item in items:
+        if {"season", "published"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("saison"))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test needing a real client (LibreOffice, ical.js) says how to install it when missing."""
     from clients.tools import MISSING, require
@@ -47,12 +60,37 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             require(marker)
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this test run sees (pytest-xdist gives each its own temporary folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The folder ``name`` shared by this run's workers, held by one worker at a time."""
+    folder = shared_folder(tmp_path_factory) / name
+    folder.mkdir(exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The kit built once, strict, from the repository as it is."""
-    dest = tmp_path_factory.mktemp("site") / "site"
-    result = build_site(dest)
-    assert result.returncode == 0, result.stderr
+    """The kit built once per test run, strict, from the repository as it is (read it, never change it).
+
+    The first worker that needs it builds it; the others wait for that build and read the same tree.
+    """
+    with run_lock(tmp_path_factory, "site") as folder:
+        dest, done = folder / "site", folder / "built"
+        if not done.exists():
+            result = build_site(dest)
+            assert result.returncode == 0, result.stderr
+            done.touch()
     return dest
 
 

@@ -79,17 +79,31 @@ def settled(kit: ServedKit, url: str, ready: Callable[[bytes], bool], what: str)
 
 
 def banner_of(body: bytes) -> str:
+    """The banner's text, with ordinary spaces; "" when the page has none."""
     start = body.find(BANNER)
-    assert start >= 0
+    if start < 0:
+        return ""
     return body[start:body.find(b"</div>", start)].decode("utf-8").replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def saying(*words: str) -> Callable[[bytes], bool]:
+    """Whether a page's banner says all these words."""
+    return lambda body: all(word in banner_of(body) for word in words)
 
 
 def clean(kit: ServedKit, url: str = "note/") -> bytes:
     return settled(kit, url, lambda body: BANNER not in body, "plus de bandeau")
 
 
-def log_since(kit: ServedKit, mark: int) -> str:
-    return kit.log.read_text(encoding="utf-8", errors="replace")[mark:]
+def log_since(kit: ServedKit, mark: int, saying: str) -> str:
+    """The server's terminal since ``mark``, once it says ``saying`` (bounded wait)."""
+    deadline = time.monotonic() + SETTLE
+    while True:
+        log = kit.log.read_text(encoding="utf-8", errors="replace")[mark:]
+        if saying in log:
+            return log
+        assert time.monotonic() < deadline, f"le terminal ne dit pas « {saying} » :\n{kit.tail()}"
+        time.sleep(0.2)
 
 
 def log_mark(kit: ServedKit) -> int:
@@ -104,7 +118,7 @@ def line_of(path: Path, needle: str) -> int:
 def test_make_serve_starts_with_a_broken_link_shows_it_then_clears_it(kit: ServedKit) -> None:
     methode = kit.dir / "docs" / "methode.md"
     line = line_of(methode, BROKEN)
-    body = settled(kit, "methode/", lambda body: BANNER in body, "bandeau du lien cassé")
+    body = settled(kit, "methode/", saying(f"docs/methode.md:{line}"), "bandeau du lien cassé")
     banner = banner_of(body)
     assert f"docs/methode.md:{line}" in banner and "fil-directur.md" in banner
     assert "lien vers une page qui n'existe pas" in banner
@@ -125,7 +139,8 @@ def test_a_new_page_not_yet_in_the_menu_is_served_with_a_notice(kit: ServedKit) 
     page = kit.dir / "docs" / "reunions-publiques.md"
     page.write_text(NEW_PAGE, encoding="utf-8")
     try:
-        body = settled(kit, "reunions-publiques/", lambda body: BANNER in body and b"Le texte de la page" in body,
+        body = settled(kit, "reunions-publiques/",
+                       lambda body: saying("docs/reunions-publiques.md")(body) and b"Le texte de la page" in body,
                        "page nouvelle")
         banner = banner_of(body)
         assert "docs/reunions-publiques.md" in banner and "menu" in banner
@@ -146,12 +161,11 @@ def test_a_colon_in_a_menu_label_keeps_the_last_pages_and_says_where(kit: Served
     config.write_text(original.replace(entry, entry + "  - Réunions : le guide: glossaire.md\n", 1), encoding="utf-8")
     try:
         line = line_of(config, "Réunions : le guide")
-        body = settled(kit, "note/", lambda body: BANNER in body, "bandeau de mkdocs.yml")
+        body = settled(kit, "note/", saying(f"mkdocs.yml:{line}"), "bandeau de mkdocs.yml")
         banner = banner_of(body)
         assert f"mkdocs.yml:{line}" in banner and "deux-points" in banner
         assert b"<h1" in body and b"</html>" in body  # the last good page, whole
-        log = log_since(kit, mark)
-        assert f"mkdocs.yml:{line}" in log
+        log = log_since(kit, mark, f"mkdocs.yml:{line}")
         assert "Traceback" not in log and "mapping values" not in log and "stuck" not in log
     finally:
         config.write_text(original, encoding="utf-8")
@@ -167,10 +181,10 @@ def test_a_colon_in_a_page_header_is_reported_while_serving(kit: ServedKit) -> N
     methode.write_text(original.replace(title, "title: Méthode d'animation : le guide\n", 1), encoding="utf-8")
     try:
         line = line_of(methode, "le guide")
-        body = settled(kit, "methode/", lambda body: BANNER in body, "bandeau de l'en-tête")
+        body = settled(kit, "methode/", saying(f"docs/methode.md:{line}"), "bandeau de l'en-tête")
         banner = banner_of(body)
         assert f"docs/methode.md:{line}" in banner and "en-tête" in banner
-        assert f"docs/methode.md:{line}" in log_since(kit, mark)
+        log_since(kit, mark, f"docs/methode.md:{line} : en-tête")
     finally:
         methode.write_text(original, encoding="utf-8")
     clean(kit, "methode/")
@@ -210,7 +224,7 @@ def test_a_calendar_error_keeps_the_last_pages_and_says_where(kit: ServedKit) ->
     day = first.split(";")[1]
     calendar.write_text("\n".join([header, first.replace(f";{day};", ";2009-13-45;", 1), rest]), encoding="utf-8")
     try:
-        body = settled(kit, "note/", lambda body: BANNER in body, "bandeau du calendrier")
+        body = settled(kit, "note/", saying("data/forums.csv:2"), "bandeau du calendrier")
         banner = banner_of(body)
         assert "data/forums.csv:2" in banner and "2009-13-45" in banner
         assert "n'a pas pu être construite" in banner
@@ -219,3 +233,21 @@ def test_a_calendar_error_keeps_the_last_pages_and_says_where(kit: ServedKit) ->
     finally:
         calendar.write_text(original, encoding="utf-8")
     clean(kit)
+
+
+def test_the_banner_keeps_the_check_s_examples_as_they_are_typed() -> None:
+    from kit.editorial.slips import Slip
+    from kit.site.problems import Problems, Report, insert_banner
+
+    report = Report()
+    slip = Slip("docs/reunions-publiques.md", 1, "page absente du menu du site",
+                "ajoutez-la sous nav: dans mkdocs.yml")
+    report.set(Problems(slips=(slip,), messages=("docs/reunions-publiques.md:1 : page absente",)), built=True)
+    banner = report.banner().decode("utf-8")
+    assert "<code>docs/reunions-publiques.md:1</code>\u00a0: page absente du menu du site" in banner
+    assert "sous nav: dans mkdocs.yml" in banner  # to be typed as it is
+    assert "\u00a0;" not in banner and "\u202f;" in banner  # the banner's own text: French spacing
+    page = insert_banner(b'<html><body class="x"><h1>T</h1></body></html>', b"<div>B</div>")
+    assert page == b'<html><body class="x"><div>B</div><h1>T</h1></body></html>'
+    report.set(Problems(), built=True)
+    assert report.banner() == b""

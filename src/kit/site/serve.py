@@ -55,6 +55,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from kit.editorial.check import check_project
+from kit.editorial.slips import Slip
 from kit.french import count
 from kit.oserrors import french_os_error
 from kit.site.problems import (
@@ -339,6 +340,13 @@ class EditorLoop:
         self.root = Path(config_file or "mkdocs.yml").resolve().parent
         self._saved: set[str] = set()  # absolute paths saved since the last build
         self._check_due = True  # a file the editorial check reads may have changed
+        self._check_wanted = threading.Event()
+        self._checker: threading.Thread | None = None
+        self._generation = 0  # builds started: a check started before the last one is stale
+        self._refresh = False  # the check's result changed: the next wake-up only reloads the pages
+        self._built: tuple[list[str], str | None] = ([], None)  # the last build's messages and failure
+        self._slips: list[Slip] = []  # the last check's
+        self._told = Problems()  # what the terminal was last told
         self._lock = threading.Lock()
         self._built_once = False
         self.docs_dir = ""
@@ -406,6 +414,11 @@ class EditorLoop:
 
     def build(self, config: MkDocsConfig | None = None) -> None:
         """Build what the saved files need, then tell the problems; never raises for a failed build."""
+        with self._lock:
+            refresh, self._refresh = self._refresh, False
+            if refresh and config is None and not self._saved:
+                return  # nothing saved: woken by the check, whose new result the browsers reload to show
+            self._generation += 1
         caught = CaughtMessages()
         mkdocs_log = logging.getLogger("mkdocs")
         mkdocs_log.addHandler(caught)
@@ -432,25 +445,61 @@ class EditorLoop:
             # down every partial build (a quarter of a second at 4,000 forums).
             gc.collect()
             gc.freeze()
-        self._tell(caught.messages, failure)
-
-    def _tell(self, messages: list[str], failure: str | None) -> None:
-        """The problems after a build, on the served pages and (what changed) in the terminal."""
-        previous = self.report.current()
         with self._lock:
+            self._built = (caught.messages, failure)
             due, self._check_due = self._check_due, False
-        slips = list(previous.slips)
-        if due:
-            try:
-                slips = check_project(self.root)
-            except Exception as error:  # the check itself must not stop the server
-                log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(error))
+        if self._checker is None:  # the first build: the check is done before the site is served
+            if due:
+                self._slips = self._check()
+            self._publish(tell_now=True)
+        else:
+            # The page is served at once; the check follows in its own thread (an eighth of a second),
+            # and the pages reload again only if what it finds changed.
+            self._publish(tell_now=not due)
+            if due:
+                self._check_wanted.set()
+
+    def start_checking(self) -> None:
+        """From now on, the editorial check runs after each build in a thread of its own."""
+        self._checker = threading.Thread(target=self._check_loop, name="kit-verification", daemon=True)
+        self._checker.start()
+
+    def _check_loop(self) -> None:
+        while True:
+            self._check_wanted.wait()
+            self._check_wanted.clear()
+            with self._lock:
+                generation = self._generation
+            slips = self._check()
+            with self._lock:
+                if generation != self._generation:
+                    continue  # a build started meanwhile: its own check follows
+                self._slips = slips
+            if self._publish(tell_now=True):
+                with self._lock:
+                    self._refresh = True
+                self.wake()
+
+    def _check(self) -> list[Slip]:
+        try:
+            return check_project(self.root)
+        except Exception as error:  # the check itself must not stop the server
+            log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(error, self.root))
+            return list(self._slips)
+
+    def _publish(self, *, tell_now: bool) -> bool:
+        """Show the problems on the served pages, and in the terminal what changed; whether they changed."""
+        with self._lock:
+            (messages, failure), slips = self._built, list(self._slips)
         where = failure.split(" ", 1)[0] if failure is not None else ""
         if any(where == f"{slip.path}:{slip.line}" for slip in slips):
             failure = f"{where} ne peut pas être lu (détail ci-dessous)"  # the check says it at its line
         problems = Problems(tuple(slips), without_repeats(messages, slips), failure)
-        self.report.set(problems, built=failure is None)
-        tell(problems, previous)
+        previous = self.report.set(problems, built=failure is None)
+        if tell_now:
+            tell(problems, self._told)
+            self._told = problems
+        return problems != previous
 
     def _build_saved(self, config: MkDocsConfig | None) -> bool:
         """Build what the saved files need; whether it was a full build."""
@@ -658,6 +707,7 @@ def _serve(loop: EditorLoop) -> None:
     config.plugins.on_startup(command="serve", dirty=False)
     try:
         loop.build(config)
+        loop.start_checking()
         server.watch(config.docs_dir)
         if config.config_file_path:
             server.watch(config.config_file_path)

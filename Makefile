@@ -54,10 +54,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-# The check runs first and lists every slip; the server starts all the same, so that the page
-# being fixed can be watched.
+# The server runs the editorial check itself, after each build, and shows its slips (and a failed
+# build) in the terminal and on the served pages: it never stops on a slip, so that the page being
+# fixed can be watched. It stops only when mkdocs.yml cannot be read or the address is taken.
 serve: $(VENV)/.installed
-	-$(BIN)/python scripts/verifier.py
 	$(BIN)/python scripts/serve.py --dev-addr $(SERVE_ADDR)
 
 verifier: $(VENV)/.installed

@@ -438,6 +438,20 @@ def test_the_server_says_in_french_where_it_serves_and_when_it_reloads(tmp_path:
     assert said["Watching paths for changes: 'docs', 'mkdocs.yml'"].startswith("Modifications surveillées dans")
 
 
+def test_the_server_lines_that_start_with_the_time_are_in_french_too(tmp_path: Path) -> None:
+    from kit.editorial.mkdocs_messages import FrenchMessages
+
+    # mkdocs.livereload writes the time before its own lines.
+    for message, french in (("[18:21:03] Detected file changes", "[18:21:03] Modification détectée"),
+                            ("[18:21:03] Serving on http://127.0.0.1:8000/", "[18:21:03] Kit servi à l'adresse "
+                             "http://127.0.0.1:8000/"),
+                            ("[18:21:04] Browser connected: http://127.0.0.1:8000/note/",
+                             "[18:21:04] Navigateur connecté : http://127.0.0.1:8000/note/")):
+        record = logging.LogRecord("mkdocs.livereload", logging.INFO, __file__, 1, message, None, None)
+        assert FrenchMessages(tmp_path / "docs", tmp_path / "mkdocs.yml").filter(record)
+        assert record.getMessage() == french
+
+
 def test_every_way_a_build_stops_is_said_in_french() -> None:
     from kit.editorial.mkdocs_messages import french_abort
 

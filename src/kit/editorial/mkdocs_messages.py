@@ -143,19 +143,25 @@ _INFO: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: f"Kit servi à l'adresse {m['url']} (ouverture dans le navigateur)"),
     (re.compile(r"Serving on (?P<url>\S+)"), lambda m: f"Kit servi à l'adresse {m['url']}"),
     (re.compile(r"Detected file changes"), lambda m: "Modification détectée"),
+    (re.compile(r"Browser connected: (?P<url>.+)", re.DOTALL), lambda m: f"Navigateur connecté : {m['url']}"),
     (re.compile(r"Reloading browsers"), lambda m: "Page rechargée dans le navigateur"),
     (re.compile(r"The directory contains stale files\. Use --clean to remove them\."),
      lambda m: "Le dossier du site contient des fichiers d'une construction précédente"),
 ]
 
 
+_CLOCK = re.compile(r"\[\d\d:\d\d:\d\d\] ")
+
+
 def _french_info(record: logging.LogRecord) -> None:
     """One of MkDocs' progress lines in French (others unchanged)."""
     message = record.getMessage()
+    clock = _CLOCK.match(message)  # make serve's lines start with the time (mkdocs.livereload)
+    start = clock.end() if clock else 0
     for pattern, rewrite in _INFO:
-        match = pattern.fullmatch(message)
+        match = pattern.fullmatch(message, start)
         if match:
-            record.msg, record.args = rewrite(match), ()
+            record.msg, record.args = message[:start] + rewrite(match), ()
             return
 
 

@@ -198,7 +198,7 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
             # « avertissement », and the details where readers and editors look for them.
             count = len(warnings)
             log.info("Calendrier des forums : %s à relire, listée%s sur la page « Couverture du territoire » "
-                     "(détail : python scripts/forums.py check %s) ; la construction continue.",
+                     "(détail : .venv/bin/python scripts/forums.py check %s) ; la construction continue.",
                      plural(count, "remarque"), "s" if count > 1 else "", _named(path, config))
         self.territory = territory
         self.site = site
@@ -262,7 +262,7 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
                 f"Le calendrier des forums contient {count} erreur{'s' if count > 1 else ''} ; "
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
-                f"(python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
+                f"(.venv/bin/python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
         site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
                                data_date=data_date, directory_urls=config.use_directory_urls, memo=pages)
         return site, list(calendar.warnings)

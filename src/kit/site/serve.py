@@ -23,12 +23,14 @@ time and end up twice). This server keeps what one build learnt for the next one
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import logging
 import multiprocessing
 import os
 import shutil
+import socket
 import tempfile
 import threading
 from collections import Counter
@@ -46,14 +48,26 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
-from kit.editorial.mkdocs_messages import french_abort
+from kit.editorial.check import check_project
+from kit.editorial.slips import Slip
 from kit.french import count
+from kit.oserrors import french_os_error
+from kit.site.problems import (
+    CaughtMessages,
+    Problems,
+    Report,
+    config_problem,
+    french_failure,
+    insert_banner,
+    tell,
+    without_repeats,
+)
 from kit.site.session import KINDS, PLUGIN_NAME, DeferredFile, EditorSession
 
 log = logging.getLogger("mkdocs.kit.serve")
@@ -304,16 +318,35 @@ class DeferredMaker:
 
 
 class EditorLoop:
-    """Builds for the server: dirty when only known pages were saved, full otherwise."""
+    """Builds for the server: dirty when only known pages were saved, full otherwise.
 
-    def __init__(self, config_file: str | None, dev_addr: str | None, *, strict: bool) -> None:
+    A build never stops the server: a failed build, the editorial check's slips and MkDocs'
+    warnings are told in the terminal and on every served page (kit.site.problems), and the
+    pages of the last good build stay served. MkDocs' server would otherwise hold every request
+    until a build succeeds (LiveReloadServer._build_loop leaves its ``_visible_epoch`` behind
+    ``_wanted_epoch`` when the builder raises, and ``_serve_request`` waits for them to match):
+    here the builder never raises for an editor's mistake.
+    """
+
+    def __init__(self, config_file: str | None, dev_addr: str | None) -> None:
         self.config_file = config_file
         self.dev_addr = dev_addr
-        self.strict = strict
-        self.site_dir = tempfile.mkdtemp(prefix="kit-serve-")
+        self.work_dir = tempfile.mkdtemp(prefix="kit-serve-")
+        self.site_dir = os.path.join(self.work_dir, "site")
+        os.mkdir(self.site_dir)
         self.memory = SiteMemory()
         self.serve_url = ""
+        self.report = Report()
+        self.root = Path(config_file or "mkdocs.yml").resolve().parent
         self._saved: set[str] = set()  # absolute paths saved since the last build
+        self._check_due = True  # a file the editorial check reads may have changed
+        self._check_wanted = threading.Event()
+        self._checker: threading.Thread | None = None
+        self._generation = 0  # builds started: a check started before the last one is stale
+        self._refresh = False  # the check's result changed: the next wake-up only reloads the pages
+        self._built: tuple[list[str], str | None] = ([], None)  # the last build's messages and failure
+        self._slips: list[Slip] = []  # the last check's
+        self._told = Problems()  # what the terminal was last told
         self._lock = threading.Lock()
         self._built_once = False
         self.docs_dir = ""
@@ -322,11 +355,12 @@ class EditorLoop:
 
     def rebuild_pages(self, src_uris: list[str]) -> None:
         """Rebuild these pages (their documents are ready)."""
-        self.record(os.path.join(self.docs_dir, uri) for uri in src_uris)
+        self.record((os.path.join(self.docs_dir, uri) for uri in src_uris), edited=False)
         self.wake()
 
     def config(self, saved: set[str] | None, *, inputs_changed: bool = False) -> MkDocsConfig:
-        options: dict[str, Any] = {"site_dir": self.site_dir, "strict": self.strict}
+        # Never strict: a warning is shown on the pages, it does not stop the build.
+        options: dict[str, Any] = {"site_dir": self.site_dir, "strict": False}
         if self.dev_addr:
             options["dev_addr"] = self.dev_addr
         config = load_config(config_file=self.config_file, **options)
@@ -348,9 +382,13 @@ class EditorLoop:
             config.site_url = self.serve_url
         return config
 
-    def record(self, paths: Iterable[str]) -> None:
+    def record(self, paths: Iterable[str], *, edited: bool = True) -> None:
+        """Files to build again; ``edited``: saved by the editor (not made by the server)."""
         with self._lock:
-            self._saved.update(os.path.abspath(path) for path in paths if path)
+            added = {os.path.abspath(path) for path in paths if path}
+            self._saved.update(added)
+            if edited and not added <= self.memory.session.inputs():
+                self._check_due = True  # the calendar alone is not read by the editorial check
 
     def _saved_pages(self, paths: set[str]) -> tuple[set[str], bool] | None:
         """For an exact dirty build: the src_uris of the saved pages, and whether a file read again at
@@ -375,9 +413,31 @@ class EditorLoop:
         return pages, inputs
 
     def build(self, config: MkDocsConfig | None = None) -> None:
+        """Build what the saved files need, then tell the problems; never raises for a failed build."""
+        with self._lock:
+            refresh, self._refresh = self._refresh, False
+            if refresh and config is None and not self._saved:
+                return  # nothing saved: woken by the check, whose new result the browsers reload to show
+            self._generation += 1
+        caught = CaughtMessages()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(caught)
+        failure: str | None = None
+        full = False
         try:
             full = self._build_saved(config)
+        except ConfigurationError as error:
+            self._built_once = False
+            failure = config_problem(error, Path(self.config_file or "mkdocs.yml").resolve(), self.root)
+        except Abort:
+            self._built_once = False
+            # MkDocs logged the cause just before (a calendar error, a configuration value refused).
+            failure = "la construction s'est arrêtée sur l'erreur indiquée dans la liste des problèmes"
+        except Exception as error:
+            self._built_once = False
+            failure = french_failure(error, self.root)
         finally:
+            mkdocs_log.removeHandler(caught)
             self.maker.start()  # what the build handed over, made while the page is looked at
         if full:
             # What a full build leaves (templates, memos, the pages' data) lives until the next full
@@ -385,6 +445,61 @@ class EditorLoop:
             # down every partial build (a quarter of a second at 4,000 forums).
             gc.collect()
             gc.freeze()
+        with self._lock:
+            self._built = (caught.messages, failure)
+            due, self._check_due = self._check_due, False
+        if self._checker is None:  # the first build: the check is done before the site is served
+            if due:
+                self._slips = self._check()
+            self._publish(tell_now=True)
+        else:
+            # The page is served at once; the check follows in its own thread (an eighth of a second),
+            # and the pages reload again only if what it finds changed.
+            self._publish(tell_now=not due)
+            if due:
+                self._check_wanted.set()
+
+    def start_checking(self) -> None:
+        """From now on, the editorial check runs after each build in a thread of its own."""
+        self._checker = threading.Thread(target=self._check_loop, name="kit-verification", daemon=True)
+        self._checker.start()
+
+    def _check_loop(self) -> None:
+        while True:
+            self._check_wanted.wait()
+            self._check_wanted.clear()
+            with self._lock:
+                generation = self._generation
+            slips = self._check()
+            with self._lock:
+                if generation != self._generation:
+                    continue  # a build started meanwhile: its own check follows
+                self._slips = slips
+            if self._publish(tell_now=True):
+                with self._lock:
+                    self._refresh = True
+                self.wake()
+
+    def _check(self) -> list[Slip]:
+        try:
+            return check_project(self.root)
+        except Exception as error:  # the check itself must not stop the server
+            log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(error, self.root))
+            return list(self._slips)
+
+    def _publish(self, *, tell_now: bool) -> bool:
+        """Show the problems on the served pages, and in the terminal what changed; whether they changed."""
+        with self._lock:
+            (messages, failure), slips = self._built, list(self._slips)
+        where = failure.split(" ", 1)[0] if failure is not None else ""
+        if any(where == f"{slip.path}:{slip.line}" for slip in slips):
+            failure = f"{where} ne peut pas être lu (détail ci-dessous)"  # the check says it at its line
+        problems = Problems(tuple(slips), without_repeats(messages, slips), failure)
+        previous = self.report.set(problems, built=failure is None)
+        if tell_now:
+            tell(problems, self._told)
+            self._told = problems
+        return problems != previous
 
     def _build_saved(self, config: MkDocsConfig | None) -> bool:
         """Build what the saved files need; whether it was a full build."""
@@ -407,19 +522,39 @@ class EditorLoop:
         quiet = _DropDirtyWarning()
         logger = logging.getLogger("mkdocs.commands.build")
         logger.addFilter(quiet)
+        # A full build starts from an empty folder (MkDocs would empty the served one): the pages of the
+        # last good build are set aside, and served again if this build fails.
+        kept = None
+        if not dirty and self.report.site_built:
+            kept = os.path.join(tempfile.mkdtemp(dir=self.work_dir, prefix="avant-"), "site")
+            os.rename(self.site_dir, kept)
+            os.mkdir(self.site_dir)
         try:
             build(config, serve_url=self.serve_url or None, dirty=dirty)
         except NavigationChanged:
             raise
         except BaseException:
             self._built_once = False  # what the failed build left is unknown: the next one is full
+            if kept is not None:
+                shutil.rmtree(self.site_dir, ignore_errors=True)
+                os.rename(kept, self.site_dir)
+                kept = None
             raise
         finally:
             logger.removeFilter(quiet)
+            if kept is not None:  # the folder set aside is removed while the page is looked at
+                threading.Thread(target=shutil.rmtree, args=(os.path.dirname(kept),),
+                                 kwargs={"ignore_errors": True}, daemon=True).start()
 
 
 class KitServer(LiveReloadServer):
-    """MkDocs' live-reload server, told at once of each change (inotify) and of what changed."""
+    """MkDocs' live-reload server, told at once of each change (inotify) and of what changed.
+
+    Every HTML page it serves carries the banner of the current problems (kit.site.problems).
+    MkDocs internals used here: ``_rebuild_cond`` and ``_want_rebuild`` (to start a rebuild, as
+    its own watcher does), ``_watched_paths`` and ``_watch_refs`` (its record of the watched
+    folders, which :meth:`watch` keeps the same way).
+    """
 
     def __init__(self, loop: EditorLoop, **kwargs: Any) -> None:
         super().__init__(builder=loop.build, **kwargs)
@@ -427,6 +562,45 @@ class KitServer(LiveReloadServer):
         loop.wake = self.wake
         self.observer = watchdog.observers.Observer()  # type: ignore[assignment]  # inotify on Linux
         self.build_delay = 0.05
+        self._bound = False
+
+    def server_bind(self) -> None:
+        """Bind once: :func:`serve` binds before the first build, ``serve()`` calls this again."""
+        if not self._bound:
+            super().server_bind()
+            self._bound = True
+
+    def server_activate(self) -> None:
+        if not getattr(self, "_active", False):
+            super().server_activate()
+            self._active = True
+
+    def serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """MkDocs' answer, with the problems' banner at the top of an HTML page."""
+        answer: dict[str, Any] = {}
+
+        def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+            answer["status"], answer["headers"] = status, headers
+            return lambda data: None
+
+        result = super().serve_request(environ, keep)
+        status: str = answer["status"]
+        headers: list[tuple[str, str]] = answer["headers"]
+        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+        banner = self.loop.report.banner() if content_type.startswith("text/html") else b""
+        if not banner:
+            start_response(status, headers)
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        body = insert_banner(body, banner)
+        headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
 
     def wake(self) -> None:
         with self._rebuild_cond:
@@ -451,23 +625,89 @@ class KitServer(LiveReloadServer):
         self._watch_refs[path] = self.observer.schedule(Handler(), path, recursive=recursive)
 
 
-def serve(config_file: str | None = None, dev_addr: str | None = None, *, strict: bool = True) -> None:
-    """Serve the kit until interrupted, rebuilding after each save."""
-    loop = EditorLoop(config_file, dev_addr, strict=strict)
-    config = loop.config(None)
-    config.plugins.on_startup(command="serve", dirty=False)
+OTHER_ADDRESS = "make serve SERVE_ADDR={host}:{port}"
+
+
+def _free_port(host: str, family: socket.AddressFamily, start: int) -> int:
+    """A port near ``start`` that nothing listens on (``start`` itself if none is found)."""
+    for port in range(start, start + 50):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return start
+
+
+def address_problem(error: OSError, host: str, port: int, family: int) -> str:
+    """Why the server cannot listen at ``host:port``, in one French sentence, and what to type instead."""
+    taken = error.errno == errno.EADDRINUSE
+    other_host = host if taken else "127.0.0.1"
+    other_family = socket.AddressFamily(family) if taken else socket.AF_INET
+    other = OTHER_ADDRESS.format(host=other_host, port=_free_port(other_host, other_family,
+                                                                  8124 if port == 8123 else 8123))
+    if error.errno == errno.EADDRINUSE:
+        reason = (f"L'adresse {host}:{port} est déjà prise, sans doute par un autre « make serve » resté ouvert "
+                  "dans un autre terminal (arrêtez-le avec Ctrl+C dans ce terminal)")
+    elif error.errno == errno.EADDRNOTAVAIL or isinstance(error, socket.gaierror):
+        reason = f"L'adresse {host}:{port} n'est pas une adresse de ce poste"
+    else:
+        reason = f"Le kit ne peut pas être servi à l'adresse {host}:{port} ({french_os_error(error)})"
+    return f"{reason} ; pour servir le kit à une autre adresse, tapez : {other}"
+
+
+def serve(config_file: str | None = None, dev_addr: str | None = None) -> None:
+    """Serve the kit until interrupted, rebuilding after each save.
+
+    Stops at once (SystemExit with a French message, before any build) only when mkdocs.yml cannot
+    be read or the address is taken; any other problem is shown on the served pages.
+    """
+    loop = EditorLoop(config_file, dev_addr)
+    try:
+        _serve(loop)
+    finally:
+        shutil.rmtree(loop.work_dir, ignore_errors=True)
+
+
+def _serve(loop: EditorLoop) -> None:
+    caught = CaughtMessages()
+    logging.getLogger("mkdocs").addHandler(caught)
+    try:
+        config = loop.config(None)
+    except ConfigurationError as error:
+        problem = config_problem(error, Path(loop.config_file or "mkdocs.yml").resolve(), loop.root)
+        raise SystemExit(f"Le kit ne peut pas être servi : {problem}.") from None
+    except Abort:  # MkDocs logged each value it refused just before
+        raise SystemExit("Le kit ne peut pas être servi : mkdocs.yml contient un réglage refusé (voir "
+                         "ci-dessus) — corrigez-le, ou reprenez la ligne telle qu'elle était (git diff la "
+                         "montre).") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(caught)
     host, port = config.dev_addr
     mount_path = urlsplit(config.site_url or "/").path
     loop.serve_url = config.site_url = _serve_url(host, port, mount_path)
     server = KitServer(loop, host=host, port=port, root=loop.site_dir, mount_path=mount_path)
+    try:
+        # Listening before anything is built: a taken address is said at once.
+        server.server_bind()
+        server.server_activate()
+    except OSError as error:
+        server.server_close()
+        raise SystemExit(address_problem(error, host, port, server.address_family)) from None
 
     def error_page(code: int) -> bytes | None:
         page = Path(loop.site_dir) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+        if code in (404, 500) and page.is_file():
+            return page.read_bytes()
+        return loop.report.error_page(code)
 
     server.error_handler = error_page
+    config.plugins.on_startup(command="serve", dirty=False)
     try:
         loop.build(config)
+        loop.start_checking()
         server.watch(config.docs_dir)
         if config.config_file_path:
             server.watch(config.config_file_path)
@@ -481,8 +721,5 @@ def serve(config_file: str | None = None, dev_addr: str | None = None, *, strict
         finally:
             served.shutdown()
             loop.maker.stop()
-    except Abort as error:
-        raise SystemExit(french_abort(str(error))) from error
     finally:
         config.plugins.on_shutdown()
-        shutil.rmtree(loop.site_dir, ignore_errors=True)

@@ -40,15 +40,23 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``), the tests of one publication season run in one worker.
+    """Under pytest-xdist (``--dist loadgroup``), which tests share a worker.
 
-    The season (tests/publishing.py) is a clone in which versions are published one after
-    the other, each step on demand: played once, by the worker that holds all its tests.
+    A module's tests run in one worker, so that its module fixtures (a build, a
+    served tree, a walk through the pages) are made once. The tests of the publication
+    season (tests/publishing.py: a clone in which versions are published one after
+    the other, each step on demand) all run in one worker, whatever their module.
     """
     for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
         if {"season", "published"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("saison"))
+            group = "saison"
+        else:
+            group = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

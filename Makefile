@@ -17,11 +17,12 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve build verifier test bench clean verrou
 
 # Every Python package comes from a lock (exact version and SHA-256 of each file), as a wheel:
-# odfpy alone publishes none and is built from its pure-Python source by the locked setuptools
-# (requirements-build.lock, installed first), as is the kit itself (editable: src/kit, tools/,
-# its MkDocs plugins); --no-build-isolation keeps both builds offline.
+# odfpy alone publishes none on PyPI, so its wheel, made once from its pure-Python source, is kept
+# in vendor/wheels/ (see its README). The kit itself is installed in editable mode (src/kit, tools/,
+# its MkDocs plugins) by the locked setuptools (requirements-build.lock, installed first);
+# --no-build-isolation keeps that offline.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
-  --only-binary=:all: --no-binary=odfpy --no-build-isolation
+  --only-binary=:all: --find-links vendor/wheels --no-build-isolation
 
 $(VENV)/.installed: requirements-build.lock requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +41,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 # them; `rm requirements*.lock && make verrou` moves every dependency to its newest version.
 UV_VERSION := 0.13.9
 UV := .venv-verrou/bin/uv
-UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --only-binary :all: --no-binary odfpy \
+UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --only-binary :all: --find-links vendor/wheels \
   --python-version 3.11.7 --python-platform x86_64-manylinux_2_36 --custom-compile-command "make verrou"
 
 verrou:

@@ -34,6 +34,16 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The publication gate (marker ``gate``) runs on an editor's machine: Python only."""
+    from kit.publication_gate import EXTERNAL, check_gate_items
+
+    offending = check_gate_items(items)
+    if offending:
+        raise pytest.UsageError(f"tests « gate » qui demandent plus que Python ({', '.join(EXTERNAL)}) : "
+                                + ", ".join(offending))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test needing a real client (LibreOffice, ical.js) says how to install it when missing."""
     from clients.tools import MISSING, require

@@ -19,6 +19,9 @@ from lxml.html import HtmlElement
 
 from conftest import page
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 SOURCE = Path(__file__).parent / "data" / "circulaire-forums-securite-2009.txt"
 ABBREVIATIONS = Path(__file__).parents[1] / "includes" / "abbreviations.md"
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -11,7 +11,8 @@ import pytest
 from kit import changelog
 from publishing import ADDED_TEXT, CHANGE_DAY, ENTRY_1_1, FIRST_EDITION, MARK, PREFIX, Published
 
-pytestmark = pytest.mark.publication
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = [pytest.mark.publication, pytest.mark.gate]
 
 
 def pages_of(published: Published, version: str) -> list[str]:

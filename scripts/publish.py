@@ -117,6 +117,10 @@ if __name__ == "__main__":
         print(f"Publication refusée : {_problem}", file=sys.stderr)
         sys.exit(1)
 
+# A « kit » package under src/ is this repository's own, ahead of any installed copy (as for the builds).
+if (ROOT / "src" / "kit").is_dir() and str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
 from kit import argparse_fr, changelog, publication_gate, release_policy  # noqa: E402
 from kit.received import RECEIVED_DIR, holds_contact_column  # noqa: E402
 
@@ -197,6 +201,8 @@ def _keep_log(name: str, text: str) -> str:
 def duration(seconds: float) -> str:
     """« 4 s », « 2 min 05 s »."""
     whole = round(seconds)
+    if whole < 1:
+        return "moins d'une seconde"
     return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +24,10 @@ MARKER = "gate"
 OPTION = "--rapport-publication"
 # Markers of tests that need more than Python (a browser, a server, an office suite, node).
 EXTERNAL = ("browser", "nginx", "libreoffice", "icaljs")
-# Lines kept of each failure's message, and the width of one line.
+# Lines kept of each failure's message, lines shown for each of them, and the width of a shown line.
 SHOWN_LINES = 6
-WIDTH = 200
+WRAPPED_LINES = 3
+WIDTH = 100
 SHOWN_FAILURES = 12
 
 
@@ -119,7 +121,7 @@ def explanation(message: str) -> list[str]:
         if line.startswith("assert "):
             break
         if line.strip():
-            lines.append(line.rstrip() if len(line) <= WIDTH else line[:WIDTH].rstrip() + " […]")
+            lines.append(line.strip())
     return lines
 
 
@@ -129,11 +131,13 @@ def page_of(failure: Failure, root: Path) -> str | None:
     if found:
         return found.group(0)
     param = re.search(r"\[(.+)\]$", failure.nodeid)
-    if param:
-        for token in re.split(r"[-/\s]", param.group(1)):
-            for name in (token, f"{token}.md"):
-                if name.endswith(".md") and (root / "docs" / name).is_file():
-                    return f"docs/{name}"
+    # A page's address (« fiche-2/ », « note.en/ ») or name (« note-fr ») in the test's parameter.
+    for token in re.findall(r"[\w.]+(?:-[\w.]+)*", param.group(1) if param else ""):
+        parts = token.split("-")
+        for end in range(len(parts), 0, -1):
+            name = "-".join(parts[:end]) + ".md"
+            if (root / "docs" / name).is_file():
+                return f"docs/{name}"
     return None
 
 
@@ -144,10 +148,16 @@ def describe(failures: list[Failure], root: Path, log: str) -> str:
         page = page_of(failure, root)
         said = explanation(failure.message)
         head = f"  {number}. " + (f"Page {page} : " if page else "")
+        if said and page and said[0].startswith(page):
+            said[0] = said[0][len(page):].lstrip(" :")
         if said and _looks_french(" ".join(said)):
-            body = said[:SHOWN_LINES] + (["[…]"] if len(said) > SHOWN_LINES else [])
-            head += body[0]
-            rest = body[1:]
+            first, *others = [textwrap.wrap(line, WIDTH, max_lines=WRAPPED_LINES, placeholder=" […]")
+                              for line in said[:SHOWN_LINES]]
+            head += first[0]
+            rest = first[1:] + [("  " if index else "") + part for block in others
+                                for index, part in enumerate(block)]
+            if len(said) > SHOWN_LINES:
+                rest.append("[…]")
         else:
             head += "une vérification échoue sans explication en français (détail dans le journal)."
             rest = []

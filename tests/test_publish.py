@@ -574,6 +574,7 @@ def publish_script() -> types.ModuleType:
     spec = importlib.util.spec_from_file_location("kit_publish_script", ROOT / "scripts" / "publish.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -1,6 +1,7 @@
 """Publish a version of the kit to the gh-pages branch with mike (messages in French).
 
-    python scripts/publish.py [VERSION] [--title TITLE] [--push] [--sans-tests] [--tests CHEMIN…]
+    python scripts/publish.py [VERSION] [--title TITLE] [--push]
+                              [--sans-tests | --tests-complets | --tests CHEMIN…]
     python scripts/publish.py --retour VERSION [--push]
 
 Without VERSION, the newest entry of docs/nouveautes.md is published; when it
@@ -13,13 +14,23 @@ Order, so that an editor learns every problem at once and fast:
 2. the version: ASCII number, changelog entry, never older than « latest »,
    never a version already published (refused: a published version does not
    change; a correction gets a new number);
-3. the editorial check (scripts/verifier.py, when present) and a strict build,
+3. the site's address (SITE_URL, else deploy/adresse.txt): --push refuses
+   without one, or with an address of this machine (127.0.0.1, localhost);
+   without --push the address used is said in one line;
+4. the test tools, when the kit's own .venv lacks them (after « make serve »
+   only): installed with « make .venv/.installed-test »;
+5. the editorial check (scripts/verifier.py, when present) and a strict build,
    both run, every problem listed;
-4. the tests (unless --sans-tests, for CI that has just run the full suite):
-   by default the whole suite except the « publication » tests, which publish
-   themselves and run in CI; --tests chooses other test files;
-5. mike builds the version into gh-pages, moves « latest » to it and makes the
+6. the publication gate (unless --sans-tests, for CI that has just run the full
+   suite): the tests marked « gate », which guard what is published and need
+   only Python; --tests-complets runs the whole suite instead (except the
+   « publication » tests, which publish themselves and run in CI), --tests
+   chosen test files. A failure is told as the test's own French message, with
+   the page it is about; pytest's whole output goes to .cache/publication/tests.log;
+7. mike builds the version into gh-pages, moves « latest » to it and makes the
    root redirect there; --push sends gh-pages to origin.
+
+Each step says how long it took.
 
 --retour moves « latest » back to a version already published: nothing is rebuilt.
 """
@@ -28,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -35,29 +47,67 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # The repository this script belongs to (not the one an installed « kit » package comes from).
 ROOT = Path(__file__).resolve().parents[1]
 # Modules the publication needs from the project's environment (.venv).
 NEEDED = ("mkdocs", "material", "mike", "mkdocs_i18n", "kit")
+# Modules the publication gate's tests need on top (requirements-test.txt, « make .venv/.installed-test »).
+TEST_NEEDED = ("pytest", "pyld")
+VENV = ROOT / ".venv"
+# The Makefile target that installs the test tools into .venv (requirements-test.txt).
+TEST_TOOLS_TARGET = ".venv/.installed-test"
+
+
+def runs_tests(argv: list[str]) -> bool:
+    """Whether the command line asks for a test run (the default)."""
+    return not any(arg in ("--sans-tests", "-h", "--help") or arg.startswith("--retour") for arg in argv)
+
+
+def missing_modules(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The kit's modules and the test tools this Python lacks, for what the command line asks."""
+    importlib.invalidate_caches()
+    kit = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    tests = [name for name in TEST_NEEDED if importlib.util.find_spec(name) is None] if runs_tests(argv) else []
+    return kit, tests
+
+
+def is_project_python() -> bool:
+    """Whether this interpreter is the kit's own environment (.venv), the one « make serve » installs."""
+    try:
+        return VENV.is_dir() and Path(sys.prefix).resolve() == VENV.resolve()
+    except OSError:
+        return False
 
 
 def interpreter_problem(argv: list[str]) -> str | None:
-    """Why this Python cannot publish (French), naming the right command; None when it can."""
-    tests = not any(arg in ("--sans-tests", "-h", "--help") or arg.startswith("--retour") for arg in argv)
-    needed = (*NEEDED, "pytest") if tests else NEEDED
-    missing = [name for name in needed if importlib.util.find_spec(name) is None]
-    if not missing:
+    """Why this Python cannot publish (French), naming a command that works; None when it can.
+
+    The kit's own .venv lacking only the test tools (« make serve » does not
+    install them) is no problem: the publication installs them itself.
+    """
+    kit, tests = missing_modules(argv)
+    if not kit and not tests:
         return None
     command = " ".join([".venv/bin/python", "scripts/publish.py", *map(shlex.quote, argv)])
-    advice = (f"  Lancez plutôt : {command}" if (ROOT / ".venv" / "bin" / "python").exists() else
-              "  Installez-le d'abord (make .venv/.installed-test, une seule fois), puis lancez :\n"
+    if is_project_python():
+        if not kit:
+            return None
+        return (f"l'installation du kit dans .venv est incomplète : il y manque {', '.join(kit)}.\n"
+                "  Supprimez le dossier .venv, réinstallez (make .venv/.installed-test, quelques minutes), "
+                f"puis relancez :\n  {command}")
+    advice = (f"  Lancez plutôt : {command}" if (VENV / "bin" / "python").exists() else
+              f"  Installez-le d'abord (make {TEST_TOOLS_TARGET}, une seule fois), puis lancez :\n"
               f"  {command}")
     return (f"ce Python ({sys.executable}) n'est pas celui du kit : il lui manque "
-            f"{', '.join(missing)}. Le kit s'installe dans .venv.\n{advice}")
+            f"{', '.join(kit + tests)}. Le kit s'installe dans .venv.\n{advice}")
 
 
 if __name__ == "__main__":
@@ -67,7 +117,11 @@ if __name__ == "__main__":
         print(f"Publication refusée : {_problem}", file=sys.stderr)
         sys.exit(1)
 
-from kit import argparse_fr, changelog, release_policy  # noqa: E402
+# A « kit » package under src/ is this repository's own, ahead of any installed copy (as for the builds).
+if (ROOT / "src" / "kit").is_dir() and str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+from kit import argparse_fr, changelog, publication_gate, release_policy  # noqa: E402
 from kit.received import RECEIVED_DIR, holds_contact_column  # noqa: E402
 
 BRANCH = "gh-pages"
@@ -75,8 +129,16 @@ REMOTE = "origin"
 ALIAS = "latest"
 CHANGELOG = ROOT / "docs" / "nouveautes.md"
 VERIFIER = ROOT / "scripts" / "verifier.py"
-# Tests that publish with this script themselves: run in CI, not from here.
-DEFAULT_TESTS = ["-m", "not publication"]
+# The publication gate: the tests that guard what is published, declared in the tests (marker « gate »).
+GATE_TESTS = ["-m", publication_gate.MARKER]
+# --tests-complets: everything but the tests that publish with this script themselves (run in CI).
+FULL_TESTS = ["-m", "not publication"]
+# Where the publication keeps the whole output of its steps (git-ignored, like all of .cache/).
+LOGS = ROOT / ".cache" / "publication"
+# The site's address: the variable SITE_URL, else this file (committed), else mkdocs.yml's local default.
+ADDRESS_FILE = ROOT / "deploy" / "adresse.txt"
+LOCAL_ADDRESS = "http://127.0.0.1:8000/"
+ADDRESS_EXAMPLE = "https://intranet.interieur.gouv.fr/kit-forums/"
 
 
 class Refusal(Exception):
@@ -120,6 +182,39 @@ def _git(*args: str, tools: Tools) -> subprocess.CompletedProcess[str]:
 def _tail(text: str, lines: int = 25) -> str:
     kept = [line for line in text.strip().splitlines() if line.strip()]
     return "\n".join("    " + line for line in kept[-lines:])
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _keep_log(name: str, text: str) -> str:
+    """Write a step's whole output to .cache/publication/``name``; its path, as shown to the editor."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    (LOGS / name).write_text(text, encoding="utf-8")
+    return _relative(LOGS / name)
+
+
+def duration(seconds: float) -> str:
+    """« 4 s », « 2 min 05 s »."""
+    whole = round(seconds)
+    if whole < 1:
+        return "moins d'une seconde"
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
+
+
+@contextmanager
+def step(label: str) -> Iterator[None]:
+    """Announce a step, then say how long it took, on the same line."""
+    print(f"{label}…", end=" ", flush=True)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        print(f"({duration(time.monotonic() - started)})", flush=True)
 
 
 def check_repository(tools: Tools) -> None:
@@ -225,44 +320,125 @@ def first_publication(version: str, tools: Tools) -> str | None:
     return None
 
 
+def site_address(env: dict[str, str]) -> tuple[str | None, str]:
+    """The site's address and where it comes from: SITE_URL first, then deploy/adresse.txt."""
+    given = env.get("SITE_URL", "").strip()
+    if given:
+        return given, "variable SITE_URL"
+    if ADDRESS_FILE.is_file():
+        for line in ADDRESS_FILE.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                return line.strip(), _relative(ADDRESS_FILE)
+    return None, ""
+
+
+def address_problem(address: str, origin: str, *, push: bool) -> str | None:
+    """Why ``address`` cannot be the site's address (French), or None."""
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        return (f"« {address} » ({origin}) n'est pas une adresse de site : écrivez-la en entier, "
+                f"par exemple {ADDRESS_EXAMPLE}")
+    host = parts.hostname.rstrip(".").lower()
+    try:
+        local = ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        local = host == "localhost" or host.endswith(".localhost")
+    if push and local:
+        return (f"l'adresse {address} ({origin}) est celle de ce poste : en ligne, les liens canoniques, "
+                "la page 404 et les liens des PDF renverraient chaque lecteur vers son propre ordinateur.\n"
+                f"  Donnez l'adresse du kit sur l'intranet, par exemple {ADDRESS_EXAMPLE}")
+    return None
+
+
+def choose_address(tools: Tools, *, push: bool, argv: list[str]) -> None:
+    """Set the build's SITE_URL: refused with --push when missing or local; said in one line otherwise."""
+    address, origin = site_address(tools.env)
+    if address is None:
+        if push:
+            command = " ".join(["SITE_URL=" + ADDRESS_EXAMPLE, ".venv/bin/python", "scripts/publish.py",
+                                *map(shlex.quote, argv)])
+            raise Refusal(
+                "--push met la version en ligne, mais l'adresse du kit sur l'intranet n'est pas indiquée : "
+                f"les liens canoniques,\n  la page 404 et les liens des PDF mèneraient à {LOCAL_ADDRESS}, "
+                "l'adresse de ce poste. Rien n'a été publié.\n"
+                f"  Donnez-la pour cette fois (remplacez l'exemple par la vraie adresse) :\n    {command}\n"
+                f"  ou une fois pour toutes : écrivez-la dans {_relative(ADDRESS_FILE)}, puis enregistrez ce "
+                f"fichier (git add {_relative(ADDRESS_FILE)} puis git commit).")
+        print(f"Adresse du site : {LOCAL_ADDRESS} (adresse de ce poste, par défaut : ni variable SITE_URL, "
+              f"ni {_relative(ADDRESS_FILE)}).", flush=True)
+        tools.env.pop("SITE_URL", None)
+        return
+    problem = address_problem(address, origin, push=push)
+    if problem:
+        raise Refusal(problem)
+    address = address if address.endswith("/") else address + "/"
+    tools.env["SITE_URL"] = address
+    print(f"Adresse du site : {address} ({origin}).", flush=True)
+
+
+def install_test_tools(tools: Tools, argv: list[str]) -> None:
+    """After « make serve » only, the kit's .venv lacks the test tools: install them (make), saying so."""
+    _, tests = missing_modules(argv)
+    if not tests or not is_project_python():
+        return
+    with step(f"Installation des outils de vérification dans .venv (une seule fois, make {TEST_TOOLS_TARGET})"):
+        result = _run(["make", TEST_TOOLS_TARGET], tools)
+    if result.returncode != 0 or missing_modules(argv)[1]:
+        log = _keep_log("installation.log", result.stdout + result.stderr)
+        raise Refusal(f"l'installation des outils de vérification (make {TEST_TOOLS_TARGET}) a échoué ; "
+                      "rien n'a été publié :\n" + _tail(result.stdout + result.stderr, 10)
+                      + f"\n  Vérifiez l'accès à Internet (PyPI), puis relancez. Journal complet : {log}")
+
+
 def editorial_and_build(tools: Tools, *, build: bool) -> None:
     """scripts/verifier.py (when present) and a strict build; every problem of both, at once."""
     problems: list[str] = []
     if VERIFIER.exists():
-        print("Vérification des textes…", flush=True)
-        result = _run([sys.executable, str(VERIFIER)], tools)
+        with step("Vérification des textes"):
+            result = _run([sys.executable, str(VERIFIER)], tools)
         if result.returncode != 0:
             problems.append("La vérification des textes signale :\n" + _tail(result.stdout + result.stderr, 60))
     if build:
-        print("Construction stricte du site…", flush=True)
-        with tempfile.TemporaryDirectory(prefix="kit-publication-") as site:
+        with step("Construction stricte du site"), tempfile.TemporaryDirectory(prefix="kit-publication-") as site:
             result = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], tools)
         if result.returncode != 0:
-            problems.append(_build_failure(result.stdout + result.stderr))
+            log = _keep_log("construction.log", result.stdout + result.stderr)
+            problems.append(_build_failure(result.stdout + result.stderr, log))
     if problems:
         raise Refusal("rien n'a été publié. Corrigez d'abord :\n\n" + "\n\n".join(problems))
 
 
-def _build_failure(output: str) -> str:
+def _build_failure(output: str, log: str | None = None) -> str:
     lines = [line for line in output.splitlines()
              if re.match(r"(WARNING|ERROR)\s+-|Aborted|Error|  - |.*:\d+", line)]
     return ("La construction stricte du site a échoué (mkdocs build --strict montre la même chose) :\n"
-            + _tail("\n".join(lines) or output, 40))
+            + _tail("\n".join(lines) or output, 40)
+            + (f"\n  Journal complet de la construction : {log}" if log else ""))
 
 
-def run_tests(tools: Tools, selection: list[str]) -> None:
-    """Refuse when the tests fail, naming every failed test."""
-    print("Lancement des tests (quelques minutes)…", flush=True)
-    args = selection or DEFAULT_TESTS
-    result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], tools)
+def run_tests(tools: Tools, selection: list[str], label: str) -> None:
+    """Run the gate (or the tests asked for); refuse with each failure's own message, the names in a log."""
+    report = LOGS / "rapport.json"
+    report.unlink(missing_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    # The tests that publish a season in a copy keep their caches here, from one publication to the next.
+    env = {**tools.env, "KIT_SEASON_CACHE": str(LOGS / "saison")}
+    with step(label):
+        result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                       "-p", "kit.publication_gate", publication_gate.OPTION, str(report), *selection],
+                      Tools(env, tools.mike))
+    log = _keep_log("tests.log", "$ pytest " + " ".join(map(shlex.quote, selection)) + "\n\n"
+                    + result.stdout + result.stderr)
     if result.returncode == 5:
-        raise Refusal("aucun test trouvé pour « " + " ".join(args) + " ».")
+        raise Refusal("aucun test trouvé pour « " + " ".join(selection) + " ».")
     if result.returncode != 0:
-        failed = [line for line in result.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
-        raise Refusal("les tests échouent ; rien n'a été publié. Tests en échec :\n"
-                      + ("\n".join(f"    {line}" for line in failed) or _tail(result.stdout + result.stderr)))
+        failures = publication_gate.read_report(report)
+        if failures:
+            raise Refusal(publication_gate.describe(failures, ROOT, log))
+        raise Refusal("les vérifications n'ont pas pu se faire ; rien n'a été publié :\n"
+                      + _tail(result.stdout + result.stderr, 10) + f"\n  Journal complet : {log}")
     passed = re.search(r"(\d+) passed", result.stdout)
-    print(f"Tests réussis : {passed.group(1) if passed else 'tous'}.", flush=True)
+    print(f"Vérifications réussies : {passed.group(1) if passed else 'toutes'}.", flush=True)
 
 
 def _fetch(tools: Tools) -> None:
@@ -299,8 +475,9 @@ def deploy(version: str, title: str, tools: Tools) -> None:
                    version, ALIAS], tools)
     output = result.stdout + result.stderr
     if result.returncode != 0:
+        log = _keep_log("mike.log", output)
         if re.search(r"^(WARNING|ERROR)\s+-|Aborted with|Error:", output, re.MULTILINE):
-            raise Refusal("rien n'a été publié.\n" + _build_failure(output))
+            raise Refusal("rien n'a été publié.\n" + _build_failure(output, log))
         raise Refusal("mike n'a pas pu publier la version :\n" + _tail(output))
     default = _run([*tools.mike, "set-default", "--message",
                     f"Adresse racine : redirection vers {ALIAS}", ALIAS], tools)
@@ -348,17 +525,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--push", action="store_true", help=f"envoie ensuite la branche {BRANCH} à {REMOTE}")
     parser.add_argument("--sans-tests", action="store_true",
                         help="ne relance pas les tests (intégration continue qui vient de les passer)")
+    parser.add_argument("--tests-complets", action="store_true",
+                        help="lance tous les tests (plusieurs minutes, navigateur compris) au lieu des seules "
+                             "vérifications de la publication")
     parser.add_argument("--tests", nargs="+", metavar="CHEMIN",
-                        help="tests à lancer (par défaut : tous, sauf ceux de la publication, "
-                             "qui tournent en intégration continue)")
+                        help="tests à lancer au lieu des vérifications de la publication "
+                             "(les tests marqués « gate »)")
     parser.add_argument("--retour", metavar="VERSION",
                         help=f"remet l'alias « {ALIAS} » sur une version déjà publiée (retour arrière, "
                              "sans rien reconstruire)")
     return parser
 
 
-def _publish(args: argparse.Namespace, tools: Tools) -> bool:
+def _publish(args: argparse.Namespace, tools: Tools, argv: list[str]) -> bool:
     """Publish the version asked for; False when there was nothing to publish."""
+    chosen = [name for name, on in (("--sans-tests", args.sans_tests), ("--tests-complets", args.tests_complets),
+                                    ("--tests", bool(args.tests))) if on]
+    if len(chosen) > 1:
+        raise Refusal(f"{' et '.join(chosen)} ne vont pas ensemble : choisissez l'une de ces options.")
     check_clean(tools)
     release = read_release(args.version)
     if args.version is None:
@@ -371,13 +555,21 @@ def _publish(args: argparse.Namespace, tools: Tools) -> bool:
     if not decision.publish:
         print(decision.message)
         return False
+    choose_address(tools, push=args.push, argv=argv)
+    if not args.sans_tests:
+        install_test_tools(tools, argv)
     # CI has just run the full suite, whose build is strict too: mike's own build is enough there.
     editorial_and_build(tools, build=not args.sans_tests)
-    if not args.sans_tests:
-        run_tests(tools, args.tests or [])
+    if args.tests_complets:
+        run_tests(tools, FULL_TESTS, "Tous les tests (plusieurs minutes)")
+    elif args.tests:
+        run_tests(tools, args.tests, "Tests demandés")
+    elif not args.sans_tests:
+        run_tests(tools, GATE_TESTS, "Vérifications de la publication (tests des textes, versions, "
+                                     "téléchargements)")
     title = args.title or (f"{release.version} ({release.date})" if release.date else release.version)
-    print(f"Construction et dépôt de la version {release.version}…", flush=True)
-    deploy(release.version, title, tools)
+    with step(f"Construction et dépôt de la version {release.version}"):
+        deploy(release.version, title, tools)
     print(f"Version {release.version} publiée sur la branche {BRANCH} : "
           f"dossiers {release.version}/ et {ALIAS}/ ; l'adresse racine redirige vers {ALIAS}/.")
     return True
@@ -388,6 +580,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     tools = _tools()
+    started = time.monotonic()
     try:
         problem = interpreter_problem(argv)
         if problem:
@@ -402,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"« {ALIAS} » pointe de nouveau vers la version {args.retour} (rien n'a été reconstruit).")
             changed = True
         else:
-            changed = _publish(args, tools)
+            changed = _publish(args, tools, argv)
         if changed and args.push:
             _push(tools)
     except Refusal as refusal:
@@ -417,9 +610,11 @@ def main(argv: list[str] | None = None) -> int:
     if not changed:
         print("Rien n'a été modifié ni envoyé.")
     elif args.push:
-        print(f"La branche {BRANCH} a été envoyée à « {REMOTE} ».")
+        print(f"La branche {BRANCH} a été envoyée à « {REMOTE} ». Durée totale : "
+              f"{duration(time.monotonic() - started)}.")
     else:
-        print(f"Rien n'a été envoyé : seule la branche locale {BRANCH} a changé. "
+        print(f"Rien n'a été envoyé : seule la branche locale {BRANCH} a changé (durée totale : "
+              f"{duration(time.monotonic() - started)}). "
               f"Pour mettre en ligne : relancez avec --push (ou git push {REMOTE} {BRANCH}).")
     return 0
 

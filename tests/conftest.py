@@ -42,13 +42,21 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``), which tests share a worker.
+    """The publication gate stays Python only; under pytest-xdist, which tests share a worker.
 
-    A module's tests run in one worker, so that its module fixtures (a build, a
-    served tree, a walk through the pages) are made once. The tests of the publication
-    season (tests/publishing.py: a clone in which versions are published one after
-    the other, each step on demand) all run in one worker, whatever their module.
+    The gate (marker ``gate``) runs on an editor's machine: none of its tests may need
+    Chromium, nginx, LibreOffice or ical.js. Under ``--dist loadgroup``, a module's tests
+    run in one worker, so that its module fixtures (a build, a served tree, a walk through
+    the pages) are made once; the tests of the publication season (tests/publishing.py: a
+    clone in which versions are published one after the other, each step on demand) all
+    run in one worker, whatever their module.
     """
+    from kit.publication_gate import EXTERNAL, check_gate_items
+
+    offending = check_gate_items(items)
+    if offending:
+        raise pytest.UsageError(f"tests « gate » qui demandent plus que Python ({', '.join(EXTERNAL)}) : "
+                                + ", ".join(offending))
     for item in items:
         if item.get_closest_marker("xdist_group") is not None:
             continue

@@ -41,6 +41,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "/kit-forums/"
+# The address the season publishes for (canonical links, 404 page, PDF links); served here on 127.0.0.1.
+SITE_URL = f"https://intranet.test{PREFIX}"
 NGINX = Path("/usr/sbin/nginx")
 CHANGED_PAGE = "note.md"
 ADDED_TEXT = "Paragraphe ajouté pour la version 1.1 du kit."
@@ -300,8 +302,12 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
     work = tmp_path_factory.mktemp("season")
     repo = clone_work_tree(work / "repo")
     port = free_port()
-    caches = work / "caches"
-    env = {"SITE_URL": f"http://127.0.0.1:{port}{PREFIX}",
+    # The publication's gate keeps these caches from one publication to the next (they are keyed by
+    # content): the season's builds are then warm. Otherwise they are the session's own.
+    caches = Path(os.environ.get("KIT_SEASON_CACHE") or work / "caches")
+    # An intranet address, as --push demands (never this machine's): the same on every run, so that the
+    # documents, whose links carry it, are taken from the cache.
+    env = {"SITE_URL": SITE_URL,
            "KIT_DOCUMENTS_CACHE": str(caches / "documents"), "KIT_CALENDAR_CACHE": str(caches / "calendar")}
     return Season(repo, work, port, env)
 

@@ -60,6 +60,7 @@ def content_lines(data: bytes) -> list[tuple[str, str]]:
 
 # ICS ---------------------------------------------------------------------------
 
+@pytest.mark.gate
 def test_every_text_property_is_escaped_as_rfc_5545_says() -> None:
     data = to_ics(hostile_forums(), TERRITORY, name="Forums, essai; « Finistère » \\ 29")
     found = set()
@@ -70,6 +71,7 @@ def test_every_text_property_is_escaped_as_rfc_5545_says() -> None:
     assert {"X-WR-CALNAME", "X-WR-CALDESC", "SUMMARY", "LOCATION", "DESCRIPTION"} <= found
 
 
+@pytest.mark.gate
 def test_calendar_description_has_its_comma_escaped() -> None:
     values = dict(content_lines(to_ics(forums("valide_pointvirgule_utf8.csv"), TERRITORY)))
     assert "," in exports.CALENDAR_DESCRIPTION
@@ -106,6 +108,7 @@ def _no_network(url: str, options: dict[str, Any] | None = None) -> dict[str, An
     raise AssertionError(f"le document demande un contexte distant : {url}")
 
 
+@pytest.mark.gate
 def test_forums_json_is_one_json_ld_document() -> None:
     calendar = forums("heure_ete.csv") + forums("reunion.csv") + forums("statuts.csv")
     document = json.loads(to_json(calendar, TERRITORY))
@@ -124,6 +127,7 @@ def test_forums_json_is_one_json_ld_document() -> None:
         {"@value": "FR"}]
 
 
+@pytest.mark.gate
 def test_forums_json_keeps_what_its_readers_read() -> None:
     document = json.loads(to_json(forums("valide_pointvirgule_utf8.csv"), TERRITORY, name="Forums"))
     assert {"name", "about", "inLanguage", "numberOfItems", "forums"} <= set(document)
@@ -137,6 +141,7 @@ def workbook(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+@pytest.mark.gate
 def test_xlsx_has_typed_dates_and_times_a_frozen_header_and_widths() -> None:
     calendar = forums("heure_ete.csv") + forums("avertissement_heure_inconnue.csv")
     sheet = workbook(to_xlsx(calendar, TERRITORY)).active
@@ -161,6 +166,7 @@ def test_xlsx_has_typed_dates_and_times_a_frozen_header_and_widths() -> None:
         assert 8 <= dimension.width <= 62, letter
 
 
+@pytest.mark.gate
 def test_xlsx_cells_can_never_be_formulas() -> None:
     calendar = forums("formule.csv")
     data = to_xlsx(calendar, TERRITORY)
@@ -174,6 +180,7 @@ def test_xlsx_cells_can_never_be_formulas() -> None:
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+@pytest.mark.gate
 def test_xlsx_same_bytes_twice_no_contact_and_read_back_by_the_checker(tmp_path: Path) -> None:
     calendar = forums("valide_pointvirgule_utf8.csv")
     data = to_xlsx(calendar, TERRITORY)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from content import calendar_rows, changelog_versions
-from editors_day import PREFECTURE_FILE, git, make_editors_day, newest_version
+from editors_day import PREFECTURE_FILE, clone_env, git, make_editors_day, newest_version
 from readme_recipes import read_recipes
 
 pytestmark = pytest.mark.publication
@@ -77,3 +80,53 @@ def test_the_content_tests_pass_on_the_editors_day(day: Path) -> None:
                              *CONTENT_TESTS], cwd=day, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, (f"les tests échouent sur la copie {day} :\n"
                                     + "\n".join(result.stdout.splitlines()[-60:]) + result.stderr[-3000:])
+
+
+# The README's publication command is the block after this mark (section « Publier une nouvelle version »).
+PUBLICATION_MARK = "<!-- publication : commande -->"
+
+
+def readme_publication_command(readme: Path = ROOT / "README.md") -> str:
+    """The publication command exactly as README.md shows it to an editor."""
+    match = re.search(re.escape(PUBLICATION_MARK) + r"\n+```[^\n]*\n(?P<body>[^\n]+)\n```",
+                      readme.read_text(encoding="utf-8"))
+    assert match, f"README.md : le bloc marqué « {PUBLICATION_MARK} » est introuvable"
+    return match["body"].strip()
+
+
+def test_the_day_publishes_with_the_readmes_command(day: Path, tmp_path: Path) -> None:
+    """The README's command, as written, publishes the day's version to the intranet's git server."""
+    command = readme_publication_command()
+    words = shlex.split(command)
+    assigned = dict(word.split("=", 1) for word in words if re.match(r"^[A-Z_]+=", word))
+    argv = [word for word in words if not re.match(r"^[A-Z_]+=", word)]
+    assert argv[:2] == [".venv/bin/python", "scripts/publish.py"] and "--push" in argv, command
+    address = assigned.get("SITE_URL", "")
+    assert address.startswith("https://"), "la commande du README donne l'adresse de l'intranet (SITE_URL)"
+    # The README's example number is the day's version, or becomes it (the day takes the next free number).
+    version = newest_version(day / "docs" / "nouveautes.md")
+    argv = [version if re.fullmatch(r"\d+\.\d+(\.\d+)?", word) else word for word in argv]
+    # The editor's machine: the kit's .venv (here, the tests' own) and the intranet's git server.
+    venv = day / ".venv"
+    if not venv.exists():
+        venv.symlink_to(Path(sys.prefix))
+        with (day / ".git" / "info" / "exclude").open("a", encoding="utf-8") as exclude:
+            exclude.write(".venv\n")
+    server = tmp_path / "serveur.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(server)], check=True)
+    git(day, "remote", "add", "origin", str(server))
+    git(day, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    env = {**clone_env(day), **assigned}
+    for name in ("MIKE_DOCS_VERSION", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST"):
+        env.pop(name, None)
+    result = subprocess.run(argv, cwd=day, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    assert f"Adresse du site : {address}" in result.stdout
+    assert "La branche gh-pages a été envoyée à « origin »." in result.stdout
+    versions = json.loads(git(server, "show", "gh-pages:versions.json").stdout)
+    assert versions[0]["version"] == version and versions[0]["aliases"] == ["latest"]
+    for path in (f"{version}/index.html", f"{version}/note/index.html", "latest/methode/index.html"):
+        html = git(server, "show", f"gh-pages:{path}").stdout
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+        assert canonical and canonical.group(1).startswith(address), (path, canonical and canonical.group(1))
+        assert "127.0.0.1" not in html, path

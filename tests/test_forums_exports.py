@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import icalendar
+import pytest
 
 from conftest import PROJECT
 from content import calendar_rows
@@ -17,6 +18,9 @@ from kit.calendar.exports import to_csv, to_ics, to_json
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.read import load_calendar, read_calendar
 from kit.territory import load_territory
+
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
 
 FIXTURES = Path(__file__).parent / "data" / "forums"
 TERRITORY = load_territory(PROJECT.reference)

@@ -19,6 +19,9 @@ from lxml import html as lxml_html
 
 from conftest import ROOT
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 DOCS = ROOT / "docs"
 OFFICIAL_SOURCES = {"lettre.md", "note.md", "fiche-1.md", "fiche-2.md"}
 KINDS = {"officiel", "traduction", "edition"}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,9 +101,9 @@ def test_refuses_a_version_missing_from_the_changelog(clone: Path) -> None:
     assert not _has_gh_pages(clone)
 
 
-@pytest.mark.parametrize("number", ["v2", "1.0\n", "1.0 ", "\u0661.\u0660", "1.\u0661", "01.0", "1", "1.0.0.1",
-                                    "1.0-rc1", "１.０"])
-def test_version_numbers_are_ascii_major_minor_patch(clone: Path, number: str) -> None:
+def test_version_numbers_are_ascii_major_minor_patch(clone: Path) -> None:
+    """One command-line case: every other number is refused in-process (tests/test_release_policy.py)."""
+    number = "\u0661.\u0660"
     result = publish(clone, number, "--sans-tests")
     assert result.returncode == 1
     assert "n'est pas un numéro de version : écrivez deux ou trois nombres en chiffres ordinaires" in result.stderr
@@ -174,22 +176,35 @@ def test_checks_answer_whole_before_any_test(clone: Path) -> None:
     assert "Publication refusée : rien n'a été publié. Corrigez d'abord :" in result.stderr
     assert "La vérification des textes signale :" in result.stderr and "[^9] sans texte" in result.stderr
     assert "La construction stricte du site a échoué" in result.stderr and "page-absente.md" in result.stderr
-    assert "Lancement des tests" not in result.stdout
+    assert "Tests demandés" not in result.stdout
     assert not _has_gh_pages(clone)
 
 
 @pytest.mark.publication
-def test_failing_tests_are_all_named(clone: Path) -> None:
-    """--sans-tests left aside: every failed test is listed, nothing is published."""
+def test_failing_tests_are_told_as_what_to_fix(clone: Path) -> None:
+    """Each failure as its French message, with the page it is about; the test names only in the log."""
     (clone / "tests" / "test_rouges.py").write_text(
-        "def test_un() -> None:\n    assert False\n\n\ndef test_deux() -> None:\n    assert False\n",
-        encoding="utf-8")
+        "import pytest\n\n\n"
+        "@pytest.mark.parametrize('url', ['fiche-2/'])\n"
+        "def test_un(url: str) -> None:\n"
+        "    assert False, 'le passage « Dix après » ne figure plus mot pour mot — rétablissez le texte'\n\n\n"
+        "def test_deux() -> None:\n"
+        "    assert False, 'docs/note.md : il manque la ligne provenance — ajoutez « provenance: officiel »'\n\n\n"
+        "def test_trois() -> None:\n    assert 1 == 2\n", encoding="utf-8")
     git(clone, "add", "--all")
     git(clone, "commit", "--quiet", "-m", "Tests rouges")
     result = publish(clone, "1.0", "--tests", "tests/test_rouges.py")
     assert result.returncode == 1
-    assert "les tests échouent ; rien n'a été publié. Tests en échec :" in result.stderr
-    assert "test_rouges.py::test_un" in result.stderr and "test_rouges.py::test_deux" in result.stderr
+    error = result.stderr
+    assert "Publication refusée : 3 vérifications de la publication échouent ; rien n'a été publié." in error
+    assert "1. Page docs/fiche-2.md : le passage « Dix après » ne figure plus mot pour mot" in error
+    assert "2. Page docs/note.md : il manque la ligne provenance — ajoutez « provenance: officiel »" in error
+    assert "3. une vérification échoue sans explication en français" in error
+    assert "(vérification : tests/test_rouges.py, ligne " in error
+    assert "Le détail complet est dans .cache/publication/tests.log" in error
+    assert "::" not in error and "AssertionError" not in error and "FAILED" not in error
+    log = (clone / ".cache" / "publication" / "tests.log").read_text(encoding="utf-8")
+    assert "test_rouges.py::test_un" in log and "test_rouges.py::test_trois" in log
     assert not _has_gh_pages(clone)
 
 
@@ -549,3 +564,74 @@ def test_ci_publishes_main_one_push_at_a_time() -> None:
             if "uses" in step:
                 assert step["uses"].split("@")[0] in {"actions/checkout", "actions/setup-python"}, step["uses"]
                 assert step.get("with", {}).get("fetch-depth") == 0
+
+
+# -- The site's address and the test tools (in-process, and one command line) ---------------------
+
+
+def publish_script() -> types.ModuleType:
+    """scripts/publish.py as a module (its command line is not run)."""
+    spec = importlib.util.spec_from_file_location("kit_publish_script", ROOT / "scripts" / "publish.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_address_comes_from_site_url_then_from_the_committed_file(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    script = publish_script()
+    file = tmp_path / "adresse.txt"
+    monkeypatch.setattr(script, "ADDRESS_FILE", file)
+    assert script.site_address({}) == (None, "")
+    file.write_text("# L'adresse du kit :\n#   https://exemple.invalid/\n\n", encoding="utf-8")
+    assert script.site_address({}) == (None, ""), "les lignes « # » ne sont que des explications"
+    file.write_text("# L'adresse du kit :\n  https://intranet.test/kit-forums/  \n", encoding="utf-8")
+    assert script.site_address({})[0] == "https://intranet.test/kit-forums/"
+    assert script.site_address({"SITE_URL": "https://autre.test/kit/"}) == ("https://autre.test/kit/",
+                                                                           "variable SITE_URL")
+
+
+@pytest.mark.parametrize("address", ["http://127.0.0.1:8000/", "http://localhost:8000/kit-forums/",
+                                     "http://[::1]/", "http://0.0.0.0/", "http://kit.localhost/", "http://127.1.2.3/"])
+def test_push_refuses_an_address_of_this_machine(address: str) -> None:
+    script = publish_script()
+    problem = script.address_problem(address, "variable SITE_URL", push=True)
+    assert problem and "est celle de ce poste" in problem and "https://" in problem
+    assert script.address_problem(address, "variable SITE_URL", push=False) is None
+
+
+@pytest.mark.parametrize("address", ["intranet/kit-forums", "ftp://intranet.test/", "https://", "https://x.test/?a=1"])
+def test_an_address_that_is_not_one_is_refused(address: str) -> None:
+    problem = publish_script().address_problem(address, "deploy/adresse.txt", push=False)
+    assert problem and "n'est pas une adresse de site" in problem and "(deploy/adresse.txt)" in problem
+
+
+def test_push_without_an_address_says_how_to_give_it(clone: Path, tmp_path: Path) -> None:
+    server = tmp_path / "serveur.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(server)], check=True)
+    git(clone, "remote", "add", "origin", str(server))
+    result = publish(clone, "1.0", "--push", "--sans-tests", env={"SITE_URL": ""})
+    assert result.returncode == 1, result.stdout
+    assert "l'adresse du kit sur l'intranet n'est pas indiquée" in result.stderr
+    assert "SITE_URL=https://intranet.interieur.gouv.fr/kit-forums/ .venv/bin/python scripts/publish.py 1.0 --push" \
+        in result.stderr
+    assert "écrivez-la dans deploy/adresse.txt" in result.stderr
+    local = publish(clone, "1.0", "--push", "--sans-tests", env={"SITE_URL": "http://localhost:8000/"})
+    assert local.returncode == 1 and "est celle de ce poste" in local.stderr
+    assert not _has_gh_pages(clone) and git(server, "branch", "--list") == ""
+
+
+def test_the_kits_own_python_installs_the_test_tools_instead_of_looping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After « make serve » only, .venv lacks pytest: never « Lancez plutôt » the very command typed."""
+    script = publish_script()
+    monkeypatch.setattr(script, "missing_modules", lambda argv: ([], ["pytest"]))
+    monkeypatch.setattr(script, "is_project_python", lambda: True)
+    assert script.interpreter_problem(["1.1"]) is None, "installé par la publication elle-même"
+    monkeypatch.setattr(script, "missing_modules", lambda argv: (["mike"], ["pytest"]))
+    problem = script.interpreter_problem(["1.1"])
+    assert problem and "Lancez plutôt" not in problem and "Supprimez le dossier .venv" in problem
+    monkeypatch.setattr(script, "is_project_python", lambda: False)
+    other = script.interpreter_problem(["1.1"])
+    assert other and ".venv/bin/python scripts/publish.py 1.1" in other

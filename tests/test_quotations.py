@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 SOURCE = Path(__file__).parent / "data" / "circulaire-forums-securite-2009.txt"
 
 # Where each official text, and each section a quotation may name, starts and ends in the source.

@@ -12,8 +12,9 @@ def test_ascii_major_minor_patch_is_a_version_number(number: str) -> None:
     assert number_problem(number) is None
 
 
-@pytest.mark.parametrize("number", ["1.0\n", "\n1.0", " 1.0", "\u0661.\u0660", "\u0967.\u0966", "１.０", "1", "1.",
-                                    "1.0.0.0", "01.0", "1.01", "v1.0", "1,0", "1.0-rc1", ""])
+@pytest.mark.parametrize("number", ["1.0\n", "\n1.0", " 1.0", "1.0 ", "\u0661.\u0660", "1.\u0661", "\u0967.\u0966",
+                                    "１.０", "1", "1.", "1.0.0.0", "1.0.0.1", "01.0", "1.01", "v1.0", "v2", "1,0",
+                                    "1.0-rc1", ""])
 def test_anything_else_is_refused_in_french(number: str) -> None:
     problem = number_problem(number)
     assert problem is not None and "n'est pas un numéro de version" in problem

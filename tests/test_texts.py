@@ -19,7 +19,19 @@ from lxml.html import HtmlElement
 
 from conftest import page
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 SOURCE = Path(__file__).parent / "data" / "circulaire-forums-securite-2009.txt"
+SOURCE_NAME = "tests/data/circulaire-forums-securite-2009.txt"
+# What an editor does when an official text no longer matches the circular (README, « Corriger un texte »).
+RESTORE = ("rétablissez le texte d'origine, mot pour mot : un texte officiel ne se corrige pas ; pour signaler "
+           "une erreur, ajoutez une note de l'édition.")
+
+
+def page_file(url: str) -> str:
+    """The Markdown file of a page's address: ``fiche-2/`` -> ``docs/fiche-2.md``."""
+    return f"docs/{url.strip('/') or 'index'}.md"
 ABBREVIATIONS = Path(__file__).parents[1] / "includes" / "abbreviations.md"
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -118,12 +130,13 @@ def test_every_source_line_is_on_its_page(site: Path, url: str) -> None:
     text = text_of(official(article(site, url)))
     lines = source_lines()
     missing = [
-        f"ligne {n}: {lines[n - 1]}"
+        f"ligne {n} de {SOURCE_NAME} : {lines[n - 1]}"
         for n in range(first, last + 1)
         if lines[n - 1].strip() and n != SIGNATURE_DESCRIPTION_LINE
         and source_passage(lines[n - 1]) not in text
     ]
-    assert not missing, "\n".join(missing)
+    assert not missing, (f"{page_file(url)} : {len(missing)} ligne(s) de la circulaire n'y figurent plus mot pour "
+                         f"mot — {RESTORE}\n" + "\n".join(missing))
 
 
 @pytest.mark.parametrize("url", list(OFFICIAL))
@@ -136,7 +149,8 @@ def test_no_word_added_to_the_official_text(site: Path, url: str) -> None:
     # The page title of the letter and of the note is the edition's, not the source's.
     shown = text_of(official(article(site, url), drop_h1=url in ("lettre/", "note/")))
     added = words(shown) - words(source)
-    assert not added, f"{url}: mots absents de la source : {dict(added)}"
+    assert not added, (f"{page_file(url)} : mots ajoutés au texte officiel, absents de la circulaire : "
+                       f"{', '.join(sorted(added))} — {RESTORE}")
 
 
 # Passages, figures, odd wordings ------------------------------------------------------
@@ -219,7 +233,8 @@ FIGURES = {
     + [(url, p) for url, ps in FIGURES.items() for p in ps],
 )
 def test_passage_kept_verbatim(site: Path, url: str, passage: str) -> None:
-    assert norm(passage) in text_of(official(article(site, url)))
+    assert norm(passage) in text_of(official(article(site, url))), (
+        f"{page_file(url)} : le passage « {passage} » de la circulaire n'y figure plus mot pour mot — {RESTORE}")
 
 
 # Paragraphs a page break had cut in two -------------------------------------------------

@@ -12,6 +12,9 @@ import pytest
 
 from conftest import page
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 # French page URL -> English page URL, as mkdocs-i18n builds them (``lettre.en.md`` -> ``lettre.en/``).
 PAGES: dict[str, str] = {
     "": "index.en/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import jinja2
+import pytest
 from lxml import html as lxml_html
 
 from conftest import ROOT
@@ -12,6 +13,9 @@ from kit import changelog
 from kit.site.versions import CHANGELOG, Mark, VersionsPlugin, _History, mark_summary
 from kit.typography import NBSP
 from test_typography_inline import _MISSING, _runs
+
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
 
 CHANGES = """# Nouveautés
 

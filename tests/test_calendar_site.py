@@ -36,6 +36,9 @@ from kit.site import calendar as calendar_plugin
 from kit.site.calendar import CalendarPlugin
 from kit.territory import load_territory
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 FIXTURES = Path(__file__).parent / "data" / "calendar"
 CALENDAR = FIXTURES / "forums.csv"
 XSS_FIELDS = ("commune", "lieu", "adresse", "animateur")

@@ -14,6 +14,9 @@ import pytest
 
 from content import calendar_rows, rows_of
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "forums.py"
 FIXTURES = Path(__file__).parent / "data" / "forums"

@@ -14,6 +14,9 @@ from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_or
 from kit.calendar.read import load_calendar, read_calendar, read_calendars
 from kit.territory import load_territory
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 FIXTURES = Path(__file__).parent / "data" / "forums"
 TERRITORY = load_territory(PROJECT.reference)
 CAMPAIGN = load_campaign(PROJECT.campaign_file)

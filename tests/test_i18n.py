@@ -16,6 +16,9 @@ import yaml
 from conftest import ROOT, page
 from kit.i18n import strip_injected_links
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 ENGLISH = ["index.en/", "lettre.en/", "note.en/", "fiche-1.en/", "fiche-2.en/", "nouveautes.en/", "accessibilite.en/"]
 # French pages that have no English version (their English link leads to the English home page).
 UNTRANSLATED = ["methode/", "glossaire/", "calendrier/", "calendrier/couverture/"]

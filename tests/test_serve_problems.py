@@ -95,6 +95,15 @@ def clean(kit: ServedKit, url: str = "note/") -> bytes:
     return settled(kit, url, lambda body: BANNER not in body, "plus de bandeau")
 
 
+def cleared(kit: ServedKit, what: str, url: str = "note/") -> bytes:
+    """The served ``url`` once its banner no longer names ``what`` (the problem a test made, then undid).
+
+    Each test undoes what it broke and waits for that alone: the tests share one server,
+    whose banner may still name a problem another test has not reached yet.
+    """
+    return settled(kit, url, lambda body: what not in banner_of(body), f"plus de « {what} » dans le bandeau")
+
+
 def log_since(kit: ServedKit, mark: int, saying: str) -> str:
     """The server's terminal since ``mark``, once it says ``saying`` (bounded wait)."""
     deadline = time.monotonic() + SETTLE
@@ -149,7 +158,7 @@ def test_a_new_page_not_yet_in_the_menu_is_served_with_a_notice(kit: ServedKit) 
         assert other is not None and BANNER in other and time.monotonic() - started < ANSWER
     finally:
         page.unlink()
-    clean(kit)
+    cleared(kit, "docs/reunions-publiques.md")
 
 
 def test_a_colon_in_a_menu_label_keeps_the_last_pages_and_says_where(kit: ServedKit) -> None:
@@ -169,7 +178,7 @@ def test_a_colon_in_a_menu_label_keeps_the_last_pages_and_says_where(kit: Served
         assert "Traceback" not in log and "mapping values" not in log and "stuck" not in log
     finally:
         config.write_text(original, encoding="utf-8")
-    clean(kit)
+    cleared(kit, "mkdocs.yml")
 
 
 def test_a_colon_in_a_page_header_is_reported_while_serving(kit: ServedKit) -> None:
@@ -187,7 +196,7 @@ def test_a_colon_in_a_page_header_is_reported_while_serving(kit: ServedKit) -> N
         log_since(kit, mark, f"docs/methode.md:{line} : en-tête")
     finally:
         methode.write_text(original, encoding="utf-8")
-    clean(kit, "methode/")
+    cleared(kit, "en-tête", "methode/")
 
 
 def test_an_address_already_taken_is_said_before_building(kit: ServedKit) -> None:
@@ -232,7 +241,7 @@ def test_a_calendar_error_keeps_the_last_pages_and_says_where(kit: ServedKit) ->
         assert b"<h1" in settled(kit, "calendrier/", lambda body: True, "calendrier")
     finally:
         calendar.write_text(original, encoding="utf-8")
-    clean(kit)
+    cleared(kit, "data/forums.csv")
 
 
 def test_the_banner_keeps_the_check_s_examples_as_they_are_typed() -> None:

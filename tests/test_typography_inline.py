@@ -17,6 +17,9 @@ from lxml.html import HtmlElement
 
 from kit.typography import NBSP, NNBSP, french_html
 
+# The publication gate: scripts/publish.py runs these tests before each publication.
+pytestmark = pytest.mark.gate
+
 # Text never read as French prose: code, keys, scripts.
 SKIP = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math"}
 BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "header",

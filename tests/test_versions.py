@@ -11,9 +11,9 @@ import pytest
 from kit import changelog
 from publishing import ADDED_TEXT, CHANGE_DAY, ENTRY_1_1, FIRST_EDITION, MARK, PREFIX, Published
 
+# Not in the publication gate: these tests publish a season of their own in a copy (the machinery of
+# versions, whatever the content), which CI runs on every push; the gate checks what an editor changes.
 pytestmark = pytest.mark.publication
-# The publication gate (scripts/publish.py runs it before each publication): every test but the browser's.
-gate = pytest.mark.gate
 
 
 def pages_of(published: Published, version: str) -> list[str]:
@@ -22,7 +22,6 @@ def pages_of(published: Published, version: str) -> list[str]:
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("index.html"))
 
 
-@gate
 def test_versions_json_lists_both_versions_with_latest_on_the_newest(published: Published) -> None:
     versions = json.loads(published.read("versions.json"))
     assert [entry["version"] for entry in versions] == ["1.1", "1.0"]
@@ -34,7 +33,6 @@ def test_versions_json_lists_both_versions_with_latest_on_the_newest(published: 
     assert "Version tirée de docs/nouveautes.md : 1.1" in published.second.stdout
 
 
-@gate
 def test_root_redirects_to_latest(published: Published) -> None:
     root = published.read("index.html")
     assert 'http-equiv="refresh" content="0; url=latest/"' in root
@@ -44,7 +42,6 @@ def test_root_redirects_to_latest(published: Published) -> None:
     assert '<html lang="fr">' in root and "Redirection" in root
 
 
-@gate
 def test_latest_is_a_real_copy_not_a_symlink(published: Published) -> None:
     """alias_type: copy — the intranet server follows no symlink (deploy/nginx.conf)."""
     tree = subprocess.run(["git", "ls-tree", "-r", "gh-pages"], cwd=published.repo,
@@ -56,7 +53,6 @@ def test_latest_is_a_real_copy_not_a_symlink(published: Published) -> None:
     assert published.read("latest/note/index.html") == published.read("1.1/note/index.html")
 
 
-@gate
 def test_older_version_keeps_its_text(published: Published) -> None:
     assert ADDED_TEXT not in published.read("1.0/note/index.html")
     assert ADDED_TEXT in published.read("1.1/note/index.html")
@@ -65,7 +61,6 @@ def test_older_version_keeps_its_text(published: Published) -> None:
     assert 'id="version-1-0"' in old_changelog and 'id="version-1-1"' not in old_changelog
 
 
-@gate
 def test_every_version_carries_the_outdated_banner_for_the_latest(published: Published) -> None:
     """Material shows it from versions.json; its markup and link are on every page of every version."""
     for version in ("1.0", "1.1"):
@@ -87,7 +82,6 @@ def test_every_version_carries_the_outdated_banner_for_the_latest(published: Pub
                                                                  "alias": True}
 
 
-@gate
 def test_changed_in_marks_only_on_the_changed_pages_of_the_new_version(published: Published) -> None:
     marked = {}
     for version in ("1.0", "1.1"):
@@ -107,7 +101,6 @@ def test_changed_in_marks_only_on_the_changed_pages_of_the_new_version(published
     assert 'id="version-1-1"' in published.read("1.1/nouveautes.en/index.html")
 
 
-@gate
 def test_changelog_links_each_change_to_its_pages(published: Published) -> None:
     html = published.read("1.1/nouveautes/index.html")
     section = html[html.index('id="version-1-1"'):html.index('id="version-1-0"')]
@@ -119,7 +112,6 @@ def test_changelog_links_each_change_to_its_pages(published: Published) -> None:
     assert release is not None and release.changes[0].pages == ("note.md",)
 
 
-@gate
 def test_last_change_date_comes_from_git(published: Published) -> None:
     note = published.read("1.1/note/index.html")
     assert f'<time datetime="{CHANGE_DAY}">10 mars 2009</time>' in note

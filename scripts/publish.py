@@ -421,12 +421,9 @@ def run_tests(tools: Tools, selection: list[str], label: str) -> None:
     report = LOGS / "rapport.json"
     report.unlink(missing_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
-    # The tests that publish a season in a copy keep their caches here, from one publication to the next.
-    env = {**tools.env, "KIT_SEASON_CACHE": str(LOGS / "saison")}
     with step(label):
         result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                       "-p", "kit.publication_gate", publication_gate.OPTION, str(report), *selection],
-                      Tools(env, tools.mike))
+                       "-p", "kit.publication_gate", publication_gate.OPTION, str(report), *selection], tools)
     log = _keep_log("tests.log", "$ pytest " + " ".join(map(shlex.quote, selection)) + "\n\n"
                     + result.stdout + result.stderr)
     if result.returncode == 5:

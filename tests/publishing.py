@@ -302,9 +302,11 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
     work = tmp_path_factory.mktemp("season")
     repo = clone_work_tree(work / "repo")
     port = free_port()
-    # The publication's gate keeps these caches from one publication to the next (they are keyed by
-    # content): the season's builds are then warm. Otherwise they are the session's own.
-    caches = Path(os.environ.get("KIT_SEASON_CACHE") or work / "caches")
+    # The season's documents and calendar files are kept from one test run to the next in the
+    # repository's .cache/ (keyed by content, like every cache of the kit: a changed page is made
+    # again, an unchanged one taken back), so that only a first run makes them all. KIT_SEASON_CACHE
+    # puts them elsewhere.
+    caches = Path(os.environ.get("KIT_SEASON_CACHE") or ROOT / ".cache" / "saison")
     # An intranet address, as --push demands (never this machine's): the same on every run, so that the
     # documents, whose links carry it, are taken from the cache.
     env = {"SITE_URL": SITE_URL,

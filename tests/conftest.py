@@ -40,16 +40,11 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The publication gate stays Python only; under pytest-xdist, which tests share a worker.
+    """The publication gate (marker ``gate``) runs on an editor's machine: Python only.
 
-    The gate (marker ``gate``) runs on an editor's machine: none of its tests may need
-    Chromium, nginx, LibreOffice or ical.js. Under ``--dist loadgroup``, a module's tests
-    run in one worker, so that its module fixtures (a build, a served tree, a walk through
-    the pages) are made once; the tests of the publication season (tests/publishing.py: a
-    clone in which versions are published one after the other, each step on demand) all
-    run in one worker, whatever their module.
+    (Under pytest-xdist, ``make test`` gives each module's tests to one worker,
+    ``--dist loadfile``, so that a module fixture, a build or a served tree, is made once.)
     """
     from kit.publication_gate import EXTERNAL, check_gate_items
 
@@ -57,14 +52,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if offending:
         raise pytest.UsageError(f"tests « gate » qui demandent plus que Python ({', '.join(EXTERNAL)}) : "
                                 + ", ".join(offending))
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        if {"season", "published"} & set(getattr(item, "fixturenames", ())):
-            group = "saison"
-        else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

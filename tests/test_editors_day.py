@@ -115,7 +115,11 @@ def test_the_day_publishes_with_the_readmes_command(day: Path, tmp_path: Path) -
     subprocess.run(["git", "init", "--quiet", "--bare", str(server)], check=True)
     git(day, "remote", "add", "origin", str(server))
     git(day, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-    env = {**clone_env(day), **assigned}
+    # The day's documents and calendar files are kept from one test run to the next (keyed by content,
+    # like the season's): only a first run makes them all.
+    caches = ROOT / ".cache" / "journee"
+    env = {**clone_env(day), **assigned, "KIT_DOCUMENTS_CACHE": str(caches / "documents"),
+           "KIT_CALENDAR_CACHE": str(caches / "calendar")}
     for name in ("MIKE_DOCS_VERSION", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST"):
         env.pop(name, None)
     result = subprocess.run(argv, cwd=day, env=env, capture_output=True, text=True, check=False)

@@ -28,7 +28,7 @@ from readme_recipes import apply, read_recipes, undo
 README = ROOT / "README.md"
 RECIPES = read_recipes(README)
 # The editing tasks the README must teach (issue of the editors' workflow).
-EXPECTED = ["corriger", "note", "page", "sigle", "nouveautes"]
+EXPECTED = ["corriger", "note", "page", "sigle", "nouveautes", "film"]
 
 
 @pytest.fixture(scope="module")

@@ -64,3 +64,18 @@ def add_the_recipes_film(clone: Path, recipes: dict[str, list[object]]) -> None:
         if step.file == "data/films.toml":
             make_media(clone / "films", step.body)
         apply(step, clone)
+
+
+def build_published_tree(clone: Path, tree: Path) -> Path:
+    """``clone`` built as mike builds a version to publish, in a server's tree: kit-forums/latest/, and its
+    media in kit-forums/films/ (deploy/nginx.conf serves both)."""
+    from conftest import ROOT, build_site
+    from editors_day import newest_version
+
+    result = build_site(tree / "kit-forums" / "latest", cwd=clone, env={
+        "MIKE_DOCS_VERSION": newest_version(clone / "docs" / "nouveautes.md"), "KIT_DOCUMENTS": "false",
+        "KIT_CALENDAR_CACHE": str(ROOT / ".cache" / "calendar")})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    shutil.copytree(clone / "films", tree / "kit-forums" / "films")
+    return tree

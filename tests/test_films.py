@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from conftest import ROOT, build_site, page
-from editors_day import copy_of_the_repository, newest_version, run_script
-from films_media import add_the_recipes_film, need_ffmpeg
+from conftest import ROOT, page
+from editors_day import copy_of_the_repository, run_script
+from films_media import add_the_recipes_film, build_published_tree, need_ffmpeg
 from kit import films, webvtt
 from readme_recipes import read_recipes
 
@@ -113,15 +113,7 @@ def test_missing_video_and_bad_captions_are_refused(clone: Path, tmp_path: Path)
 @pytest.fixture(scope="module")
 def published_tree(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The film's version as mike publishes it, in the server's tree: kit-forums/latest/ and kit-forums/films/."""
-    tree = tmp_path_factory.mktemp("films-serveur")
-    site = tree / "kit-forums" / "latest"
-    result = build_site(site, cwd=clone, env={
-        "MIKE_DOCS_VERSION": newest_version(clone / "docs" / "nouveautes.md"), "KIT_DOCUMENTS": "false",
-        "KIT_CALENDAR_CACHE": str(ROOT / ".cache" / "calendar")})
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    shutil.copytree(clone / "films", tree / "kit-forums" / "films")
-    return tree
+    return build_published_tree(clone, tmp_path_factory.mktemp("films-serveur"))
 
 
 def _site(tree: Path) -> Path:

@@ -124,7 +124,7 @@ def test_recipes_show_on_the_built_site(edited_site: Path) -> None:
     assert re.search(r"Nouveau dans la version \d+\.\d+", french)
     # The test film: its player, captions and transcript; a local build copies the media next to the page.
     films = lxml_html.fromstring(page(edited_site, "films/"))
-    assert films.xpath("//video/source/@src") == ["medias/essai.mp4"]
+    assert films.xpath("//video/source/@src") == ["../films/medias/essai.mp4"]
     assert (edited_site / "films" / "medias" / "essai.mp4").is_file()
     assert (edited_site / "films" / "essai.fr.vtt").is_file()
     assert "compteur qui défile" in films.xpath("string(//details)")

@@ -6,7 +6,9 @@ git clone in which, each step checked with the clone's own
 
 1. every recipe of the README is done with exactly its blocks (read by
    tests/readme_recipes.py), after taking out of the copy what they add if an
-   editor did them already: the copy starts from a state it makes itself;
+   editor did them already: the copy starts from a state it makes itself; the
+   film recipe's video and poster, which an editor copies into the git-ignored
+   ``films/``, are made there by tests/films_media.py;
 2. a prefecture's file (tests/data/forums/prefecture_calvados.csv, four forums
    of the Calvados with a ``contact`` column) is checked and merged into
    data/forums.csv with ``scripts/forums.py``, from the git-ignored ``recu/``;
@@ -33,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # run as a script: its neighbours are importable
     sys.path.insert(0, str(HERE))
 
+from films_media import make_media  # noqa: E402
 from readme_recipes import Step, apply, read_recipes, undo_recipes  # noqa: E402
 
 ROOT = HERE.parent
@@ -166,6 +169,9 @@ def do_recipes(clone: Path, readme: Path | None = None) -> str:
                     raise DayError(f"recette « {name} » : des fichiers modifiés ne sont pas dans son "
                                    f"« git add » :\n{left}")
             else:
+                if name == "film" and step.file == "data/films.toml":
+                    # What the editor copies into films/ (git-ignored): the tests make it themselves.
+                    make_media(clone / "films", step.body)
                 if name == "nouveautes":
                     step = Step(step.recipe, step.kind, step.file, step.anchor,
                                 re.sub(r"^## Version [\d.]+", f"## Version {version}", step.body,

@@ -28,7 +28,7 @@ from readme_recipes import apply, read_recipes, undo
 README = ROOT / "README.md"
 RECIPES = read_recipes(README)
 # The editing tasks the README must teach (issue of the editors' workflow).
-EXPECTED = ["corriger", "note", "page", "sigle", "nouveautes"]
+EXPECTED = ["corriger", "note", "page", "sigle", "nouveautes", "film"]
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +122,12 @@ def test_recipes_show_on_the_built_site(edited_site: Path) -> None:
     assert lxml_html.fromstring(page(edited_site, "glossaire/")).xpath("//dt[@id='rgaa']")
     # The changelog: the new page marked new.
     assert re.search(r"Nouveau dans la version \d+\.\d+", french)
+    # The test film: its player, captions and transcript; a local build copies the media next to the page.
+    films = lxml_html.fromstring(page(edited_site, "films/"))
+    assert films.xpath("//video/source/@src") == ["../films/medias/essai.mp4"]
+    assert (edited_site / "films" / "medias" / "essai.mp4").is_file()
+    assert (edited_site / "films" / "essai.fr.vtt").is_file()
+    assert "compteur qui défile" in films.xpath("string(//details)")
 
 
 @pytest.mark.parametrize("url", list(test_texts.OFFICIAL))

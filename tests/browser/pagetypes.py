@@ -77,6 +77,7 @@ PAGE_TYPES: list[PageType] = [
     PageType("calendrier", "fr", _first_existing("calendrier/")),
     PageType("departement", "fr", _first_child("calendrier/", skip=_CALENDAR_NOT_DEPARTEMENT)),
     PageType("couverture", "fr", _first_existing("calendrier/couverture/")),
+    *_both("films", "films/"),
     *_both("nouveautes", "nouveautes/"),
     *_both("accessibilite", "accessibilite/"),
     # Not 404.html: MkDocs writes it with absolute URLs from site_url, so it only works
@@ -86,7 +87,7 @@ PAGE_TYPES: list[PageType] = [
 # The documents a reader must reach from the home page in at most two clicks.
 DOCUMENTS = [
     "lettre/", "note/", "fiche-1/", "fiche-2/", "glossaire/", "methode/", "fil-directeur/",
-    "documents/", "calendrier/", "nouveautes/", "accessibilite/",
+    "documents/", "calendrier/", "films/", "nouveautes/", "accessibilite/",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The whole editorial check of a copy of the kit: pages, menu, acronyms."""
+"""The whole editorial check of a copy of the kit: pages, menu, acronyms, films."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from kit.editorial import acronyms
 from kit.editorial.blocks import check_blocks
 from kit.editorial.changes import check_changelog
+from kit.editorial.films import check_films
 from kit.editorial.frontmatter import check_front_matter
 from kit.editorial.links import anchors, check_links
 from kit.editorial.markdown import Page, read_page
@@ -39,4 +40,5 @@ def check_project(root: Path) -> list[Slip]:
     config, config_slips = read_config(root)
     slips += config_slips
     slips += check_nav(config, set(pages))
+    slips += check_films(root, config)
     return sorted(set(slips), key=lambda slip: (slip.path, slip.line, slip.problem))

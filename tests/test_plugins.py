@@ -35,15 +35,15 @@ def mkdocs_config(tmp_path: Path) -> Iterator[MkDocsConfig]:
 
 def test_plugins_run_in_the_order_of_mkdocs_yml(mkdocs_config: MkDocsConfig) -> None:
     names = [name for name in mkdocs_config.plugins if name.startswith("kit-")]
-    assert names == ["kit-messages", "kit-letter", "kit-typography", "kit-i18n", "kit-versions", "kit-calendar", "kit-documents",
-                     "kit-a11y"]
+    assert names == ["kit-messages", "kit-letter", "kit-films", "kit-typography", "kit-i18n", "kit-versions",
+                     "kit-calendar", "kit-documents", "kit-a11y"]
     # MkDocs' warnings are said in French before any plugin can log one (kit-messages' on_config runs first).
     assert type(mkdocs_config.plugins.events["config"][0].__self__).__module__ == "kit.site.messages"
     # MkDocs dispatches on_page_content to the kit's plugins in that order; the calendar's comes last
     # (priority -100): it takes back the content of its pages after every other plugin has run.
     handlers = [type(method.__self__).__module__ for method in mkdocs_config.plugins.events["page_content"]
                 if type(method.__self__).__module__.startswith("kit.")]
-    assert handlers == ["kit.site.letter", "kit.site.typography", "kit.site.i18n", "kit.site.documents",
+    assert handlers == ["kit.site.letter", "kit.site.films", "kit.site.typography", "kit.site.i18n", "kit.site.documents",
                         "kit.site.a11y", "kit.site.calendar"]
 
 

@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nAucun test lancé (code {int(code)}) : vérifiez la sélection.", file=sys.stderr)
         return int(code) or 1
     if 1 in runs.began:
-        # The first test's setup includes what the whole run shares (the kit's build, Chromium).
-        print(f"\nPréparation (construction du kit, navigateur) : {duration(runs.began[1] - start)}")
+        # Until the first test's setup is over: what all the runs share (the kit's build, Chromium).
+        print(f"\nAvant le premier test (construction du kit, navigateur…) : {duration(runs.began[1] - start)}")
     if runs.failed is not None:
         run, nodeid = runs.failed
         passed = run - 1

@@ -299,6 +299,7 @@ def test_language_menu_opens_with_enter_and_closes_with_escape(lang: str, name: 
     assert button.get_attribute("aria-expanded") == "false"
     entries = tab.locator(".md-header .md-select__link")
     button.focus()
+    settle(tab)  # Material's menu opens on focus after a delay: its transitions are over
     assert not entries.first.is_visible(), "le menu s'ouvre au seul focus, sans le dire"
     tab.keyboard.press("Enter")
     assert button.get_attribute("aria-expanded") == "true"

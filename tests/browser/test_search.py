@@ -38,6 +38,9 @@ def search(tab, query: str) -> list[str]:
     box.click()
     box.fill("")
     box.press_sequentially(query, delay=15)
+    # Material searches on keyup; Playwright types a letter missing from its US keyboard (« é ») as
+    # text alone, without a key: the caret moved to the end gives the keyup a French keyboard gives.
+    box.press("End")
     # The worker answers each keystroke in turn: the list is final once it has answered them all,
     # the last one being the whole query (the answer is drawn in the task that receives it).
     tab.wait_for_function("""(query) => { const s = window.__kitSearch;

@@ -7,7 +7,7 @@
 A test that fails by chance shows itself here: the whole selection is run once, then again (the
 order of a run kept from one run to the next, the built kit shared by all), up to N times, and the
 first failure stops everything. pytest-repeat does the repeating (``--count N --repeat-scope
-session -x``); this script says how many runs passed (« 20/20 réussis ») and how long each took.
+session -x``); this script says when each run was over and how many passed (« 20/20 réussis »).
 What follows N goes to pytest as it is: the tests (``tests/browser/`` when none), ``-n 2`` for
 both cores, ``-k``...
 """
@@ -33,36 +33,44 @@ def duration(seconds: float) -> str:
 
 @dataclass
 class Runs:
-    """A pytest plugin that follows the runs: when each began, which one failed first.
+    """A pytest plugin that follows the runs: when each one was over, which one failed first.
 
-    The run of a test is read from its id (pytest-repeat appends « -3-20] »), so that this also
-    works under pytest-xdist, where only the reports reach this process.
+    The run of a test is read from its id (pytest-repeat appends « -3-20] »), and a run is over
+    once each of its tests has been torn down: under pytest-xdist too, where only the reports
+    reach this process and a worker may start the next run while the other ends this one.
     """
 
     count: int
-    began: dict[int, float] = field(default_factory=dict)
+    per_run: int = 0
+    done: dict[int, int] = field(default_factory=dict)
+    over: dict[int, float] = field(default_factory=dict)
     failed: tuple[int, str] | None = None
-    tests: set[str] = field(default_factory=set)
-    finished: float = 0.0
+    started: float = field(default_factory=time.monotonic)
 
     def run_of(self, nodeid: str) -> int:
         """The run (1 to N) of a test, from its id."""
         found = re.search(rf"(\d+)-{self.count}\]$", nodeid) if self.count > 1 else None
         return int(found.group(1)) if found else 1
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if session.items:
+            self.per_run = len(session.items) // self.count
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        self.per_run = len(ids) // self.count
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         run = self.run_of(report.nodeid)
-        self.tests.add(report.nodeid)
-        if run not in self.began:
-            self.began[run] = time.monotonic()
-            if run - 1 in self.began:
-                print(f"\n— passage {run - 1}/{self.count} réussi "
-                      f"({duration(self.began[run] - self.began[run - 1])})", flush=True)
         if report.failed and self.failed is None:
             self.failed = (run, report.nodeid)
-
-    def pytest_sessionfinish(self) -> None:
-        self.finished = time.monotonic()
+        if report.when != "teardown":
+            return
+        self.done[run] = self.done.get(run, 0) + 1
+        if self.done[run] == self.per_run and (self.failed is None or run < self.failed[0]):
+            self.over[run] = time.monotonic()
+            print(f"\n— passage {run}/{self.count} réussi, à {duration(self.over[run] - self.started)} du début",
+                  flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,29 +84,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.fois < 1:
         parser.error("il faut au moins un passage")
     runs = Runs(args.fois)
-    start = time.monotonic()
     # In a fixed order (no pytest-randomly if it is ever installed), stopped by the first failure.
     code = pytest.main([*(args.pytest or ["tests/browser/"]), "--count", str(args.fois),
                         "--repeat-scope", "session", "-x", "-p", "no:randomly"], plugins=[runs])
-    total = time.monotonic() - start
-    if not runs.tests or code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
+    total = time.monotonic() - runs.started
+    if not runs.per_run or code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
         print(f"\nAucun test lancé (code {int(code)}) : vérifiez la sélection.", file=sys.stderr)
         return int(code) or 1
-    if 1 in runs.began:
-        # Until the first test's setup is over: what all the runs share (the kit's build, Chromium).
-        print(f"\nAvant le premier test (construction du kit, navigateur…) : {duration(runs.began[1] - start)}")
+    # A run counts once all its tests have passed; under xdist, runs overlap.
+    passed = sum(1 for run in runs.over if runs.failed is None or run < runs.failed[0])
     if runs.failed is not None:
-        run, nodeid = runs.failed
-        passed = run - 1
-        print(f"\nÉchec au passage {run}/{args.fois} : {nodeid}")
+        print(f"\nÉchec au passage {runs.failed[0]}/{args.fois} : {runs.failed[1]}")
     elif code != pytest.ExitCode.OK:
-        passed = max(runs.began, default=1) - 1
-        print(f"\nInterrompu au passage {passed + 1}/{args.fois} (code {int(code)})")
-    else:
-        passed = args.fois
-        if args.fois in runs.began:
-            print(f"\n— passage {args.fois}/{args.fois} réussi ({duration(runs.finished - runs.began[args.fois])})")
-    print(f"{passed}/{args.fois} réussis, {len(runs.tests) // args.fois} tests par passage, en {duration(total)}")
+        print(f"\nInterrompu (code {int(code)})")
+    print(f"{passed}/{args.fois} réussis, {runs.per_run} tests par passage, en {duration(total)}")
     return int(code)
 
 

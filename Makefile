@@ -2,6 +2,8 @@
 #   make serve   installe tout (.venv) puis sert le kit sur http://127.0.0.1:8000
 #                (autre adresse : make serve SERVE_ADDR=127.0.0.1:8123)
 #   make test    installe tout puis lance tous les tests
+#   make repeter lance des tests plusieurs fois de suite, jusqu'au premier échec
+#                (par défaut les tests du navigateur 20 fois : make repeter FOIS=50 TESTS=tests/browser/test_rgaa.py)
 #   make verifier  vérifie les pages (liens, notes, encadrés, listes, sigles, menu) en français
 #   make build   vérifie les pages puis construit le site dans site/ (mode strict)
 #   make bench   mesure les temps de construction et le poids des pages
@@ -14,7 +16,7 @@ BIN    := $(VENV)/bin
 SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build verifier test bench clean verrou
+.PHONY: serve build verifier test repeter bench clean verrou
 
 # Every Python package comes from a lock (exact version and SHA-256 of each file), as a wheel:
 # odfpy alone publishes none on PyPI, so its wheel, made once from its pure-Python source, is kept
@@ -71,6 +73,12 @@ test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# A test that fails by chance shows itself here: the same selection run again and again (tools/repeat.py).
+FOIS  ?= 20
+TESTS ?= tests/browser/
+repeter: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python -m tools.repeat $(FOIS) $(TESTS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench.py

@@ -138,6 +138,11 @@ def test_browser_shows_the_outdated_banner_only_on_the_older_version(
             for version in ("1.0", "1.1", "latest"):
                 tab.goto(f"{base}{version}/note/")
                 tab.wait_for_selector(".md-version__current", timeout=10_000)
+                # The banner is Material's answer to its own fetch of versions.json (not the one that
+                # draws the selector): decided once the answer is kept in sessionStorage, the banner
+                # shown in the same task.
+                tab.wait_for_function("Object.keys(sessionStorage).some(k => k.endsWith('.__outdated'))",
+                                      timeout=10_000)
                 banner = tab.locator('[data-md-component="outdated"]:has(.kit-outdated)')
                 shown[version] = banner.is_visible()
                 if version == "1.0":

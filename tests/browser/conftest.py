@@ -16,6 +16,8 @@ import pytest
 from tools.chromium import CHROMIUM
 from tools.localserve import ServeOptions, serve
 
+from .settle import init_scripts
+
 PREFIX = "/kit-forums/"
 # axe-core comes from npm (package-lock.json), installed into node_modules/ by `make test`.
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -75,6 +77,7 @@ def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object
             route.abort("blockedbyclient")
 
     ctx.route("**/*", guard)
+    init_scripts(ctx)
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()

@@ -76,8 +76,9 @@ def test_filter_by_commune(site: Path, base_url: str, tab) -> None:
     box = tab.get_by_label("Commune, lieu ou mot-clé")
     box.click()
     box.press_sequentially(commune, delay=10)
-    tab.wait_for_function("([rows, n]) => [...document.querySelectorAll(rows)]"
-                          ".filter(r => r.offsetParent !== null).length < n", arg=[ROWS, total])
+    # The filter runs 300 ms after the last key (sooner if the typing pauses): judged once it has run
+    # on the whole name, which it then writes in the address (« ?q=… »).
+    tab.wait_for_function("(q) => new URLSearchParams(location.search).get('q') === q", arg=commune.strip())
     shown_rows = tab.locator(VISIBLE_ROWS).all_text_contents()
     assert shown_rows and all(commune.lower() in row.lower() for row in shown_rows), shown_rows
     assert commune in visible_cells(tab, commune_col)

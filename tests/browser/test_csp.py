@@ -148,7 +148,8 @@ def test_scripts_still_work_under_the_policy(served: str, watched) -> None:  # t
     codes = [o.get_attribute("value") for o in select.locator("option").all() if o.get_attribute("value")]
     assert len(codes) > 1 and total > 1
     select.select_option(codes[0])
-    tab.wait_for_function(f"document.querySelectorAll('{rows}').length > 0")
+    # The filter runs just after the choice: done once it writes the département in the address.
+    tab.wait_for_function("(dep) => new URLSearchParams(location.search).get('dep') === dep", arg=codes[0])
     shown = tab.locator(f"{rows}:visible").count()
     assert 0 < shown < total, (shown, total)
 

@@ -10,6 +10,7 @@ import pytest
 
 from .conftest import RequestLog, url_of
 from .pagetypes import PAGE_TYPES
+from .settle import init_scripts
 from .test_search import search
 
 # What a page needs to display (not the background fetches of optional features).
@@ -30,6 +31,7 @@ def walk(site: Path, base_url: str, browser) -> Walk:
     """Every kind of page, in each language, then a search (index, worker, language files)."""
     result = Walk(RequestLog(), pages=[u for u in (p.find(site) for p in PAGE_TYPES) if u is not None])
     context = browser.new_context(locale="fr-FR", service_workers="block")
+    init_scripts(context)  # the search watcher
     context.on("request", lambda r: result.log.record(r.url))
     context.route("**/*", lambda route, request: route.continue_()
                   if urlsplit(request.url).hostname == "127.0.0.1" else route.abort("blockedbyclient"))
@@ -80,8 +82,9 @@ def test_outside_request_would_be_caught(base_url: str, browser) -> None:
                   else route.continue_())
     page = context.new_page()
     page.goto(url_of(base_url, ""))
-    page.set_content('<img src="https://example.org/x.png">')
-    page.wait_for_timeout(200)
+    # The request is recorded as it is made, before the guard refuses it.
+    with page.expect_event("requestfailed", lambda r: r.url == "https://example.org/x.png"):
+        page.set_content('<img src="https://example.org/x.png">')
     context.close()
     assert log.outside == ["https://example.org/x.png"]
 

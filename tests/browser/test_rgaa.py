@@ -16,6 +16,7 @@ import pytest
 
 from .conftest import url_of
 from .pagetypes import find
+from .settle import NAVIGATIONS_JS, install, settle
 
 # --- Helpers ---------------------------------------------------------------------------------
 
@@ -48,22 +49,33 @@ def page_url(site: Path, key: str, lang: str = "fr") -> str:
     return url
 
 
+# A stop of a keyboard walk: the focused element described, and whether the walk has been there
+# before (Shift+Tab from the first element goes round to the last one instead of leaving the page).
+_STOP = """() => {
+  const stop = (""" + _COVERED + """)();
+  if (stop) {
+    stop.again = window.__kitWalked.has(document.activeElement);
+    window.__kitWalked.add(document.activeElement);
+  }
+  return stop;
+}"""
+
+
 def walk(tab, key: str, limit: int = 150) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Press ``key`` (Tab or Shift+Tab) until the focus leaves the page; each stop described."""
+    """Press ``key`` (Tab or Shift+Tab) until the focus leaves the page or comes round; each stop described.
+
+    Each stop is judged once the page has settled: a sidebar's smooth scroll over, the search
+    overlay or a menu done sliding, and no sidebar about to follow the window (Material's
+    ``toc.follow``): a focus judged visible stays visible.
+    """
+    install(tab)
+    tab.evaluate("window.__kitWalked = new WeakSet()")
     stops = []
     for _ in range(limit):
         tab.keyboard.press(key)
-        stop = tab.evaluate(_COVERED)
-        if stop is None:
+        stop = settle(tab, then=_STOP)
+        if stop is None or stop["again"]:
             break
-        # Something may still be sliding, fading away or scrolling into view (the search overlay, a
-        # menu, a sidebar's smooth scroll, slower on a busy machine): a focus hidden for good stays
-        # hidden after a second and a half.
-        for _ in range(4):
-            if not stop["covers"]:
-                break
-            tab.wait_for_timeout(400)
-            stop = tab.evaluate(_COVERED) or stop
         stops.append(stop)
     return stops
 
@@ -157,7 +169,7 @@ def test_tab_stays_in_the_open_drawer_and_on_screen(lang: str, site: Path, base_
     phone.locator('[for="__drawer"][role="button"]').first.focus()
     phone.keyboard.press("Enter")
     phone.wait_for_function("document.getElementById('__drawer').checked")
-    phone.wait_for_timeout(300)  # the drawer slides in
+    settle(phone)  # the drawer has slid in
     home = "Accueil" if lang == "fr" else "Home"
 
     def check(stops: list[dict]) -> None:
@@ -170,9 +182,13 @@ def test_tab_stays_in_the_open_drawer_and_on_screen(lang: str, site: Path, base_
     # The menu opens on the page's own section: its links, then nothing hidden.
     check(walk(phone, "Tab", 60))
     # Back to the menu's first level with the keyboard, and through it.
-    phone.locator(".md-sidebar--primary label.md-nav__title[role=button]").filter(visible=True).first.focus()
+    back_button = phone.locator(".md-sidebar--primary label.md-nav__title[role=button]").filter(visible=True).first
+    back_button.focus()
     phone.keyboard.press("Enter")
-    phone.wait_for_timeout(400)
+    # The focus goes to the section left (on the level shown, once it has slid in).
+    phone.wait_for_function("title => document.activeElement !== title && document.activeElement !== document.body",
+                            arg=back_button.element_handle())
+    settle(phone)
     # Forward from the section left, to the last item; then backward through all of it, to the first
     # item (« Accueil », above the section left).
     top_level = walk(phone, "Tab", 60)
@@ -198,22 +214,52 @@ def test_sticky_header_never_hides_the_focus(key: str, lang: str, site: Path, ba
     assert not hidden, f"focus caché par l'en-tête ou un bouton flottant : {hidden[:8]}"
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_table_of_contents_following_the_page_keeps_the_focused_link_in_view(lang: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    """Material's toc.follow scrolls the table of contents after the window: never off the focus.
+
+    The focus on the first section's link, the window goes to the end of the page (or back to
+    its top): Material scrolls the table of contents to the last section, which pushed the
+    focused link out of sight until the kit's script brought it back.
+    """
+    tab.goto(url_of(base_url, page_url(site, "note", lang)))
+    install(tab)
+    tab.keyboard.press("Tab")  # from the keyboard: the focus is shown (:focus-visible)
+    tab.locator(".md-sidebar--secondary a.md-nav__link[href]").first.focus()
+    settle(tab)
+    assert tab.evaluate("document.querySelector('.md-sidebar--secondary .md-sidebar__scrollwrap')"
+                        ".scrollHeight > document.querySelector('.md-sidebar--secondary .md-sidebar__scrollwrap')"
+                        ".clientHeight"), "la table des matières tient sans défiler : rien à vérifier"
+    for where in ["document.documentElement.scrollHeight", "0", "document.documentElement.scrollHeight"]:
+        tab.evaluate(f"window.scrollTo(0, {where})")
+        stop = settle(tab, then=_COVERED)
+        assert stop is not None and not stop["covers"], f"{stop and stop['what']} sous {stop and stop['covers']}"
+
+
 # --- 12.10: single-key shortcuts --------------------------------------------------------------
 
 def test_single_key_shortcuts_never_act_on_a_focused_link_and_can_be_turned_off(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+    # Material acts on these keys in its keydown listener, at once: a page change would have started
+    # (the Navigation API's ``navigate``) by the time the key press is over.
     url = url_of(base_url, page_url(site, "note"))
     tab.goto(url)
     assert tab.locator("link[rel=next]").count(), "la page n'a pas de page suivante"
     tab.locator(".md-content a[href]").first.focus()
+    started = tab.evaluate(NAVIGATIONS_JS)
     for key in ["n", ".", "p", ",", "s", "f", "/"]:
         tab.keyboard.press(key)
-        tab.wait_for_timeout(150)
+        settle(tab)
+        assert tab.evaluate(NAVIGATIONS_JS) == started, f"« {key} », le focus sur un lien, a changé de page"
         assert tab.url == url, f"« {key} », le focus sur un lien, a changé de page"
         assert tab.evaluate("!document.activeElement.matches('.md-search__input')"), f"« {key} » a pris le focus"
     # With no element focused, Material's shortcut still works...
     tab.evaluate("document.activeElement.blur()")
+    started = tab.evaluate(NAVIGATIONS_JS)
     tab.keyboard.press("n")
     tab.wait_for_url(lambda u: u != url, wait_until="commit")
+    tab.wait_for_load_state()
+    # The watcher saw that page change start: its silence above is meaningful.
+    assert len(tab.evaluate(NAVIGATIONS_JS)) == len(started) + 1, "le départ de la page n'a pas été vu"
     # ... until it is turned off in the footer (remembered from page to page).
     tab.goto(url)
     switch = tab.get_by_role("checkbox", name=re.compile("Raccourcis clavier à une touche"))
@@ -222,8 +268,10 @@ def test_single_key_shortcuts_never_act_on_a_focused_link_and_can_be_turned_off(
     tab.reload()
     assert not tab.get_by_role("checkbox", name=re.compile("Raccourcis clavier")).is_checked()
     tab.evaluate("document.activeElement.blur()")
+    started = tab.evaluate(NAVIGATIONS_JS)
     tab.keyboard.press("n")
-    tab.wait_for_timeout(400)
+    settle(tab)
+    assert tab.evaluate(NAVIGATIONS_JS) == started, "« n » change encore de page, raccourcis désactivés"
     # Material's section tracking may add a #fragment as the page scrolls: the page is what counts.
     assert urlsplit(tab.url).path == urlsplit(url).path, "« n » change encore de page, raccourcis désactivés"
 
@@ -251,6 +299,7 @@ def test_language_menu_opens_with_enter_and_closes_with_escape(lang: str, name: 
     assert button.get_attribute("aria-expanded") == "false"
     entries = tab.locator(".md-header .md-select__link")
     button.focus()
+    settle(tab)  # Material's menu opens on focus after a delay: its transitions are over
     assert not entries.first.is_visible(), "le menu s'ouvre au seul focus, sans le dire"
     tab.keyboard.press("Enter")
     assert button.get_attribute("aria-expanded") == "true"
@@ -319,6 +368,18 @@ def test_back_to_top_is_never_focused_hidden_and_gives_the_focus_back(site: Path
 
 # --- 10.13, 7.3: tooltips of acronyms ------------------------------------------------------------
 
+# The focused acronym's text; "" on anything else; None once the focus has left the page.
+_FOCUSED_ACRONYM = """() => { const el = document.activeElement;
+  return el === document.body ? null : el.tagName === 'ABBR' ? el.textContent : ''; }"""
+# Material shows the focused acronym's tooltip (its class, set on the next frame) and takes the
+# previous one's away (on the next frame too): settled once that tooltip is the only active one.
+_ONLY_OWN_TOOLTIP_ACTIVE = """() => {
+  const id = document.activeElement.getAttribute('aria-describedby');
+  const own = id && document.getElementById(id);
+  return !!own && own.classList.contains('md-tooltip2--active')
+    && document.querySelectorAll('.md-tooltip2--active').length === 1;
+}"""
+
 @pytest.mark.parametrize(("key", "lang"), [("accueil", "fr"), ("glossaire", "fr"), ("accueil", "en")])
 def test_acronym_tooltips_show_on_focus_and_hide_with_escape(key: str, lang: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
     tab.goto(url_of(base_url, page_url(site, key, lang)))
@@ -327,8 +388,8 @@ def test_acronym_tooltips_show_on_focus_and_hide_with_escape(key: str, lang: str
     reached = set()
     for _ in range(200):
         tab.keyboard.press("Tab")
-        term = tab.evaluate("document.activeElement.tagName === 'ABBR' ? document.activeElement.textContent : ''")
-        if tab.evaluate("document.activeElement === document.body"):
+        term = tab.evaluate(_FOCUSED_ACRONYM)
+        if term is None:
             break
         if not term:
             continue
@@ -341,7 +402,8 @@ def test_acronym_tooltips_show_on_focus_and_hide_with_escape(key: str, lang: str
         assert described.strip(), f"{term} : bulle vide"
         tab.keyboard.press("Escape")
         tip.wait_for(state="hidden")
-        tab.wait_for_timeout(300)  # past Material's delay before it shows a tooltip: none comes back
+        # Material has done all the focus asked of it: this acronym's tooltip active, no other.
+        tab.wait_for_function(_ONLY_OWN_TOOLTIP_ACTIVE)
         shown = tab.evaluate("[...document.querySelectorAll('.md-tooltip2--active')]"
                              ".filter(t => getComputedStyle(t).visibility !== 'hidden').map(t => t.textContent)")
         assert not shown, f"{term} : bulle encore visible après Échap : {shown}"
@@ -357,7 +419,7 @@ def test_a_quick_escape_keeps_the_coming_tooltip_hidden_until_the_focus_moves(si
     def next_acronym() -> None:
         for _ in range(200):
             tab.keyboard.press("Tab")
-            if tab.evaluate("document.activeElement.tagName === 'ABBR'"):
+            if tab.evaluate(_FOCUSED_ACRONYM):
                 return
         raise AssertionError("aucun sigle atteint au clavier")
 
@@ -367,7 +429,9 @@ def test_a_quick_escape_keeps_the_coming_tooltip_hidden_until_the_focus_moves(si
     # not shown yet; neither may appear afterwards.
     next_acronym()
     tab.keyboard.press("Escape")
-    tab.wait_for_timeout(600)
+    # Material has then shown the second tooltip and taken the first one away: neither is visible.
+    tab.wait_for_function(_ONLY_OWN_TOOLTIP_ACTIVE)
+    settle(tab)
     assert tab.evaluate(visible) == 0, "une bulle apparaît après Échap"
     # The focus moves on to another acronym: its tooltip shows again.
     next_acronym()

@@ -28,21 +28,26 @@ FRENCH_QUERIES = {
 
 
 def search(tab, query: str) -> list[str]:
-    """Type ``query`` in the header's search box; return the result pages, best first."""
+    """Type ``query`` in the header's search box; return the result pages, best first.
+
+    The page must have been opened with the search watcher (``settle.SEARCH_JS``, installed in the
+    pages of the ``context`` fixture): the list is read once the worker has answered the query typed.
+    """
+    assert tab.evaluate("!!window.__kitSearch"), "page ouverte sans l'observateur de la recherche"
     box = tab.locator("input.md-search__input")
     box.click()
     box.fill("")
     box.press_sequentially(query, delay=15)
+    # Material searches on keyup; Playwright types a letter missing from its US keyboard (« é ») as
+    # text alone, without a key: the caret moved to the end gives the keyup a French keyboard gives.
+    box.press("End")
+    # The worker answers each keystroke in turn: the list is final once it has answered them all,
+    # the last one being the whole query (the answer is drawn in the task that receives it).
+    tab.wait_for_function("""(query) => { const s = window.__kitSearch;
+      return s.last === query && s.answered === s.asked; }""", arg=query)
     tab.locator(".md-search-result__meta").filter(has_not_text="Initialisation").first.wait_for()
     tab.locator(".md-search-result__item").first.wait_for()
-    # The worker answers each keystroke: wait until the list stops changing.
-    hrefs: list[str] = []
-    for _ in range(30):
-        current = tab.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
-        if current and current == hrefs:
-            break
-        hrefs = current
-        tab.wait_for_timeout(150)
+    hrefs = tab.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
     pages: list[str] = []
     for href in hrefs:
         page = href.split("#")[0].split("?")[0]

@@ -10,6 +10,7 @@ import pytest
 from tools.localserve import ServeOptions, serve
 
 from .conftest import PREFIX, site_path, url_of
+from .settle import settle
 
 pytestmark = pytest.mark.publication
 
@@ -82,6 +83,7 @@ def test_version_menu_opens_with_enter_closes_with_escape_and_reads_well(publish
     assert button.get_attribute("aria-expanded") == "false"
     links = tab.locator(".md-version__link")
     button.focus()
+    settle(tab)  # Material's menu opens on focus after a delay: its transitions are over
     assert not links.first.is_visible(), "le menu s'ouvre au seul focus, sans le dire"
     tab.keyboard.press("Enter")
     assert button.get_attribute("aria-expanded") == "true"

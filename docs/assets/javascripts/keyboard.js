@@ -180,6 +180,39 @@
     narrow.addEventListener("change", syncDrawer);
   }
 
+  // --- A focused link in a sidebar stays in view (RGAA 10.7, 12.8) ----------------------------
+  // Material's table of contents follows the reading (toc.follow): a quarter of a second after
+  // the window stops scrolling, it scrolls the sidebar to the current section, smoothly, and can
+  // carry the link that has the keyboard focus out of sight. Once such a scroll has ended, the
+  // sidebar is scrolled back just enough to show that link again (its scroll-padding respected,
+  // the window left where it is). A scroll the reader makes (wheel, touch, scroll bar, arrow
+  // keys) is left alone: the reader is looking at the rest of the list.
+  var SCROLL_KEYS = ["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
+  var readerScrolled = new WeakMap();
+  function readerScrolls(event) {
+    if (event.type === "keydown" && SCROLL_KEYS.indexOf(event.key) < 0) return;
+    var now = Date.now();
+    for (var el = event.target; el && el.nodeType === 1; el = el.parentElement) readerScrolled.set(el, now);
+  }
+  ["wheel", "touchstart", "pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, readerScrolls, { capture: true, passive: true });
+  });
+  function px(value) { return parseFloat(value) || 0; }
+  document.addEventListener("scrollend", function (event) {
+    var box = event.target;
+    if (!(box instanceof Element) || box === document.documentElement) return;  // the window: the browser's own
+    if (Date.now() - (readerScrolled.get(box) || 0) < 1000) return;
+    var focused = document.activeElement;
+    if (!focused || focused === box || !box.contains(focused) || !focused.matches(":focus-visible")) return;
+    var style = window.getComputedStyle(box);
+    var top = box.getBoundingClientRect().top + box.clientTop;
+    var shownTop = top + px(style.scrollPaddingTop);
+    var shownBottom = top + box.clientHeight - px(style.scrollPaddingBottom);
+    var link = focused.getBoundingClientRect();
+    if (link.top < shownTop) box.scrollTop -= shownTop - link.top;
+    else if (link.bottom > shownBottom) box.scrollTop += Math.min(link.bottom - shownBottom, link.top - shownTop);
+  }, true);
+
   // --- Back to top (RGAA 10.7) ----------------------------------------------------------------
   // Material scrolls to the top and hides the button, which kept the focus: from the
   // keyboard, the focus goes to the first link of the page (« Aller au contenu »).

@@ -562,8 +562,8 @@ def _publish(args: argparse.Namespace, tools: Tools, argv: list[str]) -> bool:
     elif args.tests:
         run_tests(tools, args.tests, "Tests demandés")
     elif not args.sans_tests:
-        run_tests(tools, GATE_TESTS, "Vérifications de la publication (tests des textes, versions, "
-                                     "téléchargements)")
+        run_tests(tools, GATE_TESTS, "Vérifications de la publication (textes officiels, traductions, "
+                                     "typographie, calendrier, téléchargements)")
     title = args.title or (f"{release.version} ({release.date})" if release.date else release.version)
     with step(f"Construction et dépôt de la version {release.version}"):
         deploy(release.version, title, tools)

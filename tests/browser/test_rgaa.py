@@ -182,12 +182,13 @@ def test_tab_stays_in_the_open_drawer_and_on_screen(lang: str, site: Path, base_
     # The menu opens on the page's own section: its links, then nothing hidden.
     check(walk(phone, "Tab", 60))
     # Back to the menu's first level with the keyboard, and through it.
-    back_button = phone.locator(".md-sidebar--primary label.md-nav__title[role=button]").filter(visible=True).first
+    # The element itself, taken before Enter: once its level has slid away, no visible title matches.
+    back_button = phone.locator(".md-sidebar--primary label.md-nav__title[role=button]").filter(visible=True).first.element_handle()
     back_button.focus()
     phone.keyboard.press("Enter")
     # The focus goes to the section left (on the level shown, once it has slid in).
     phone.wait_for_function("title => document.activeElement !== title && document.activeElement !== document.body",
-                            arg=back_button.element_handle())
+                            arg=back_button)
     settle(phone)
     # Forward from the section left, to the last item; then backward through all of it, to the first
     # item (« Accueil », above the section left).

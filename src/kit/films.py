@@ -20,15 +20,12 @@ from pathlib import Path
 import markdown
 
 from kit import webvtt
+from kit.i18n import STRINGS, human_size
 
 LIST = "data/films.toml"
 DEFAULT_DIR = "films"
 # The marker a films page holds where the list goes (docs/films.md, docs/films.en.md).
 MARKER = '<div class="kit-films"></div>'
-# Where the page of a published version finds the films folder (deploy/nginx.conf serves it there).
-PUBLISHED_URL = "../../films/"
-# Where a local build (make build, make serve) copies the media files, relative to the page.
-LOCAL_URL = "medias/"
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DURATION = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
@@ -145,8 +142,15 @@ def read(root: Path) -> tuple[list[Film], list[Problem]]:
     return films, problems
 
 
-def check(root: Path, films_dir: Path) -> list[Problem]:
-    """Every problem of the films' list: its values, and each file it names missing or, for captions, invalid."""
+def media_folder(root: Path, setting: str | None) -> Path:
+    """The folder of the media files: ``setting`` (mkdocs.yml's ``extra.films_dir``, relative to the
+    kit's folder), else ``films/``."""
+    return root / (setting or DEFAULT_DIR)
+
+
+def check(root: Path, films_dir: Path) -> tuple[list[Film], list[Problem]]:
+    """The films of the list, and every problem of it: its values, and each file it names missing or, for
+    captions, invalid (the list is only usable when there is none)."""
     films, problems = read(root)
     for film in films:
         for key in ("video", "audiodescription", "affiche"):
@@ -171,7 +175,7 @@ def check(root: Path, films_dir: Path) -> list[Problem]:
             else:
                 for problem in webvtt.check(captions.read_text(encoding="utf-8-sig", errors="replace")):
                     problems.append(Problem(film.sous_titres, problem.line, problem.problem, problem.fix))
-    return sorted(problems, key=lambda p: (p.path, p.line, p.problem))
+    return films, sorted(problems, key=lambda p: (p.path, p.line, p.problem))
 
 
 def _shown(folder: Path, root: Path) -> str:
@@ -182,53 +186,6 @@ def _shown(folder: Path, root: Path) -> str:
 
 
 # -- The page -------------------------------------------------------------------------------------
-
-WORDS = {
-    "fr": {
-        "theme": "Thème", "duration": "Durée", "captions": "Sous-titres", "transcript": "Transcription du film",
-        "download": "Télécharger le film", "download_ad": "Télécharger la version audiodécrite",
-        "ad": "Version audiodécrite", "ad_intro": "Le même film, avec la description des images dite entre "
-                                                  "les dialogues.",
-        "download_captions": "Télécharger les sous-titres",
-        "fallback": "Votre navigateur ne lit pas cette vidéo : téléchargez le film avec le lien ci-dessous.",
-        "none": "Aucun film n'est encore publié sur cette page : les films du kit y paraîtront dès que la DICOM "
-                "les aura reçus, chacun avec ses sous-titres, sa transcription et un lien pour le télécharger.",
-        "label": "Français", "colon": " :",
-    },
-    "en": {
-        "theme": "Theme", "duration": "Length", "captions": "Captions", "transcript": "Transcript of the film "
-                                                                                     "(in French)",
-        "download": "Download the film", "download_ad": "Download the audio-described version",
-        "ad": "Audio-described version", "ad_intro": "The same film, with the pictures described between the lines "
-                                                     "of dialogue.",
-        "download_captions": "Download the captions",
-        "fallback": "Your browser cannot play this video: download the film with the link below.",
-        "none": "No film is published on this page yet: the kit’s films will appear here as soon as the DICOM "
-                "receives them, each with its captions, its transcript and a link to download it.",
-        "label": "French", "colon": ":",
-    },
-}
-
-
-UNITS = {"fr": ("octets", "Ko", "Mo", "Go"), "en": ("bytes", "KB", "MB", "GB")}
-
-
-def file_size(size: int, lang: str) -> str:
-    """« 12 Mo » / « 12 MB »: a size as a download link gives it."""
-    units = UNITS[lang]
-    value, unit = float(size), 0
-    while value >= 1000 and unit < len(units) - 1:
-        value, unit = value / 1024, unit + 1
-    if unit == 0:
-        text = str(size)
-    elif value < 10 and unit > 1:
-        text = f"{value:.1f}".removesuffix(".0")
-    else:
-        text = str(max(1, round(value)))
-    if lang == "fr":
-        text = text.replace(".", ",")
-    return f"{text}\u00a0{units[unit]}"
-
 
 def duration(seconds: int, lang: str) -> str:
     """« 4 min 30 s » (the same in English)."""
@@ -251,9 +208,9 @@ def captions_name(film: Film) -> str:
 def render(films: list[Film], *, root: Path, films_dir: Path, media_url: str, captions_url: str, lang: str) -> str:
     """The HTML of the films' list, in ``lang``; ``media_url`` and ``captions_url`` lead from the page to the
     media files and to the captions."""
-    words = WORDS[lang]
+    words = STRINGS[lang]
     if not films:
-        return f'<p class="kit-films__aucun">{html.escape(words["none"], quote=False)}</p>'
+        return f'<p class="kit-films__aucun">{html.escape(words["films_none"], quote=False)}</p>'
     out: list[str] = ['<div class="kit-films">']
     for film in films:
         title = film.titre_en if lang == "en" and film.titre_en else film.titre
@@ -264,35 +221,35 @@ def render(films: list[Film], *, root: Path, films_dir: Path, media_url: str, ca
         lang_attr = ' lang="fr"' if french_only else ""
         video_url = media_url + film.video
         captions = captions_url + captions_name(film)
-        size = file_size((films_dir / film.video).stat().st_size, lang)
+        size = human_size((films_dir / film.video).stat().st_size, lang)
         transcript = markdown.markdown((root / film.transcription).read_text(encoding="utf-8"))
         out += [
             f'<section class="kit-film" aria-labelledby="{heading}">',
             f'<h2 id="{heading}"{lang_attr}>{html.escape(title, quote=False)}</h2>',
             '<ul class="kit-film__infos">',
-            f'<li>{words["theme"]}{words["colon"]} <span{_lang(lang, film.theme_en)}>{html.escape(theme, quote=False)}</span></li>',
-            f'<li>{words["duration"]}{words["colon"]} {duration(film.seconds, lang)}</li>',
+            f'<li>{words["film_theme"]}{words["separator"]}<span{_lang(lang, film.theme_en)}>{html.escape(theme, quote=False)}</span></li>',
+            f'<li>{words["film_duration"]}{words["separator"]}{duration(film.seconds, lang)}</li>',
             "</ul>",
             f'<p{_lang(lang, film.description_en)}>{html.escape(description, quote=False)}</p>',
             _video(film.video, video_url, media_url + film.affiche, captions, words),
             '<ul class="kit-film__telechargements">',
-            f'<li><a href="{html.escape(video_url)}" download>{words["download"]} ({_format(film.video)}, {size})</a>'
+            f'<li><a href="{html.escape(video_url)}" download>{words["film_download"]} ({_format(film.video)}, {size})</a>'
             "</li>",
-            f'<li><a href="{captions}" download>{words["download_captions"]} (WebVTT, '
-            f'{file_size((root / film.sous_titres).stat().st_size, lang)})</a></li>',
+            f'<li><a href="{captions}" download>{words["film_download_captions"]} (WebVTT, '
+            f'{human_size((root / film.sous_titres).stat().st_size, lang)})</a></li>',
         ]
         if film.audiodescription:
             ad_url = media_url + film.audiodescription
-            ad_size = file_size((films_dir / film.audiodescription).stat().st_size, lang)
-            out.append(f'<li><a href="{html.escape(ad_url)}" download>{words["download_ad"]} '
+            ad_size = human_size((films_dir / film.audiodescription).stat().st_size, lang)
+            out.append(f'<li><a href="{html.escape(ad_url)}" download>{words["film_download_ad"]} '
                        f'({_format(film.audiodescription)}, {ad_size})</a></li>')
         out.append("</ul>")
         if film.audiodescription:
-            out += [f'<details class="kit-film__audiodescription"><summary>{words["ad"]}</summary>',
-                    f'<p>{words["ad_intro"]}</p>',
+            out += [f'<details class="kit-film__audiodescription"><summary>{words["film_ad"]}</summary>',
+                    f'<p>{words["film_ad_intro"]}</p>',
                     _video(film.audiodescription, media_url + film.audiodescription, media_url + film.affiche,
                            captions, words), "</details>"]
-        out += [f'<details class="kit-film__transcription"><summary>{words["transcript"]}</summary>',
+        out += [f'<details class="kit-film__transcription"><summary>{words["film_transcript"]}</summary>',
                 f'<div lang="fr">{transcript}</div>', "</details>", "</section>"]
     out.append("</div>")
     return "\n".join(out)
@@ -306,5 +263,5 @@ def _video(name: str, url: str, poster: str, captions: str, words: dict[str, str
     kind = VIDEO_TYPES[Path(name).suffix.lower()]
     return (f'<video class="kit-film__video" controls preload="metadata" poster="{html.escape(poster)}">'
             f'<source src="{html.escape(url)}" type="{kind}">'
-            f'<track kind="captions" srclang="fr" label="{words["label"]}" src="{captions}" default>'
-            f'<p>{html.escape(words["fallback"], quote=False)}</p></video>')
+            f'<track kind="captions" srclang="fr" label="{words["film_label"]}" src="{captions}" default>'
+            f'<p>{html.escape(words["film_fallback"], quote=False)}</p></video>')

@@ -63,6 +63,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "provenance_edition_label": "Rédigé pour cette édition du kit",
         "provenance_edition_detail": ("&nbsp;: ce n'est pas un texte officiel du 26&nbsp;février 2009. "
                                       "Les passages cités de ces textes sont entre guillemets, avec leur source."),
+        # The « Films » page (kit.films).
+        "film_theme": "Thème",
+        "film_duration": "Durée",
+        "film_transcript": "Transcription du film",
+        "film_download": "Télécharger le film",
+        "film_download_ad": "Télécharger la version audiodécrite",
+        "film_download_captions": "Télécharger les sous-titres",
+        "film_ad": "Version audiodécrite",
+        "film_ad_intro": "Le même film, avec la description des images dite entre les dialogues.",
+        "film_fallback": "Votre navigateur ne lit pas cette vidéo\u00a0: téléchargez le film avec le lien ci-dessous.",
+        "film_label": "Français",
+        "films_none": ("Aucun film n'est encore publié sur cette page\u00a0: les films du kit y paraîtront dès que la "
+                       "DICOM les aura reçus, chacun avec ses sous-titres, sa transcription et un lien pour le "
+                       "télécharger."),
     },
     "en": {
         "switch_label": "Page language",
@@ -95,8 +109,39 @@ STRINGS: dict[str, dict[str, str]] = {
         "provenance_edition_label": "Written for this edition of the kit",
         "provenance_edition_detail": (": not one of the ministry’s texts of 26 February 2009. Passages quoted "
                                       "from those texts are in quotation marks, with their source."),
+        "film_theme": "Theme",
+        "film_duration": "Length",
+        "film_transcript": "Transcript of the film (in French)",
+        "film_download": "Download the film",
+        "film_download_ad": "Download the audio-described version",
+        "film_download_captions": "Download the captions",
+        "film_ad": "Audio-described version",
+        "film_ad_intro": "The same film, with the pictures described between the lines of dialogue.",
+        "film_fallback": "Your browser cannot play this video: download the film with the link below.",
+        "film_label": "French",
+        "films_none": ("No film is published on this page yet: the kit’s films will appear here as soon as the "
+                       "DICOM receives them, each with its captions, its transcript and a link to download it."),
     },
 }
+
+
+# A file's size, the way each language writes it (« 1,2 Mo », "1.2 MB").
+SIZE_UNITS = {"fr": ("octets", "Ko", "Mo", "Go"), "en": ("bytes", "KB", "MB", "GB")}
+
+
+def human_size(size: int, lang: str = "fr") -> str:
+    """A file size as a reader reads it: « 840 octets », « 84 Ko », « 1,2 Mo » (« 84 KB » in English)."""
+    units = SIZE_UNITS[lang]
+    if size < 1024:
+        return f"{size}\u00a0{units[0]}"
+    kib = size / 1024
+    if kib < 1000:
+        return f"{max(1, round(kib))}\u00a0{units[1]}"
+    value, unit = kib / 1024, 2
+    if value >= 1000:
+        value, unit = value / 1024, 3
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text.replace('.', ',') if lang == 'fr' else text}\u00a0{units[unit]}"
 
 
 def language_of(src_uri: str) -> str:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from kit.i18n import human_size
+
 # Bump when the way documents are made changes, so that cached files are redone.
 FORMAT_VERSION = "4"
 STATE = "République française"
@@ -81,18 +83,6 @@ class Download:
     def accessible_name(self) -> str:
         # The visible « PDF, 42 Ko » must appear as is in the name (WCAG 2.5.3): no brackets.
         return f"Télécharger {self.label}, {self.format}, {self.size_text}"
-
-
-def human_size(size: int) -> str:
-    """A file size the French way: « 840 octets », « 84 Ko », « 1,2 Mo »."""
-    if size < 1024:
-        return f"{size}\u00a0octets"
-    kib = size / 1024
-    if kib < 1000:
-        return f"{max(1, round(kib))}\u00a0Ko"
-    mib = kib / 1024
-    text = f"{mib:.1f}".replace(".", ",").replace(",0", "")
-    return f"{text}\u00a0Mo"
 
 
 def plain_title(text: str) -> str:

@@ -19,9 +19,9 @@ def films_dir(root: Path, config: yamlfr.Loaded | None) -> Path:
         if isinstance(configured, list) and configured:  # !ENV [VARIABLE, default]
             configured = configured[-1]
         value = configured if isinstance(configured, str) else None
-    return root / (value or films.DEFAULT_DIR)
+    return films.media_folder(root, value)
 
 
 def check_films(root: Path, config: yamlfr.Loaded | None) -> list[Slip]:
     """Every problem of the films' list, at its file and line."""
-    return [Slip(p.path, p.line, p.problem, p.fix) for p in films.check(root, films_dir(root, config))]
+    return [Slip(p.path, p.line, p.problem, p.fix) for p in films.check(root, films_dir(root, config))[1]]

@@ -32,13 +32,16 @@ from kit.i18n import language_of
 from kit.site import NoOptions
 
 PAGE_DIR = "films"
+# Where a local build (make build, make serve) copies the media files, in the site.
 LOCAL_MEDIA = "films/medias"
+# Where the page of a published version finds the films folder, from the version's root: the server
+# serves it next to the versions (deploy/nginx.conf).
+PUBLISHED_MEDIA = "../films/"
 
 
 def films_dir(config: MkDocsConfig) -> Path:
     """The folder of the media files (``extra.films_dir``, relative to mkdocs.yml)."""
-    root = Path(config.config_file_path).resolve().parent
-    return root / str(config.extra.get("films_dir") or films.DEFAULT_DIR)
+    return films.media_folder(Path(config.config_file_path).resolve().parent, config.extra.get("films_dir"))
 
 
 def published() -> bool:
@@ -54,10 +57,9 @@ class FilmsPlugin(BasePlugin[NoOptions]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # Read at each build: make serve reloads the list and the captions, not this code.
-        problems = films.check(self.root, self.folder)
+        self.films, problems = films.check(self.root, self.folder)
         if problems:
             raise PluginError("Films : " + " ; ".join(f"{p.path}:{p.line} : {p.problem} — {p.fix}" for p in problems))
-        self.films = films.read(self.root)[0]
         for film in self.films:
             content = (self.root / film.sous_titres).read_bytes()
             files.append(File.generated(config, f"{PAGE_DIR}/{films.captions_name(film)}", content=content))
@@ -67,7 +69,7 @@ class FilmsPlugin(BasePlugin[NoOptions]):
         if films.MARKER not in html:
             return html
         up = "../" * page.url.count("/")
-        media = up + ("../films/" if published() else f"{LOCAL_MEDIA}/")
+        media = up + (PUBLISHED_MEDIA if published() else f"{LOCAL_MEDIA}/")
         lang = language_of(page.file.src_uri)
         # The captions sit next to the French page (films/); other pages reach them from their own folder.
         captions = "" if page.url.rstrip("/") == PAGE_DIR else f"{up}{PAGE_DIR}/"

@@ -122,6 +122,7 @@ if (ROOT / "src" / "kit").is_dir() and str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 from kit import argparse_fr, changelog, publication_gate, release_policy  # noqa: E402
+from kit.french import elapsed  # noqa: E402
 from kit.received import RECEIVED_DIR, holds_contact_column  # noqa: E402
 
 BRANCH = "gh-pages"
@@ -198,14 +199,6 @@ def _keep_log(name: str, text: str) -> str:
     return _relative(LOGS / name)
 
 
-def duration(seconds: float) -> str:
-    """« 4 s », « 2 min 05 s »."""
-    whole = round(seconds)
-    if whole < 1:
-        return "moins d'une seconde"
-    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
-
-
 @contextmanager
 def step(label: str) -> Iterator[None]:
     """Announce a step, then say how long it took, on the same line."""
@@ -214,7 +207,7 @@ def step(label: str) -> Iterator[None]:
     try:
         yield
     finally:
-        print(f"({duration(time.monotonic() - started)})", flush=True)
+        print(f"({elapsed(time.monotonic() - started)})", flush=True)
 
 
 def check_repository(tools: Tools) -> None:
@@ -608,10 +601,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Rien n'a été modifié ni envoyé.")
     elif args.push:
         print(f"La branche {BRANCH} a été envoyée à « {REMOTE} ». Durée totale : "
-              f"{duration(time.monotonic() - started)}.")
+              f"{elapsed(time.monotonic() - started)}.")
     else:
         print(f"Rien n'a été envoyé : seule la branche locale {BRANCH} a changé (durée totale : "
-              f"{duration(time.monotonic() - started)}). "
+              f"{elapsed(time.monotonic() - started)}). "
               f"Pour mettre en ligne : relancez avec --push (ou git push {REMOTE} {BRANCH}).")
     return 0
 

@@ -22,13 +22,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-
-def duration(seconds: float) -> str:
-    """« 2 min 05 s », « 4,2 s »."""
-    if seconds < 60:
-        return f"{seconds:.1f} s".replace(".", ",")
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
+from kit.french import elapsed
 
 
 @dataclass
@@ -69,7 +63,7 @@ class Runs:
         self.done[run] = self.done.get(run, 0) + 1
         if self.done[run] == self.per_run and (self.failed is None or run < self.failed[0]):
             self.over[run] = time.monotonic()
-            print(f"\n— passage {run}/{self.count} réussi, à {duration(self.over[run] - self.started)} du début",
+            print(f"\n— passage {run}/{self.count} réussi, à {elapsed(self.over[run] - self.started)} du début",
                   flush=True)
 
 
@@ -97,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nÉchec au passage {runs.failed[0]}/{args.fois} : {runs.failed[1]}")
     elif code != pytest.ExitCode.OK:
         print(f"\nInterrompu (code {int(code)})")
-    print(f"{passed}/{args.fois} réussis, {runs.per_run} tests par passage, en {duration(total)}")
+    print(f"{passed}/{args.fois} réussis, {runs.per_run} tests par passage, en {elapsed(total)}")
     return int(code)
 
 

@@ -86,6 +86,14 @@ def count(value: int, singular: str, plural_form: str) -> str:
     return f"{value} {singular if value < 2 else plural_form}"
 
 
+def elapsed(seconds: float) -> str:
+    """How long a command took, for its messages: « moins d'une seconde », « 4 s », « 2 min 05 s »."""
+    whole = round(seconds)
+    if whole < 1:
+        return "moins d'une seconde"
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
+
+
 def decimal(value: float, digits: int = 1) -> str:
     """« 72,2 »: a rounded number with the French decimal comma."""
     return f"{value:.{digits}f}".replace(".", ",")

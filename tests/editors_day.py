@@ -36,10 +36,13 @@ if str(HERE) not in sys.path:  # run as a script: its neighbours are importable
     sys.path.insert(0, str(HERE))
 
 from films_media import make_media  # noqa: E402
+from publishing import clone_work_tree  # noqa: E402
 from readme_recipes import Step, apply, read_recipes, undo_recipes  # noqa: E402
 
 ROOT = HERE.parent
 PREFECTURE_FILE = HERE / "data" / "forums" / "prefecture_calvados.csv"
+# The commit that holds the work tree's uncommitted files in a copy (not one of the day's own).
+WORK_TREE = "État de travail"
 GIT_ENV = {"GIT_AUTHOR_NAME": "Rédaction DICOM", "GIT_AUTHOR_EMAIL": "redaction@example.invalid",
            "GIT_COMMITTER_NAME": "Rédaction DICOM", "GIT_COMMITTER_EMAIL": "redaction@example.invalid",
            "GIT_PAGER": "cat", "PAGER": "cat"}
@@ -80,19 +83,7 @@ def run_script(clone: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def copy_of_the_repository(dest: Path, source: Path = ROOT) -> Path:
     """``git clone`` of ``source``, with the files being edited in its working tree laid over it, committed."""
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(source), str(dest)], check=True)
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=source,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, listed):
-        origin, target = source / name, dest / name
-        if origin.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(origin, target)
-        elif target.exists():
-            target.unlink()
-    git(dest, "remote", "remove", "origin")
-    commit_all(dest, "État de travail")
-    return dest
+    return clone_work_tree(dest, source, message=WORK_TREE)
 
 
 def commit_all(clone: Path, message: str) -> bool:

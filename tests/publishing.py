@@ -68,16 +68,16 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
-def clone_work_tree(dest: Path) -> Path:
-    """A git clone of the repository, with the work tree's uncommitted files committed on top.
+def clone_work_tree(dest: Path, source: Path = ROOT, message: str = "Work tree under test") -> Path:
+    """A git clone of ``source`` (the repository), with its work tree's uncommitted files committed on top.
 
     So the copy holds exactly what the ``site`` fixture builds, history
     included (for the « last changed » dates), and no remote: nothing a test
     does can reach the real repository.
     """
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(source), str(dest)], check=True)
     def names(*args: str) -> list[str]:
-        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, check=True).stdout.decode()
+        out = subprocess.run(["git", *args], cwd=source, capture_output=True, check=True).stdout.decode()
         return out.split("\0")
 
     # Changed since HEAD (staged or not), new, and deleted files.
@@ -85,10 +85,10 @@ def clone_work_tree(dest: Path) -> Path:
         "ls-files", "-z", "--others", "--exclude-standard")
     deleted = names("diff", "-z", "--name-only", "--diff-filter=D", "HEAD")
     for name in filter(None, changed):
-        source, target = ROOT / name, dest / name
-        if source.is_file():
+        origin, target = source / name, dest / name
+        if origin.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            shutil.copy2(origin, target)
     for name in filter(None, deleted):
         (dest / name).unlink(missing_ok=True)
     git(dest, "remote", "remove", "origin")
@@ -96,7 +96,7 @@ def clone_work_tree(dest: Path) -> Path:
     git(dest, "config", "user.email", IDENTITY["GIT_COMMITTER_EMAIL"])
     git(dest, "add", "--all")
     if git(dest, "status", "--porcelain").strip():
-        git(dest, "commit", "--quiet", "-m", "Work tree under test")
+        git(dest, "commit", "--quiet", "-m", message)
     return dest
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from content import calendar_rows, changelog_versions
-from editors_day import PREFECTURE_FILE, clone_env, git, make_editors_day, newest_version
+from editors_day import PREFECTURE_FILE, WORK_TREE, clone_env, git, make_editors_day, newest_version
 from readme_recipes import read_recipes
 
 pytestmark = pytest.mark.publication
@@ -47,7 +47,7 @@ def test_the_day_is_committed_as_the_readme_says(day: Path) -> None:
     log = git(day, "log", "--format=%s", "-12").stdout.splitlines()
     recipes = read_recipes(ROOT / "README.md")
     assert log[0].startswith("Nouveautés de la version") and log[1] == "Calendrier : forums du Calvados"
-    assert len([m for m in log if m != "État de travail"]) >= len(recipes) + 2
+    assert len([m for m in log if m != WORK_TREE]) >= len(recipes) + 2
     assert git(day, "status", "--porcelain").stdout == ""
     # The merge adds the prefecture's rows and touches no other line of data/forums.csv.
     diff = git(day, "show", "--format=", "--unified=0", "HEAD~1", "--", "data/forums.csv").stdout.splitlines()

@@ -25,7 +25,7 @@ import pytest
 from kit.french import elapsed
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, as pluggy needs a plugin to be (a dataclass's __eq__ drops __hash__)
 class Runs:
     """A pytest plugin that follows the runs: when each one was over, which one failed first.
 

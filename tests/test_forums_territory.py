@@ -66,3 +66,35 @@ def test_commune_canton_from_the_2009_communes() -> None:
     assert territory.commune_canton("974", "Le Tampon").dep == "974"
     assert territory.commune_canton("44", "Toussaint") is None
     assert territory.commune_canton("976", "Mamoudzou") is None
+
+
+def test_every_departement_takes_the_article_its_name_calls_for() -> None:
+    territory = load_territory(PROJECT.reference)
+    # A vowel, or the mute h of « l'Hérault » (the h of « la Haute-Loire », « des Hauts-de-Seine » is not).
+    vowels = (*"AEIOUYÉÈÊÎ", "Hé")
+    for dep in territory.departements.values():
+        assert dep.tncc in {"0", "1", "2", "3", "4", "5"}, dep
+        of, name = dep.of, dep.nom
+        assert of.endswith(name) and dep.with_article.endswith(name), dep
+        if dep.tncc == "4":
+            # Plural names take « des », their first word in the plural (« Deux-Sèvres »).
+            assert of == f"des {name}" and name.split("-")[0].endswith(("s", "x")), dep
+            continue
+        # A singular name elides before a vowel, never before a consonant.
+        assert (dep.tncc in {"1", "5"}) == name.startswith(vowels), dep
+        assert of.startswith(("d'", "de l'")) == name.startswith(vowels), dep
+        assert of in {f"de {dep.with_article}", f"du {name}", f"d'{name}", f"de l'{name}"}, dep
+
+
+def test_departements_with_their_article_as_prefectures_write_them() -> None:
+    deps = load_territory(PROJECT.reference).departements
+    expected = {
+        "44": "de la Loire-Atlantique", "14": "du Calvados", "01": "de l'Ain", "78": "des Yvelines",
+        "75": "de Paris", "28": "d'Eure-et-Loir", "77": "de Seine-et-Marne", "90": "du Territoire de Belfort",
+        "974": "de La Réunion", "13": "des Bouches-du-Rhône", "84": "de Vaucluse", "976": "de Mayotte",
+        "971": "de la Guadeloupe", "988": "de la Nouvelle-Calédonie", "2A": "de la Corse-du-Sud",
+    }
+    assert {code: deps[code].of for code in expected} == expected
+    assert deps["14"].with_article == "le Calvados"
+    assert deps["01"].with_article == "l'Ain"
+    assert deps["75"].with_article == "Paris"

@@ -37,6 +37,17 @@ METROPOLE_TIMEZONE = "Europe/Paris"
 # no forum: their code is not accepted in the calendar.
 EXCLUDED_CODES = frozenset({"984"})
 COMMUNES_FILE = "communes_2009_cv_arr.csv.gz"
+# INSEE's « type de nom en clair » of each département: which article its name takes.
+TNCC_FILE = "departements_2009_tncc.csv"
+# TNCC -> (article, « de » with the article): « le Calvados », « du Calvados ».
+_ARTICLES: dict[str, tuple[str, str]] = {
+    "0": ("", "de "),        # consonant, no article: « de Paris », « de Seine-et-Marne »
+    "1": ("", "d'"),      # vowel, no article: « d'Eure-et-Loir »
+    "2": ("le ", "du "),
+    "3": ("la ", "de la "),
+    "4": ("les ", "des "),
+    "5": ("l'", "de l'"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,22 @@ class Departement:
     zone: str  # "metro", "dom" or "com"
     region: str  # 2009 region name; the collectivity's own name where it has none
     timezone: str  # IANA time zone name
+    # INSEE's « type de nom en clair » (TNCC, 0 to 5): the article the name takes.
+    tncc: str = "0"
+
+    @property
+    def with_article(self) -> str:
+        """« la Loire-Atlantique », « le Calvados », « l'Ain », « les Yvelines », « Paris »."""
+        if self.nom.startswith(("La ", "Le ", "Les ", "L'")):
+            return self.nom  # « La Réunion »: the article is part of the name
+        return _ARTICLES.get(self.tncc, _ARTICLES["0"])[0] + self.nom
+
+    @property
+    def of(self) -> str:
+        """« de la Loire-Atlantique », « du Calvados », « de l'Ain », « des Yvelines », « de Paris »."""
+        if self.nom.startswith(("La ", "Le ", "Les ", "L'")):
+            return "de " + self.nom  # « de La Réunion », as the prefecture writes it
+        return _ARTICLES.get(self.tncc, _ARTICLES["0"])[1] + self.nom
 
 
 @dataclass(frozen=True)
@@ -174,6 +201,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 @lru_cache(maxsize=4)
 def _load(reference_dir: Path) -> Territory:
     departements: dict[str, Departement] = {}
+    tncc = {row["code"]: row["tncc"] for row in _read_csv(reference_dir / TNCC_FILE)}
     for row in _read_csv(reference_dir / "departements_2009.csv"):
         code = row["code"]
         if code in EXCLUDED_CODES:
@@ -184,6 +212,7 @@ def _load(reference_dir: Path) -> Territory:
             zone=row["zone"],
             region=row["region_nom_2009"] or row["nom"],
             timezone=TIMEZONES.get(code, METROPOLE_TIMEZONE),
+            tncc=tncc[code],
         )
     cantons: dict[str, list[Canton]] = {code: [] for code in departements}
     for row in _read_csv(reference_dir / "cantons_villes_2009.csv"):

@@ -74,6 +74,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "film_ad_intro": "Le même film, avec la description des images dite entre les dialogues.",
         "film_fallback": "Votre navigateur ne lit pas cette vidéo\u00a0: téléchargez le film avec le lien ci-dessous.",
         "film_label": "Français",
+        "preparer_documents": "Documents du forum",
+        "preparer_blank": "Les documents à remplir à la main",
+        "preparer_format": "Format de l'affiche",
+        "preparer_print": "Imprimer",
+        "preparer_odt": "Télécharger pour LibreOffice ou OpenOffice.org (ODT)",
+        "preparer_docx": "Télécharger pour Word (DOCX)",
+        "preparer_loading": "Préparation des documents du forum…",
+        "preparer_not_found": ("Ce forum ne figure pas au calendrier de cette version du kit\u00a0: ouvrez la page de "
+                               "son département depuis le calendrier des forums."),
+        "preparer_failed": ("Les données du forum n'ont pas pu être lues. Rechargez la page ; si le problème "
+                            "persiste, utilisez les documents à remplir ci-dessous."),
+        "preparer_withdrawn": "Attention\u00a0: ce forum est {statut}. L'affiche est remplacée par un avis.",
+        "preparer_fields": "Les passages surlignés restent à remplir\u00a0: le calendrier ne les connaît pas.",
+        "preparer_pdf": "PDF",
         "films_none": ("Aucun film n'est encore publié sur cette page\u00a0: les films du kit y paraîtront dès que la "
                        "DICOM les aura reçus, chacun avec ses sous-titres, sa transcription et un lien pour le "
                        "télécharger."),
@@ -119,6 +133,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "film_ad_intro": "The same film, with the pictures described between the lines of dialogue.",
         "film_fallback": "Your browser cannot play this video: download the film with the link below.",
         "film_label": "French",
+        "preparer_documents": "The forum's documents",
+        "preparer_blank": "The documents to fill in by hand",
+        "preparer_format": "Poster size",
+        "preparer_print": "Print",
+        "preparer_odt": "Download for LibreOffice or OpenOffice.org (ODT)",
+        "preparer_docx": "Download for Word (DOCX)",
+        "preparer_loading": "Preparing the forum's documents…",
+        "preparer_not_found": ("This forum is not in the calendar of this version of the kit: open its "
+                               "département's page from the forum calendar."),
+        "preparer_failed": ("The forum's data could not be read. Reload the page; if the problem persists, use "
+                            "the documents to fill in below."),
+        "preparer_withdrawn": "Please note: this forum is {statut}. The poster is replaced by a notice.",
+        "preparer_fields": "The highlighted passages are still to fill in: the calendar does not know them.",
+        "preparer_pdf": "PDF",
         "films_none": ("No film is published on this page yet: the kit’s films will appear here as soon as the "
                        "DICOM receives them, each with its captions, its transcript and a link to download it."),
     },

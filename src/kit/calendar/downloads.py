@@ -19,6 +19,7 @@ from kit.calendar.locations import FORUM_BUNDLE, ICS_NAME, SECTION, forum_ics_pa
 from kit.calendar.model import Forum, Ordered
 from kit.calendar.pages import CalendarSite
 from kit.calendar.xlsx import to_xlsx
+from kit.documents.facts import FACTS_NAME, facts_json
 from kit.store import ArtifactCache, Memo, content_key
 from kit.territory import Territory
 
@@ -61,6 +62,8 @@ def _planned_downloads(site: CalendarSite, territory: Territory) -> list[Downloa
         # One bundle per département: editing a forum remakes its département's files only.
         plan.append(Download(f"{SECTION}/{code}/{FORUM_BUNDLE}", dep_forums,
                              partial(_forum_files, dep_forums, territory), bundle=True))
+        # What each forum's documents are filled with, in the reader's browser (« Préparer un forum »).
+        plan.append(Download(f"{SECTION}/{code}/{FACTS_NAME}", dep_forums, partial(facts_json, dep_forums, territory)))
     return plan
 
 

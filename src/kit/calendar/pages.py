@@ -52,6 +52,7 @@ from kit.calendar.map import (
 )
 from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order
 from kit.controls import without_controls
+from kit.documents.forum import FORUM_DOCUMENTS
 from kit.french import french_date, number, percent, plural, time_range
 from kit.paths import MAP_FILE
 from kit.store import Key, Memo
@@ -245,8 +246,15 @@ def _departement_page(views: Sequence[ForumView], cover: Coverage, index_file: s
         ("list", _render("forum_table.html.j2", views=views, with_dep=False, base="../",
                          table_id="kit-cal-forums", caption=None, index_file=index_file, forum_row=rows)),
         ("cantons", _render("cantons.html.j2", cover=cover)),
+        ("documents", forum_documents(views, index_file)),
     )
     return markdown, fragments
+
+
+def forum_documents(views: Sequence[ForumView], index_file: str) -> str:
+    """Links to each forum's documents, from its département's page (calendrier/<code>/)."""
+    return _render("forum_documents.html.j2", views=views, index_file=index_file, root="../../",
+                   FORUM_DOCUMENTS=FORUM_DOCUMENTS, at_commune=at_commune)
 
 
 def render_calendar(

@@ -257,7 +257,8 @@ def whole_kit_html(pages: Sequence[PrintPage], links_site_url: str, resources: s
     links = LinkContext(site_url=links_site_url, in_document=prefixes, resources=resources)
     groups = {"officiels": "Textes officiels du 26 février 2009",
               "animation": "Animer un forum (rédigé pour cette édition du kit)",
-              "modeles": "Modèles à remplir (rédigés pour cette édition du kit)"}
+              "modeles": "Modèles à remplir (rédigés pour cette édition du kit)",
+              "forum": "Documents de chaque forum (rédigés pour cette édition du kit)"}
     toc: list[str] = []
     current = None
     for page in pages:

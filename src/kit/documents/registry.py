@@ -9,7 +9,7 @@ import lxml.html
 from kit.i18n import human_size
 
 # Bump when the way documents are made changes, so that cached files are redone.
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 STATE = "République française"
 MINISTRY = "Ministère de l'Intérieur, de l'Outre-mer et des Collectivités territoriales"
 KIT_TITLE = "Vos libertés, votre sécurité : parlons-en ensemble"
@@ -44,6 +44,17 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
                 "modeles", editable=True),
     KitDocument("modeles/synthese.md", "modele-synthese-departementale",
                 "le modèle de synthèse départementale", "modeles", editable=True),
+    # Each forum's documents: blank here, filled from the calendar by the « Préparer un forum » page.
+    KitDocument("forum/affiche.md", "affiche-forum", "l'affiche d'un forum", "forum", editable=True),
+    KitDocument("forum/communique.md", "communique-presse-forum", "le communiqué de presse d'un forum", "forum",
+                editable=True),
+    KitDocument("forum/invitation-presse.md", "invitation-presse-forum", "l'invitation de la presse", "forum",
+                editable=True),
+    KitDocument("forum/emargement.md", "feuille-emargement-forum", "la feuille d'émargement", "forum",
+                editable=True),
+    KitDocument("forum/cartes-questions.md", "cartes-questions-ecrites", "les cartes pour les questions écrites",
+                "forum", editable=True),
+    KitDocument("forum/comptage.md", "fiche-comptage-forum", "la fiche de comptage", "forum", editable=True),
 )
 WHOLE_KIT_SLUG = "kit-complet-forums-securite-2009"
 WHOLE_KIT_LABEL = "le kit complet"

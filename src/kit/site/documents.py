@@ -34,6 +34,7 @@ from kit.documents import docx, docx_french, fields, odt, pdf, pdfua, registry
 from kit.documents import html as html_module
 from kit.documents.fetch import LocalOnlyFetcher, local_resources
 from kit.documents.fields import mark_fields
+from kit.documents.forum import PLACEHOLDER, PREPARER_PAGES, preparer_html
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import count, decimal
@@ -143,7 +144,11 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
         self._current().expected = {doc.src_uri for doc in KIT_DOCUMENTS if files.get_file_from_path(doc.src_uri)}
         return files
 
-    def on_page_content(self, html: str, /, *, page: Page, **_: Any) -> str:
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, **_: Any) -> str:
+        if page.file.src_uri in PREPARER_PAGES:
+            lang = "en" if page.file.src_uri.endswith(".en.md") else "fr"
+            tools = preparer_html(lang, "../" * page.url.count("/"), bool(config.use_directory_urls))
+            return html.replace(PLACEHOLDER, tools)
         doc = document_for(page.file.src_uri)
         if doc is not None and doc.editable:
             return mark_fields(html)

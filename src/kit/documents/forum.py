@@ -1,0 +1,93 @@
+"""Each forum's documents: which ones, under which names, and the « Préparer un forum » page's tools.
+
+The documents themselves are the kit's blank templates (pages of the site,
+with their PDF, ODT and DOCX files); the « Préparer un forum » page fills them
+in the reader's browser with the facts of one forum (:mod:`kit.documents.facts`).
+Nothing here is made per forum at build time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+from kit.documents.registry import OUTPUT_DIR, document_for
+from kit.i18n import STRINGS
+
+PREPARER_PAGES = ("preparer.md", "preparer.en.md")
+# Where the page's tools go, in preparer.md and preparer.en.md.
+PLACEHOLDER = '<div class="kit-preparer" data-kit-preparer-ici></div>'
+
+
+@dataclass(frozen=True)
+class ForumDocument:
+    """One of a forum's documents."""
+
+    slug: str  # in the page's address: preparer/?forum=…&document=affiche
+    name: str  # « Affiche », the start of each link's name: « Affiche du forum du … »
+    src_uri: str  # the blank template, a page of the kit
+    withdrawn_name: str = ""  # its name for a cancelled or postponed forum, if it changes
+
+
+FORUM_DOCUMENTS: tuple[ForumDocument, ...] = (
+    ForumDocument("affiche", "Affiche", "forum/affiche.md", "Avis d'annulation ou de report"),
+    ForumDocument("communique", "Communiqué de presse", "forum/communique.md"),
+    ForumDocument("invitation-presse", "Invitation de la presse", "forum/invitation-presse.md"),
+    ForumDocument("invitation", "Invitation", "modeles/invitation.md"),
+    ForumDocument("compte-rendu", "Compte rendu", "modeles/compte-rendu.md"),
+    ForumDocument("emargement", "Feuille d'émargement", "forum/emargement.md"),
+    ForumDocument("cartes-questions", "Cartes pour les questions écrites", "forum/cartes-questions.md"),
+    ForumDocument("comptage", "Fiche de comptage", "forum/comptage.md"),
+)
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The site address of the page ``src_uri``, from the site's root: « forum/affiche/ »."""
+    stem = src_uri.removesuffix(".md")
+    return f"{stem}/" if directory_urls else f"{stem}/index.html"
+
+
+def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
+    """The tools of the « Préparer un forum » page; ``root`` leads from the page to the site's root.
+
+    Without JavaScript only the list of blank documents shows; preparer.js fills a
+    forum's documents when the address names one (``?forum=…&departement=…``).
+    """
+    strings = STRINGS[lang]
+    documents = []
+    for doc in FORUM_DOCUMENTS:
+        kit_doc = document_for(doc.src_uri)
+        documents.append({
+            "slug": doc.slug, "nom": doc.name, "retire": doc.withdrawn_name,
+            "page": root + page_url(doc.src_uri, directory_urls),
+            "fichier": f"{root}{OUTPUT_DIR}/{kit_doc.slug}" if kit_doc is not None else "",
+        })
+    messages = {key.removeprefix("preparer_"): value for key, value in strings.items() if key.startswith("preparer_")}
+    blank = "".join(
+        f'<li><a href="{escape(d["page"])}">{escape(d["nom"])}</a></li>' for d in documents)
+    return (
+        f'<div class="kit-preparer" data-kit-preparer data-racine="{escape(root)}" '
+        f'data-index="{"" if directory_urls else "index.html"}" '
+        f"data-documents='{escape(json.dumps(documents, ensure_ascii=False))}' "
+        f"data-messages='{escape(json.dumps(messages, ensure_ascii=False))}'>"
+        f'<link rel="stylesheet" href="{escape(root)}assets/stylesheets/preparer.css">'
+        '<p class="kit-preparer__etat" role="status" data-kit-preparer-etat></p>'
+        '<div class="kit-preparer__outils" data-kit-preparer-outils hidden>'
+        '<h2 id="kit-preparer-titre" data-kit-preparer-titre></h2>'
+        f'<nav aria-labelledby="kit-preparer-titre"><ul class="kit-preparer__liste" data-kit-preparer-liste></ul></nav>'
+        f'<fieldset class="kit-preparer__format" data-kit-preparer-format hidden><legend>{strings["preparer_format"]}'
+        '</legend><label><input type="radio" name="kit-format" value="a4" checked> A4</label> '
+        '<label><input type="radio" name="kit-format" value="a3"> A3</label></fieldset>'
+        '<p class="kit-preparer__actions">'
+        f'<button type="button" class="md-button md-button--primary" data-kit-preparer-imprimer>'
+        f'{strings["preparer_print"]}</button> '
+        f'<button type="button" class="md-button" data-kit-preparer-odt>{strings["preparer_odt"]}</button> '
+        f'<button type="button" class="md-button" data-kit-preparer-docx>{strings["preparer_docx"]}</button></p>'
+        '</div>'
+        '<div class="kit-preparer__document" data-kit-preparer-document></div>'
+        f'<div class="kit-preparer__vierges"><h2 id="kit-preparer-vierges">{strings["preparer_blank"]}</h2>'
+        f'<ul>{blank}</ul></div>'
+        f'<script src="{escape(root)}assets/javascripts/preparer.js" defer></script>'
+        '</div>'
+    )

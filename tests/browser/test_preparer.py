@@ -1,0 +1,230 @@
+"""« Préparer un forum »: a real forum's documents, reached from its département page, filled in Chromium.
+
+The poster and the press release are printed to PDF (as a reader's « Imprimer » does), their text read
+back with pypdf and the poster rendered to an image with pdftoppm; the ODT and DOCX the page writes are
+opened in LibreOffice. The forum's facts are derived here from data/forums.csv, with Python alone.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import lxml.etree
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from content import calendar_rows
+
+from .conftest import url_of
+from .test_a11y import describe, run_axe
+
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]
+
+
+def french_day(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def french_hour(hhmm: str) -> str:
+    hours, minutes = hhmm.split(":")
+    return f"{int(hours)} h" + ("" if minutes == "00" else f" {minutes}")
+
+
+def at(commune: str) -> str:
+    """« à Rouen », « au Havre », « aux Abymes »."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
+        if commune.startswith(article):
+            return contracted + commune[len(article):]
+    return f"à {commune}"
+
+
+def words(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2019", "'").split())
+
+
+@pytest.fixture(scope="module")
+def forum() -> dict[str, str]:
+    """The first forum of the calendar that is planned, with a time and a place."""
+    for row in calendar_rows():
+        if row["statut"].strip() in {"", "prévu"} and row["heure_debut"].strip() and row["lieu"].strip():
+            return {key: (value or "").strip() for key, value in row.items()}
+    pytest.skip("le calendrier n'a aucun forum prévu avec une heure et un lieu")
+
+
+def link_name(forum: dict[str, str], document: str) -> str:
+    return f"{document} du forum du {french_day(forum['date'])} {at(forum['commune'])}"
+
+
+def open_document(tab, base_url: str, forum: dict[str, str], document: str) -> None:
+    """From the forum's département page, the link to one of its documents, as a reader follows it."""
+    code = forum["departement"]
+    tab.goto(url_of(base_url, f"calendrier/{code}/"), wait_until="load")
+    summary = tab.locator("summary", has_text=f"Documents du forum du {french_day(forum['date'])}").first
+    summary.click()
+    tab.get_by_role("link", name=link_name(forum, document), exact=True).click()
+    tab.wait_for_selector("[data-kit-preparer-pret]", state="attached")
+
+
+def printed(tab, **options: object) -> bytes:
+    tab.emulate_media(media="print")
+    return tab.pdf(prefer_css_page_size=True, print_background=True, **options)
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), words(" ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def test_poster_prints_on_one_page_with_its_forums_facts(forum: dict[str, str], base_url: str, tab,
+                                                           tmp_path: Path) -> None:
+    open_document(tab, base_url, forum, "Affiche")
+    data = printed(tab)
+    pages, text = pdf_text(data)
+    assert pages == 1, f"l'affiche tient sur {pages} pages"
+    for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
+                 forum["commune"], "Vos libertés, votre sécurité"):
+        assert fact in text, f"« {fact} » manque à l'affiche imprimée : {text}"
+    if forum["adresse"]:
+        assert words(forum["adresse"]) in text
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4, in points
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm est absent : apt-get install poppler-utils")
+    pdf = tmp_path / "affiche.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "affiche")], check=True)
+    images = sorted(tmp_path.glob("affiche*.png"))
+    assert len(images) == 1
+    assert_frame_whole(Image.open(images[0]).convert("RGB"))
+
+
+def assert_frame_whole(image: Image.Image) -> None:
+    """The poster's frame is drawn on all four sides, inside the page: nothing of it is cut."""
+    width, height = image.size
+    pixels = image.load()
+
+    def dark(x: int, y: int) -> bool:
+        r, g, b = pixels[x, y]
+        return b > 100 and r < 80 and g < 80  # the frame's blue (#000091)
+
+    rows = [y for y in range(height) if sum(dark(x, y) for x in range(width)) > width * 0.6]
+    columns = [x for x in range(width) if sum(dark(x, y) for y in range(height)) > height * 0.6]
+    assert rows and columns, "le cadre de l'affiche n'apparaît pas"
+    assert min(rows) > 0 and max(rows) < height - 1, "le cadre touche le bord de la page : l'affiche est coupée"
+    assert max(rows) > height * 0.9, "l'affiche ne remplit pas la page"
+    assert min(columns) > 0 and max(columns) < width - 1, "le cadre touche le bord de la page"
+
+
+def test_poster_in_a3_is_one_a3_page(forum: dict[str, str], base_url: str, tab) -> None:
+    open_document(tab, base_url, forum, "Affiche")
+    tab.get_by_label("A3").check()
+    data = printed(tab)
+    pages, text = pdf_text(data)
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert pages == 1
+    assert (round(float(box.width)), round(float(box.height))) == (842, 1191)  # A3
+    assert french_day(forum["date"]) in text
+
+
+def test_press_release_prints_with_its_forums_facts(forum: dict[str, str], base_url: str, tab) -> None:
+    open_document(tab, base_url, forum, "Communiqué de presse")
+    pages, text = pdf_text(printed(tab))
+    assert pages >= 1
+    assert "Communiqué de presse" in text
+    for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
+                 forum["commune"]):
+        assert fact in text, f"« {fact} » manque au communiqué imprimé : {text}"
+    # The site around it is not printed: no menu, no instructions of the template.
+    assert "Mode d'emploi" not in text and "Préparer un forum" not in text
+
+
+@pytest.mark.parametrize("document", ["Feuille d'émargement", "Cartes pour les questions écrites",
+                                      "Fiche de comptage", "Compte rendu", "Invitation de la presse"])
+def test_forms_print_with_the_forum(document: str, forum: dict[str, str], base_url: str, tab) -> None:
+    open_document(tab, base_url, forum, document)
+    pages, text = pdf_text(printed(tab))
+    assert pages >= 1
+    assert french_day(forum["date"]) in text or (document == "Compte rendu" and forum["date"] in text) or \
+        french_day(forum["date"]).split(" ", 1)[1] in text
+    if document == "Feuille d'émargement":
+        assert "loi n° 78-17 du 6 janvier 1978" in text
+
+
+def facts_route(tab, change) -> None:
+    """Serve the département's facts with ``change`` applied to every forum (what a calendar could say)."""
+    def handle(route) -> None:
+        response = route.fetch()
+        data = json.loads(response.body())
+        for facts in data["forums"].values():
+            change(facts)
+        route.fulfill(response=response, body=json.dumps(data, ensure_ascii=False),
+                      headers={**response.headers, "content-type": "application/json"})
+    tab.route("**/documents.json", handle)
+
+
+def test_forum_without_time_or_place_keeps_fields(forum: dict[str, str], base_url: str, tab) -> None:
+    facts_route(tab, lambda facts: [facts.pop(key, None) for key in ("heure_debut", "lieu", "adresse")])
+    open_document(tab, base_url, forum, "Affiche")
+    fields = tab.locator("[data-kit-preparer-document] mark.kit-champ").all_text_contents()
+    assert "[heure du forum]" in fields and "[lieu du forum]" in fields and "[adresse du forum]" in fields
+    text = words(tab.locator("[data-kit-preparer-document]").inner_text())
+    assert french_day(forum["date"]) in text and forum["commune"] in text
+    assert french_hour(forum["heure_debut"]) not in text and words(forum["lieu"]) not in text
+    assert "restent à remplir" in tab.locator("[data-kit-preparer-etat]").inner_text()
+
+
+@pytest.mark.parametrize("status", ["annulé", "reporté"])
+def test_withdrawn_forum_gets_a_notice_not_a_poster(status: str, forum: dict[str, str], base_url: str,
+                                                     tab) -> None:
+    facts_route(tab, lambda facts: facts.update(statut=status))
+    open_document(tab, base_url, forum, "Affiche")
+    document = tab.locator("[data-kit-preparer-document]")
+    text = words(document.inner_text())
+    assert f"{french_day(forum['date'])} {at(forum['commune'])} est {status}" in text, text
+    assert "AVIS" in text.upper()
+    assert "Entrée libre" not in text
+    assert status in tab.locator("[data-kit-preparer-etat]").inner_text()
+    pages, printed_text = pdf_text(printed(tab))
+    assert pages == 1 and f"est {status}" in printed_text
+
+
+def test_filled_page_has_no_wcag_violation(forum: dict[str, str], base_url: str, tab) -> None:
+    open_document(tab, base_url, forum, "Communiqué de presse")
+    violations = run_axe(tab)
+    assert not violations, describe(violations)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("suffix", ["odt", "docx"])
+def test_downloads_filled_in_the_browser_open_in_libreoffice(suffix: str, forum: dict[str, str], base_url: str,
+                                                              tab, tmp_path: Path) -> None:
+    from clients.tools import convert
+
+    open_document(tab, base_url, forum, "Communiqué de presse")
+    button = "[data-kit-preparer-odt]" if suffix == "odt" else "[data-kit-preparer-docx]"
+    with tab.expect_download() as info:
+        tab.click(button)
+    download = info.value
+    assert download.suggested_filename.endswith(f".{suffix}")
+    source = tmp_path / download.suggested_filename
+    download.save_as(source)
+    [flat] = convert([source], "fodt", tmp_path / "out")
+    root = lxml.etree.parse(str(flat)).getroot()
+    body = words(" ".join("".join(p.itertext()) for p in root.iter(
+        "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p", "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}h")))
+    for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
+                 forum["commune"]):
+        assert fact in body, f"« {fact} » manque au fichier {suffix} : {body[:600]}"
+    # What the calendar does not know is still a field to fill: the press contact.
+    assert "[prénom et nom]" in body
+    assert "[date du forum]" not in body and "[commune du forum]" not in body

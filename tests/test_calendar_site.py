@@ -498,19 +498,23 @@ def test_downloads_are_remade_only_where_the_forums_changed(tmp_path: Path) -> N
                                           "calendrier/forums.xlsx",
                                           "calendrier/44/forums.ics", "calendrier/76/forums.ics",
                                           "calendrier/44/44-2009-04-14-saint-herblain.ics",
-                                          "calendrier/76/76-2009-05-04-rouen.ics"}
+                                          "calendrier/76/76-2009-05-04-rouen.ics",
+                                          "calendrier/44/documents.json", "calendrier/76/documents.json"}
     assert first == downloads(site, territory)
     # One cache entry per file, but one per département for the one-forum files.
-    assert len(list(tmp_path.iterdir())) == 4 + 2 + 2
+    assert len(list(tmp_path.iterdir())) == 4 + 2 + 2 + 2
     again, reused = cached_downloads(site, territory, tmp_path)
-    assert reused == 8 and again == first
+    assert reused == 10 and again == first
     # Rouen's forum moves: the national files and Seine-Maritime's are remade, Loire-Atlantique's reused.
     moved = render_calendar([herblain, replace(rouen, heure_debut=time(19, 0))], territory, campaign)
     changed, reused = cached_downloads(moved, territory, tmp_path)
-    assert reused == 2 and changed["calendrier/44/forums.ics"] == first["calendrier/44/forums.ics"]
+    assert reused == 3 and changed["calendrier/44/forums.ics"] == first["calendrier/44/forums.ics"]
     assert changed["calendrier/44/44-2009-04-14-saint-herblain.ics"] == first["calendrier/44/44-2009-04-14-saint-herblain.ics"]
     for path in ("calendrier/76/forums.ics", "calendrier/forums.ics", "calendrier/76/76-2009-05-04-rouen.ics"):
         assert b"T190000" in changed[path], path
+    # The facts of each forum's documents follow: « 19 h » in Seine-Maritime's, Loire-Atlantique's kept.
+    assert changed["calendrier/44/documents.json"] == first["calendrier/44/documents.json"]
+    assert "19\u00a0h" in changed["calendrier/76/documents.json"].decode("utf-8")
 
 
 def test_many_forums_make_few_cache_entries(tmp_path: Path) -> None:
@@ -518,9 +522,10 @@ def test_many_forums_make_few_cache_entries(tmp_path: Path) -> None:
     forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
               for dep in ("44", "76", "974") for day in range(1, 29)]
     files, _ = cached_downloads(render_calendar(forums, territory, campaign), territory, tmp_path)
-    # National files, one ICS per département, one per forum; but one cache entry per département for those.
-    assert len(files) == 4 + 3 + len(forums)
-    assert len(list(tmp_path.iterdir())) == 4 + 3 + 3
+    # National files, one ICS and one file of facts per département, one ICS per forum; but one cache entry
+    # per département for those.
+    assert len(files) == 4 + 3 + 3 + len(forums)
+    assert len(list(tmp_path.iterdir())) == 4 + 3 + 3 + 3
 
 
 def test_bundles_round_trip_and_refuse_damage() -> None:
@@ -563,7 +568,7 @@ def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.
     plugin.on_post_build(config=cast(MkDocsConfig, SimpleNamespace(site_dir=str(site_dir))))
     assert worker.process.exitcode == 0 and plugin.worker is None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
-    assert written == downloads(site, territory) and len(written) == 4 + 2 + len(forums)
+    assert written == downloads(site, territory) and len(written) == 4 + 2 + 2 + len(forums)
     # A build that fails after on_files leaves no process writing behind it.
     plugin._start_downloads(site, territory, tmp_path / "other", tmp_path / "cache")
     worker = plugin.worker
@@ -580,3 +585,54 @@ def test_reserved_identifier_is_refused(tmp_path: Path) -> None:
     calendar = read_calendar(path, territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
     assert [(p.line, p.message) for p in calendar.errors] == [
         (2, "identifiant « Forums » réservé (nom d'un fichier du site) : choisissez-en un autre")]
+
+
+# Each forum's documents ------------------------------------------------------------------------
+
+def documents_links(site: Path, code: str) -> dict[str, list[lxml.html.HtmlElement]]:
+    """The département page's links to each forum's documents, by the forum's summary."""
+    found = {}
+    for details in article(site, f"calendrier/{code}/").xpath("//details[contains(@class, 'kit-cal-docs__forum')]"):
+        found[text(details.xpath("summary")[0])] = details.xpath(".//a")
+    return found
+
+
+def test_each_forum_links_to_its_documents_named_after_it(cal: Path) -> None:
+    rows = [row for row in rows_of(CALENDAR) if row["departement"] == "44"]
+    links = documents_links(cal, "44")
+    assert len(links) == len(rows)
+    for row in rows:
+        day = french_date(date.fromisoformat(row["date"]), weekday=True)
+        forum = f"forum du {day} {at_commune(row['commune'])}"
+        summary = next(s for s in links if s.startswith(f"Documents du {forum}"))
+        names = [text(a) for a in links[summary]]
+        withdrawn = row["statut"] in {"annulé", "reporté"}
+        first = "Avis d'annulation ou de report" if withdrawn else "Affiche"
+        assert names == [f"{name} du {forum}" for name in (
+            first, "Communiqué de presse", "Invitation de la presse", "Invitation", "Compte rendu",
+            "Feuille d'émargement", "Cartes pour les questions écrites", "Fiche de comptage")]
+        for a in links[summary]:
+            target = urlsplit(a.get("href"))
+            assert target.path == "../../preparer/"
+            assert "departement=44" in target.query and "forum=" in target.query
+            assert (cal / "preparer" / "index.html").is_file()
+
+
+def test_forum_facts_for_its_documents(cal: Path) -> None:
+    """calendrier/<code>/documents.json: the facts as the kit writes them, nothing the calendar does not know."""
+    facts = json.loads((cal / "calendrier" / "44" / "documents.json").read_text(encoding="utf-8"))["forums"]
+    herblain = next(f for f in facts.values() if f["commune"] == "Saint-Herblain")
+    assert herblain["date"] == "mardi 14 avril 2009"
+    assert herblain["heure_debut"] == french_time(time(17, 30)) and herblain["heure_fin"] == french_time(time(19, 30))
+    assert herblain["du_departement"] == "de la Loire-Atlantique"
+    assert herblain["adresse"] == "1 rue de la Paix" and herblain["animateur"] == "M. le préfet"
+    assert "contact" not in herblain and "accueil@" not in json.dumps(facts)
+    reze = next(f for f in facts.values() if f["commune"] == "Rezé")
+    assert reze["statut"] == "annulé"
+    assert "adresse" not in reze and "animateur" not in reze  # unknown: the field stays to fill
+    reunion = json.loads((cal / "calendrier" / "974" / "documents.json").read_text(encoding="utf-8"))["forums"]
+    tampon = next(f for f in reunion.values() if f["commune"] == "Le Tampon")
+    assert tampon["heure_debut"] == french_time(time(16, 30))  # local time, as in the calendar
+    assert tampon["a_commune"] == "au Tampon" and tampon["du_departement"] == "de La Réunion"
+    mayotte = (cal / "calendrier" / "976" / "documents.json").read_text(encoding="utf-8")
+    assert "<script>" in mayotte  # plain text in JSON; preparer.js writes it with textContent only

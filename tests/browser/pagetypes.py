@@ -73,6 +73,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("methode", "fr", _first_existing("methode/")),
     PageType("fil-directeur", "fr", _first_existing("fil-directeur/")),
     PageType("modele", "fr", _first_child("modeles/")),
+    PageType("document-forum", "fr", _first_child("forum/")),
+    *_both("preparer", "preparer/"),
     PageType("documents", "fr", _first_existing("documents/")),
     PageType("calendrier", "fr", _first_existing("calendrier/")),
     PageType("departement", "fr", _first_child("calendrier/", skip=_CALENDAR_NOT_DEPARTEMENT)),

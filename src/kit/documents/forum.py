@@ -64,8 +64,10 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
             "fichier": f"{root}{OUTPUT_DIR}/{kit_doc.slug}" if kit_doc is not None else "",
         })
     messages = {key.removeprefix("preparer_"): value for key, value in strings.items() if key.startswith("preparer_")}
+    # The documents are in French, whatever the page's language.
+    french = ' lang="fr"' if lang != "fr" else ""
     blank = "".join(
-        f'<li><a href="{escape(d["page"])}">{escape(d["nom"])}</a></li>' for d in documents)
+        f'<li><a href="{escape(d["page"])}"{french}>{escape(d["nom"])}</a></li>' for d in documents)
     return (
         f'<div class="kit-preparer" data-kit-preparer data-racine="{escape(root)}" '
         f'data-index="{"" if directory_urls else "index.html"}" '

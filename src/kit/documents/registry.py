@@ -9,7 +9,7 @@ import lxml.html
 from kit.i18n import human_size
 
 # Bump when the way documents are made changes, so that cached files are redone.
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "4"
 STATE = "République française"
 MINISTRY = "Ministère de l'Intérieur, de l'Outre-mer et des Collectivités territoriales"
 KIT_TITLE = "Vos libertés, votre sécurité : parlons-en ensemble"

@@ -12,6 +12,7 @@ docs/assets/javascripts/ (extra_javascript) passes, an inline one fails here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -106,6 +107,24 @@ def test_no_violation_on_any_page_type(served: str, watched, published: Publishe
         reached.append(key)
     # The root address redirected (its script is a file) to the latest version.
     assert "/latest/" in tab.url or reached
+    errors = [m for m in watch.console if m.startswith(("error", "pageerror")) and "favicon" not in m]
+    assert not errors, errors
+
+
+def test_a_forums_documents_are_filled_under_the_policy(served: str, watched,  # type: ignore[no-untyped-def]
+                                                         published: Published) -> None:
+    """« Préparer un forum » reads the forum's facts and rewrites its ODT without breaking the policy."""
+    context, watch = watched
+    facts_file = next((published.served / "latest" / "calendrier").glob("*/documents.json"))
+    forum = next(iter(json.loads(facts_file.read_text(encoding="utf-8"))["forums"]))
+    tab = context.new_page()
+    tab.goto(served + f"latest/preparer/?forum={forum}&departement={facts_file.parent.name}&document=communique",
+             wait_until="load")
+    tab.wait_for_selector("[data-kit-preparer-pret]", state="attached")
+    with tab.expect_download() as info:
+        tab.click("[data-kit-preparer-odt]")
+    assert info.value.suggested_filename.endswith(f"-{forum}.odt")
+    assert not violations(tab, watch)
     errors = [m for m in watch.console if m.startswith(("error", "pageerror")) and "favicon" not in m]
     assert not errors, errors
 

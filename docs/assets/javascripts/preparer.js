@@ -245,7 +245,6 @@
   // Fields in the files ----------------------------------------------------------------------------
 
   var ODT_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
-  var WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
   /* ODT: each field is a span in the « Champ à remplir » style; a filled one loses the style. */
   function fillOdt(xml, facts) {
@@ -276,6 +275,7 @@
   /* DOCX: each field is a run in the « Champ à remplir » style, highlighted; a filled one loses both. */
   function fillDocx(xml, facts) {
     var doc = new DOMParser().parseFromString(xml, "application/xml");
+    var WORD = doc.documentElement.namespaceURI; // WordprocessingML's, that of <w:document>
     var runs = Array.prototype.slice.call(doc.getElementsByTagNameNS(WORD, "r"));
     runs.forEach(function (run) {
       if (!run.getElementsByTagNameNS(WORD, "highlight").length) { return; }
@@ -287,7 +287,7 @@
         var copy = run.cloneNode(true);
         var t = copy.getElementsByTagNameNS(WORD, "t")[0];
         t.textContent = piece[0];
-        t.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:space", "preserve");
+        t.setAttributeNS(t.lookupNamespaceURI("xml"), "xml:space", "preserve");
         if (!piece[1]) {
           ["rStyle", "highlight"].forEach(function (tag) {
             Array.prototype.slice.call(copy.getElementsByTagNameNS(WORD, tag)).forEach(function (el) {

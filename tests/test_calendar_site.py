@@ -636,3 +636,18 @@ def test_forum_facts_for_its_documents(cal: Path) -> None:
     assert tampon["a_commune"] == "au Tampon" and tampon["du_departement"] == "de La Réunion"
     mayotte = (cal / "calendrier" / "976" / "documents.json").read_text(encoding="utf-8")
     assert "<script>" in mayotte  # plain text in JSON; preparer.js writes it with textContent only
+
+
+def test_preparer_page_without_javascript_offers_the_blank_documents(cal: Path) -> None:
+    for url, lang in (("preparer/", "fr"), ("preparer.en/", "en")):
+        root = article(cal, url)
+        (tools,) = root.xpath("//*[@data-kit-preparer-outils]")
+        assert tools.get("hidden") is not None  # shown by preparer.js once a forum is read
+        links = root.xpath("//*[contains(@class, 'kit-preparer__vierges')]//a")
+        assert len(links) == 8
+        for a in links:
+            target = (cal / url / a.get("href")).resolve()
+            assert (target / "index.html").is_file(), a.get("href")
+            assert (a.get("lang") == "fr") == (lang == "en")  # the documents are French
+        (script,) = root.xpath("//script[contains(@src, 'preparer.js')]")
+        assert (cal / url / script.get("src")).resolve().is_file()

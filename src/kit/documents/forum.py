@@ -74,7 +74,6 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
         f"data-documents='{escape(json.dumps(documents, ensure_ascii=False))}' "
         f"data-messages='{escape(json.dumps(messages, ensure_ascii=False))}'>"
         f'<link rel="stylesheet" href="{escape(root)}assets/stylesheets/preparer.css">'
-        '<p class="kit-preparer__etat" role="status" data-kit-preparer-etat></p>'
         '<div class="kit-preparer__outils" data-kit-preparer-outils hidden>'
         '<h2 id="kit-preparer-titre" data-kit-preparer-titre></h2>'
         f'<nav aria-labelledby="kit-preparer-titre"><ul class="kit-preparer__liste" data-kit-preparer-liste></ul></nav>'
@@ -87,6 +86,7 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
         f'<button type="button" class="md-button" data-kit-preparer-odt>{strings["preparer_odt"]}</button> '
         f'<button type="button" class="md-button" data-kit-preparer-docx>{strings["preparer_docx"]}</button></p>'
         '</div>'
+        '<p class="kit-preparer__etat" role="status" data-kit-preparer-etat></p>'
         '<div class="kit-preparer__document" data-kit-preparer-document></div>'
         f'<div class="kit-preparer__vierges"><h2 id="kit-preparer-vierges">{strings["preparer_blank"]}</h2>'
         f'<ul>{blank}</ul></div>'

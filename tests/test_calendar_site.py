@@ -651,3 +651,18 @@ def test_preparer_page_without_javascript_offers_the_blank_documents(cal: Path) 
             assert (a.get("lang") == "fr") == (lang == "en")  # the documents are French
         (script,) = root.xpath("//script[contains(@src, 'preparer.js')]")
         assert (cal / url / script.get("src")).resolve().is_file()
+
+
+def test_documents_links_follow_the_sites_url_style() -> None:
+    """With ``use_directory_urls: false`` pages are « preparer.html », « forum/affiche.html »."""
+    from kit.documents.forum import preparer_html
+
+    territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
+    herblain = Forum("44", date(2009, 4, 14), time(17, 30), None, "Saint-Herblain", "salle")
+    for directory_urls, preparer, affiche in ((True, "../../preparer/?", "../forum/affiche/"),
+                                              (False, "../../preparer.html?", "forum/affiche.html")):
+        site = render_calendar([herblain], territory, campaign, directory_urls=directory_urls)
+        links = lxml.html.fragment_fromstring(site.fragments["calendrier/44/index.md"]["documents"]).xpath("//a/@href")
+        assert links and all(href.startswith(preparer) for href in links[1:]), links
+        tools = preparer_html("fr", "../" if directory_urls else "", directory_urls)
+        assert f'href="{affiche}"' in tools

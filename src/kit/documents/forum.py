@@ -45,7 +45,7 @@ FORUM_DOCUMENTS: tuple[ForumDocument, ...] = (
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The site address of the page ``src_uri``, from the site's root: « forum/affiche/ »."""
     stem = src_uri.removesuffix(".md")
-    return f"{stem}/" if directory_urls else f"{stem}/index.html"
+    return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
 def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
@@ -70,7 +70,6 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
         f'<li><a href="{escape(d["page"])}"{french}>{escape(d["nom"])}</a></li>' for d in documents)
     return (
         f'<div class="kit-preparer" data-kit-preparer data-racine="{escape(root)}" '
-        f'data-index="{"" if directory_urls else "index.html"}" '
         f"data-documents='{escape(json.dumps(documents, ensure_ascii=False))}' "
         f"data-messages='{escape(json.dumps(messages, ensure_ascii=False))}'>"
         f'<link rel="stylesheet" href="{escape(root)}assets/stylesheets/preparer.css">'

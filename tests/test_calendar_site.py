@@ -666,3 +666,16 @@ def test_documents_links_follow_the_sites_url_style() -> None:
         assert links and all(href.startswith(preparer) for href in links[1:]), links
         tools = preparer_html("fr", "../" if directory_urls else "", directory_urls)
         assert f'href="{affiche}"' in tools
+
+
+def test_facts_leave_out_what_the_calendar_does_not_know() -> None:
+    from kit.documents.facts import forum_facts
+
+    territory = load_territory(PROJECT.reference)
+    bare = forum_facts(Forum("75", date(2009, 5, 12), None, None, "Paris 20e", ""), territory)
+    assert set(bare) == {"id", "statut", "titre", "date", "commune", "a_commune", "departement", "du_departement"}
+    assert bare["du_departement"] == "de Paris" and bare["titre"] == "forum du mardi 12 mai 2009 à Paris 20e"
+    havre = forum_facts(Forum("76", date(2009, 4, 28), time(19, 0), None, "Le Havre", "salons ; mairie",
+                              animateur="Mme X"), territory)
+    assert havre["a_commune"] == "au Havre" and havre["heure_debut"] == french_time(time(19, 0))
+    assert havre["lieu"] == "salons\u202f; mairie" and havre["animateur"] == "Mme X"  # French typography

@@ -87,7 +87,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "persiste, utilisez les documents à remplir ci-dessous."),
         "preparer_withdrawn": "Attention\u00a0: ce forum est {statut}. L'affiche est remplacée par un avis.",
         "preparer_fields": "Les passages surlignés restent à remplir\u00a0: le calendrier ne les connaît pas.",
-        "preparer_pdf": "PDF",
+        "preparer_download_failed": ("Ce navigateur n'a pas pu remplir le fichier\u00a0: imprimez le document "
+                                     "depuis cette page, ou téléchargez le document à remplir ci-dessous."),
         "films_none": ("Aucun film n'est encore publié sur cette page\u00a0: les films du kit y paraîtront dès que la "
                        "DICOM les aura reçus, chacun avec ses sous-titres, sa transcription et un lien pour le "
                        "télécharger."),
@@ -146,7 +147,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "the documents to fill in below."),
         "preparer_withdrawn": "Please note: this forum is {statut}. The poster is replaced by a notice.",
         "preparer_fields": "The highlighted passages are still to fill in: the calendar does not know them.",
-        "preparer_pdf": "PDF",
+        "preparer_download_failed": ("This browser could not fill in the file: print the document from this "
+                                     "page, or download the document to fill in below."),
         "films_none": ("No film is published on this page yet: the kit’s films will appear here as soon as the "
                        "DICOM receives them, each with its captions, its transcript and a link to download it."),
     },

@@ -362,8 +362,12 @@
       return null;
     }
     root.querySelector("[data-kit-preparer-imprimer]").addEventListener("click", function () { window.print(); });
-    root.querySelector("[data-kit-preparer-odt]").addEventListener("click", function () { download("odt", facts); });
-    root.querySelector("[data-kit-preparer-docx]").addEventListener("click", function () { download("docx", facts); });
+    ["odt", "docx"].forEach(function (format) {
+      root.querySelector("[data-kit-preparer-" + format + "]").addEventListener("click", function () {
+        // DecompressionStream is missing from browsers older than 2023: the file cannot be filled there.
+        download(format, facts).catch(function () { say(messages.download_failed); });
+      });
+    });
     Array.prototype.forEach.call(root.querySelectorAll("input[name=kit-format]"), function (input) {
       input.addEventListener("change", function () {
         document.documentElement.classList.toggle("kit-affiche-a3", input.value === "a3" && input.checked);

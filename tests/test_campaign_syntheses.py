@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
 
+from conftest import PROJECT
 from kit.calendar.lock import Busy, merge_lock
 from kit.campaign.syntheses import (
     COLUMNS,

@@ -14,30 +14,22 @@ FILE:LINE messages (:class:`SynthesesError`).
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kit.calendar.datafile import file_format
 from kit.calendar.lock import DEFAULT_WAIT_SECONDS, merge_lock, remove_leftovers
 from kit.calendar.model import Problem, error_at
-from kit.calendar.table import Unreadable, cell_text, decode, detect_delimiter, header_key
-from kit.calendar.values import BadValue, Departements, parse_date
-from kit.store import write_atomic
+from kit.calendar.values import BadValue, parse_date
+from kit.campaign.datafiles import DataFileError, departements, parse_rows, read_text, replace_file, whole_number
 from kit.territory import Territory
 
 COLUMNS = ("departement", "recue_le", "comptes_rendus", "remarque")
 REQUIRED_COLUMNS = ("departement", "recue_le", "comptes_rendus")
 # Column names as an editor may write them, folded by `header_key`.
 _ALIASES = {"dep": "departement", "dept": "departement", "recue le": "recue_le", "reçue le": "recue_le",
-            "date de reception": "recue_le", "date": "recue_le", "comptes rendus": "comptes_rendus",
-            "comptes-rendus": "comptes_rendus", "remarques": "remarque", "note": "remarque"}
-_KNOWN = {**{c.replace("_", " "): c for c in COLUMNS}, **_ALIASES}
+            "date de reception": "recue_le", "comptes rendus": "comptes_rendus", "remarques": "remarque"}
 
 
 @dataclass(frozen=True)
@@ -50,32 +42,8 @@ class SynthesisArrival:
     remarque: str = ""
 
 
-class SynthesesError(Exception):
-    """The syntheses file cannot be used: every problem, each naming FILE:LINE, in French."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def _parse_count(text: str) -> int:
-    digits = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    if not digits.isdigit():
-        raise BadValue(f"nombre de comptes rendus « {text} » : écrivez un nombre entier (0 si aucun)")
-    return int(digits)
-
-
-class _Codes:
-    """Départements written as codes, without the territory to check them against (see :func:`record_arrivals`)."""
-
-    def parse(self, value: str) -> str:
-        code = value.strip().upper()
-        if not _CODE.fullmatch(code):
-            raise BadValue(f"département « {value} » : écrivez son code Insee (« 44 », « 2A », « 971 »)")
-        return code
-
-
-_CODE = re.compile(r"\d{2,3}|2[AB]")
+# The syntheses file cannot be used: every problem, each naming FILE:LINE, in French.
+SynthesesError = DataFileError
 
 
 def parse_syntheses(text: str, file: str,
@@ -85,62 +53,27 @@ def parse_syntheses(text: str, file: str,
     Without ``territory``, départements are taken as the codes written (the
     file as :func:`record_arrivals` wrote it).
     """
-    delimiter = detect_delimiter(text) if text.strip() else ";"
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    numbered = [(index + 1, cells) for index, cells in enumerate(rows)]
-    numbered = [(line, cells) for line, cells in numbered if any(cell_text(c) for c in cells)]
-    if not numbered:
-        return [], [error_at(file, 1, "fichier vide : la première ligne doit donner les noms des colonnes "
-                                      f"({';'.join(COLUMNS)})")]
-    header_line, header = numbered[0]
-    problems: list[Problem] = []
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = _KNOWN.get(header_key(cell))
-        if name is None:
-            if cell_text(cell):
-                problems.append(error_at(file, header_line, f"colonne « {cell_text(cell)} » inconnue : les "
-                                                            f"colonnes sont {', '.join(COLUMNS)}"))
-            continue
-        if name in columns:
-            problems.append(error_at(file, header_line, f"colonne « {name} » donnée deux fois"))
-            continue
-        columns[name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        problems.append(error_at(file, header_line, "colonne manquante : " + ", ".join(missing)))
-        return [], problems
-    departements: Departements | _Codes = (
-        Departements({code: d.nom for code, d in territory.departements.items()}) if territory is not None
-        else _Codes())
+    rows, problems = parse_rows(text, file, COLUMNS, REQUIRED_COLUMNS, _ALIASES)
+    parser = departements(territory)
     arrivals: list[SynthesisArrival] = []
     seen: dict[str, int] = {}
-    for line, cells in numbered[1:]:
-        def value(name: str, cells: list[str] = cells) -> str:
-            index = columns.get(name)
-            return cell_text(cells[index]) if index is not None and index < len(cells) else ""
-
-        stray = [cell_text(c) for i, c in enumerate(cells) if i not in columns.values() and cell_text(c)]
-        if stray:
-            problems.append(error_at(file, line, f"valeur hors des colonnes : « {stray[0]} »"))
+    for line, cells in rows:
         row_problems = len(problems)
         departement = recue = comptes = None
         try:
-            if not value("departement"):
+            if not cells["departement"]:
                 raise BadValue("département manquant")
-            departement = departements.parse(value("departement"))
+            departement = parser.parse(cells["departement"])
         except BadValue as exc:
             problems.append(error_at(file, line, str(exc)))
         try:
-            if not value("recue_le"):
+            if not cells["recue_le"]:
                 raise BadValue("date de réception (recue_le) manquante : écrivez-la AAAA-MM-JJ")
-            recue = parse_date(value("recue_le"))
+            recue = parse_date(cells["recue_le"])
         except BadValue as exc:
             problems.append(error_at(file, line, str(exc)))
         try:
-            if not value("comptes_rendus"):
-                raise BadValue("nombre de comptes rendus manquant : écrivez un nombre entier (0 si aucun)")
-            comptes = _parse_count(value("comptes_rendus"))
+            comptes = whole_number(cells["comptes_rendus"], "nombre de comptes rendus")
         except BadValue as exc:
             problems.append(error_at(file, line, str(exc)))
         if departement is not None and departement in seen:
@@ -149,7 +82,7 @@ def parse_syntheses(text: str, file: str,
         elif departement is not None:
             seen[departement] = line
         if len(problems) == row_problems and departement is not None and recue is not None and comptes is not None:
-            arrivals.append(SynthesisArrival(departement, recue, comptes, value("remarque")))
+            arrivals.append(SynthesisArrival(departement, recue, comptes, cells.get("remarque", "")))
     return arrivals, problems
 
 
@@ -158,32 +91,19 @@ def read_syntheses(path: Path, territory: Territory | None) -> list[SynthesisArr
 
     Raises :class:`SynthesesError` with every problem of the file at once.
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    text = read_text(path)
+    if text is None:
         return []
-    except OSError as exc:
-        raise SynthesesError([error_at(str(path), 0, f"lecture impossible : {exc.strerror or exc}")]) from None
-    try:
-        text = decode(data)[0]
-    except Unreadable as exc:
-        raise SynthesesError([error_at(str(path), line, message) for line, message in exc.errors]) from None
     arrivals, problems = parse_syntheses(text, str(path), territory)
     if problems:
         raise SynthesesError(problems)
     return arrivals
 
 
-def syntheses_text(arrivals: Sequence[SynthesisArrival], *, delimiter: str = ";", newline: str = "\n") -> str:
-    """The syntheses as the file's CSV text, with its header row, by département."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
-    writer.writerow(COLUMNS)
-    for arrival in sorted(arrivals, key=lambda a: a.departement):
-        writer.writerow([arrival.departement, arrival.recue_le.isoformat(), str(arrival.comptes_rendus),
-                         arrival.remarque])
-    return out.getvalue()
+def syntheses_rows(arrivals: Sequence[SynthesisArrival]) -> list[list[str]]:
+    """The syntheses as the file's rows, by département."""
+    return [[a.departement, a.recue_le.isoformat(), str(a.comptes_rendus), a.remarque]
+            for a in sorted(arrivals, key=lambda a: a.departement)]
 
 
 def record_arrivals(path: Path, arrivals: Sequence[SynthesisArrival], *, territory: Territory | None = None,
@@ -199,11 +119,7 @@ def record_arrivals(path: Path, arrivals: Sequence[SynthesisArrival], *, territo
     path = Path(path)
     with merge_lock(path, wait=DEFAULT_WAIT_SECONDS if lock_wait is None else lock_wait):
         remove_leftovers(path)
-        existing = read_syntheses(path, territory)
-        by_dep = {a.departement: a for a in existing}
+        by_dep = {a.departement: a for a in read_syntheses(path, territory)}
         for arrival in arrivals:
             by_dep[arrival.departement] = arrival
-        fmt = file_format(path)
-        text = syntheses_text(list(by_dep.values()), delimiter=fmt.delimiter, newline=fmt.newline)
-        write_atomic(path, (codecs.BOM_UTF8 if fmt.bom else b"") + text.encode("utf-8"))
-
+        replace_file(path, COLUMNS, syntheses_rows(list(by_dep.values())))

@@ -15,7 +15,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -297,7 +296,7 @@ def fill_odt(filling: Filling, template: bytes | None = None,
 
 def sample(departement: str, communes: list[tuple[str, str]], seed: str = "") -> Filling:
     """A plausible filling whose every sentence names its département (so a test can trace it)."""
-    tag = f"{departement}{seed}"
+    tag = seed or departement
     return Filling(
         departement=departement,
         forums=[(day, commune, f"canton de {commune}", str(40 + 10 * i)) for i, (day, commune) in enumerate(communes)],
@@ -317,3 +316,149 @@ def sample(departement: str, communes: list[tuple[str, str]], seed: str = "") ->
                     "départementale", f"Maires et gendarmerie ({tag})")],
         minutes=[f"Compte rendu du forum de {commune}, le {day}" for day, commune in communes],
     )
+
+
+# Messy variants, as they come back ------------------------------------------------
+
+def _heading(document: docx.document.Document, start: str):  # type: ignore[no-untyped-def]
+    return next(p for p in document.paragraphs if p.style.name.startswith("Heading") and p.text.startswith(start))
+
+
+def rename_heading(document: docx.document.Document, start: str, new: str) -> None:
+    _set_text(_heading(document, start), new)
+
+
+def delete_heading(document: docx.document.Document, start: str) -> None:
+    paragraph = _heading(document, start)
+    paragraph._p.getparent().remove(paragraph._p)
+
+
+def add_after_table(document: docx.document.Document, index: int, text: str) -> None:
+    """A paragraph typed just after a table, outside any field."""
+    from docx.oxml import OxmlElement
+
+    table = document.tables[index]._tbl
+    paragraph = OxmlElement("w:p")
+    table.addnext(paragraph)
+    from docx.text.paragraph import Paragraph
+
+    Paragraph(paragraph, document._body).add_run(text)
+
+
+def add_heading_with_text(document: docx.document.Document, before: str, heading: str, text: str) -> None:
+    """An extra part the template does not have (« Remerciements »), before the heading ``before``."""
+    target = _heading(document, before)
+    target.insert_paragraph_before(heading, style=target.style)
+    target.insert_paragraph_before(text)
+
+
+def proposals_as_text(document: docx.document.Document, proposals: list[tuple[str, str, str]]) -> None:
+    """The proposals' table replaced by lines « proposition | portée | acteurs » (a table pasted as text)."""
+    table = document.tables[3]._tbl
+    from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
+
+    anchor = table
+    for text, scope, actors in proposals:
+        paragraph = OxmlElement("w:p")
+        anchor.addnext(paragraph)
+        Paragraph(paragraph, document._body).add_run(f"{text}\t{scope}\t{actors}")
+        anchor = paragraph
+    table.getparent().remove(table)
+
+
+def tracked_and_commented(document: docx.document.Document, inserted: str, deleted: str, comment: str) -> None:
+    """A paragraph inserted with track changes on, a deleted one left as a tracked deletion, a comment."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    theme2 = _heading(document, "Thème 2")
+    after = theme2._p.getnext()
+    for kind, text in (("w:ins", inserted), ("w:del", deleted)):
+        paragraph = OxmlElement("w:p")
+        change = OxmlElement(kind)
+        change.set(qn("w:id"), "90" if kind == "w:ins" else "91")
+        change.set(qn("w:author"), "Préfecture")
+        change.set(qn("w:date"), "2009-05-19T10:00:00Z")
+        run = OxmlElement("w:r")
+        text_element = OxmlElement("w:t" if kind == "w:ins" else "w:delText")
+        text_element.text = text
+        run.append(text_element)
+        change.append(run)
+        paragraph.append(change)
+        after.addprevious(paragraph)
+    target = next(p for p in document.paragraphs if p.text and not p.style.name.startswith("Heading")
+                  and p.runs)
+    document.add_comment(target.runs, text=comment, author="Cabinet", initials="CAB")
+
+
+def append_document(first: docx.document.Document, second: docx.document.Document) -> None:
+    """A second synthesis pasted below the first."""
+    body = first.element.body
+    last = body[-1]  # the section properties stay last
+    for element in list(second.element.body):
+        if element.tag.endswith("}sectPr"):
+            continue
+        last.addprevious(copy.deepcopy(element))
+
+
+def odt_tracked_and_commented(inserted: str, deleted: str, comment: str):  # type: ignore[no-untyped-def]
+    """A ``mess`` for :func:`fill_odt`: a tracked insertion and deletion, a comment on a theme paragraph."""
+
+    def mess(content: lxml.etree._Element) -> None:
+        office_text = content.find(f"{_q('office', 'body')}/{_q('office', 'text')}")
+        tracked = lxml.etree.Element(_q("text", "tracked-changes"))
+        for name, kind in (("ct1", "insertion"), ("ct2", "deletion")):
+            region = lxml.etree.SubElement(tracked, _q("text", "changed-region"), {_q("text", "id"): name})
+            change = lxml.etree.SubElement(region, _q("text", kind))
+            info = lxml.etree.SubElement(change, _q("office", "change-info"))
+            lxml.etree.SubElement(info, f"{{{DC}}}creator").text = "Préfecture"
+            lxml.etree.SubElement(info, f"{{{DC}}}date").text = "2009-05-19T10:00:00"
+            if kind == "deletion":
+                lxml.etree.SubElement(change, _q("text", "p")).text = deleted
+        office_text.insert(0, tracked)
+        headings = office_text.findall(_q("text", "h"))
+        theme2 = next(h for h in headings if "".join(h.itertext()).startswith("Thème 2"))
+        paragraph = lxml.etree.Element(_q("text", "p"))
+        lxml.etree.SubElement(paragraph, _q("text", "change-start"), {_q("text", "change-id"): "ct1"}).tail = inserted
+        lxml.etree.SubElement(paragraph, _q("text", "change-end"), {_q("text", "change-id"): "ct1"})
+        theme2.addnext(paragraph)
+        deletion = lxml.etree.Element(_q("text", "p"))
+        lxml.etree.SubElement(deletion, _q("text", "change"), {_q("text", "change-id"): "ct2"})
+        paragraph.addnext(deletion)
+        target = paragraph.getnext().getnext()
+        annotation = lxml.etree.Element(_q("office", "annotation"))
+        lxml.etree.SubElement(annotation, f"{{{DC}}}creator").text = "Cabinet"
+        lxml.etree.SubElement(annotation, _q("text", "p")).text = comment
+        target.insert(0, annotation)
+        annotation.tail = target.text
+        target.text = None
+
+    return mess
+
+
+def odt_rename_and_delete(renamed: dict[str, str], deleted: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """A ``mess``: headings renamed (by their start) and deleted."""
+
+    def mess(content: lxml.etree._Element) -> None:
+        for heading in list(content.iter(_q("text", "h"))):
+            text = "".join(heading.itertext())
+            for start, new in renamed.items():
+                if text.startswith(start):
+                    _odt_set(heading, new)
+            if text.startswith(deleted) if deleted else False:
+                heading.getparent().remove(heading)
+
+    return mess
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF, as a prefecture's scanned or exported synthesis."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Title"] = text
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kit.calendar.model import Forum
@@ -103,7 +103,7 @@ def _check_synthesis(received: Received, synthesis: Synthesis, territory: Territ
         _check_forums(add, who, synthesis, forums.get(synthesis.departement, []))
 
 
-def _check_forums(add, who: str, synthesis: Synthesis, calendar: list[Forum]) -> None:  # type: ignore[no-untyped-def]
+def _check_forums(add: Callable[..., None], who: str, synthesis: Synthesis, calendar: list[Forum]) -> None:
     listed = [row for row in synthesis.forums if row.date or row.commune]
     expected = [forum for forum in calendar if forum.statut != "annulé"]
     unmatched = list(expected)

@@ -13,20 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kit.calendar.model import Forum
+from kit.campaign.syntheses import SynthesisArrival as Arrival
 from kit.syntheses.checking import participants_of
 from kit.syntheses.model import SCOPES, Passage, Proposal, Received, Synthesis
 from kit.syntheses.similarity import groups
 from kit.territory import Territory
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """A synthesis recorded as received (a row of data/syntheses.csv)."""
-
-    departement: str
-    recue_le: date
-    comptes_rendus: int = 0
-    remarque: str = ""
 
 
 @dataclass

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from kit.syntheses.model import Minutes, Passage, Problem, Proposal, Received, Synthesis, ForumRow
+from kit.syntheses.model import ForumRow, Minutes, Passage, Problem, Proposal, Received, Synthesis
 from kit.syntheses.reading import Block, Document
 from kit.territory import Territory, normalise
 
@@ -43,7 +43,7 @@ _BOILERPLATE = (
 _PART1_LABELS = (("couverture", "Couverture du département"), ("participation", "Participation"),
                  ("accessibilite", "Accessibilité, presse et déroulement"))
 _FIELD = re.compile(r"\[[^\[\]]{1,400}\]")
-_CELLS = re.compile(r"\s*(?:\t|\|| ; |\s–\s–\s)\s*")
+_CELLS = re.compile(r" *(?:\t|\|| ; ) *")
 _MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
            "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
@@ -216,12 +216,13 @@ class _Reader:
         if self.document.comments:
             for comment in self.document.comments:
                 self.synthesis_for_comments().passages.append(Passage("autres", comment, "commentaire"))
-            self.problem("", f"{_count(len(self.document.comments), 'commentaire laissé', 'commentaires laissés')}"
-                         " dans le document : gardés dans « Autres éléments »")
+            count = len(self.document.comments)
+            self.problem("", f"{_count(count, 'commentaire laissé', 'commentaires laissés')} dans le document : "
+                         f"{'gardé' if count == 1 else 'gardés'} dans « Autres éléments »")
         if self.document.tracked_changes:
-            self.problem("", f"{_count(self.document.tracked_changes, 'modification suivie', 'modifications suivies')}"
-                         " non acceptée(s) : le texte est lu comme si elles l'étaient (ajouts gardés, "
-                         "suppressions écartées)")
+            count = self.document.tracked_changes
+            self.problem("", f"{_count(count, 'modification suivie non acceptée', 'modifications suivies non acceptées')}"
+                         " : le texte est lu comme si elles l'étaient (ajouts gardés, suppressions écartées)")
         return self.result
 
     def synthesis_for_comments(self) -> Synthesis:
@@ -478,7 +479,13 @@ def _columns(header: tuple[str, ...], part: str, width: int) -> list[str]:
 
 
 def _split_cells(text: str) -> list[str]:
-    return [cell for cell in _CELLS.split(text) if cell.strip()]
+    """The cells of a table row typed as text; an empty cell between two others is kept."""
+    cells = [cell.strip() for cell in _CELLS.split(text)]
+    while cells and not cells[-1]:
+        cells.pop()
+    while cells and not cells[0]:
+        cells.pop(0)
+    return cells if sum(1 for cell in cells if cell) >= 2 else [text]
 
 
 def _short(text: str, size: int = 60) -> str:

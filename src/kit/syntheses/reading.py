@@ -88,8 +88,10 @@ def _xml(archive: zipfile.ZipFile, name: str) -> lxml.etree._Element:
 
 
 def clean(text: str) -> str:
-    """Spaces as one reads them: runs of spaces and tabs made one, lines trimmed, no empty line."""
-    lines = (" ".join(line.replace("\u00a0", " ").split()) for line in text.split("\n"))
+    """Spaces as one reads them: runs of spaces made one, tabs kept (one between two cells typed as text),
+    lines trimmed, no empty line."""
+    lines = (re.sub(r" *\t *", "\t", re.sub(r"[ \u00a0\r\f\v]+", " ", line)).strip(" \t")
+             for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -178,7 +180,7 @@ def _docx_text(paragraph: lxml.etree._Element) -> str:
             if next(element.iterancestors(f"{_W}del", f"{_W}moveFrom"), None) is None:
                 parts.append(element.text or "")
         elif tag == f"{_W}tab":
-            parts.append(" ")
+            parts.append("\t")
         elif tag in (f"{_W}br", f"{_W}cr"):
             parts.append("\n")
         elif tag == f"{_W}noBreakHyphen":
@@ -259,7 +261,7 @@ def _odt_text(element: lxml.etree._Element, comments: list[str]) -> str:
         elif tag == f"{_T}s":
             parts.append(" " * int(child.get(f"{_T}c") or 1))
         elif tag == f"{_T}tab":
-            parts.append(" ")
+            parts.append("\t")
         elif tag == f"{_T}line-break":
             parts.append("\n")
         elif tag == f"{_T}note":

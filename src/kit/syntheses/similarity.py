@@ -10,6 +10,7 @@ the texts themselves are always quoted as written, never merged.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -53,25 +54,25 @@ def groups(texts: Sequence[str]) -> list[list[int]]:
             index = parent[index]
         return index
 
-    # Candidates share a word; words found in more than a third of the texts do not make candidates alone
-    # (they would make every pair one), but still count in the similarity.
+    # Prefix filtering (exact for a Jaccard threshold): with each text's words ordered rarest first, two
+    # texts alike share a word among the first len - ceil(THRESHOLD * len) + 1 words of each.
+    frequency: dict[str, int] = {}
+    for words in sets:
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
     holders: dict[str, list[int]] = {}
     for index, words in enumerate(sets):
-        for word in words:
-            holders.setdefault(word, []).append(index)
-    common = max(3, len(texts) // 3)
-    for index, words in enumerate(sets):
+        ordered = sorted(words, key=lambda w: (frequency[w], w))
+        prefix = ordered[:len(ordered) - math.ceil(THRESHOLD * len(ordered)) + 1]
         seen: set[int] = set()
-        for word in words:
-            held = holders[word]
-            if len(held) > common:
-                continue
-            for other in held:
-                if other <= index or other in seen:
+        for word in prefix:
+            for other in holders.get(word, ()):
+                if other in seen:
                     continue
                 seen.add(other)
                 if alike(words, sets[other]):
                     parent[root(other)] = root(index)
+            holders.setdefault(word, []).append(index)
     found: dict[int, list[int]] = {}
     for index in range(len(texts)):
         found.setdefault(root(index), []).append(index)

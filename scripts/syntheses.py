@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import time
 from collections.abc import Sequence
@@ -211,25 +212,30 @@ def compile_command(args: argparse.Namespace) -> int:
     errors, warnings = _print(received)
     campaign = load_campaign(PROJECT.campaign_file)
     compilation = compile_syntheses(received, arrivals, forums, territory, campaign.syntheses)
+    read = sum(1 for item in received for s in item.syntheses if s.departement)
+    proposals = len(compilation.proposals)
     when = args.date or max((a.recue_le for a in arrivals), default=date.today())
     body = writing.body_html(compilation, when)
+    del received, compilation  # what is left to do needs only the body: memory stays bounded
     try:
         out.mkdir(parents=True, exist_ok=True)
         made = []
-        for suffix, data in (("odt", writing.to_odt(body)), ("docx", writing.to_docx(body)),
-                             ("pdf", writing.to_pdf(body, out))):
-            target = out / f"{writing.SLUG}.{suffix}"
-            write_atomic(target, data, durable=False)
-            made.append(target)
+        # The PDF (the longest to lay out) in a second process while this one writes the ODT and the DOCX.
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pdf = pool.apply_async(writing.to_pdf, (body, out))
+            for suffix, make in (("odt", writing.to_odt), ("docx", writing.to_docx), ("pdf", None)):
+                data = make(body) if make is not None else pdf.get()
+                target = out / f"{writing.SLUG}.{suffix}"
+                write_atomic(target, data, durable=False)
+                made.append(target)
     except OSError as exc:
         print(f"{_display(out)}: erreur : écriture impossible ({french_os_error(exc)})", file=sys.stderr)
         return 1
-    read = sum(1 for item in received for s in item.syntheses if s.departement)
-    unusable = [item.file for item in received if item.errors]
+    unusable = errors
     for target in made:
         print(f"  écrit  {_display(target)}")
-    print(f"Compilation de {_plural(len(received), 'fichier', 'fichiers')} ({_plural(read, 'synthèse lue', 'synthèses lues')}, "
-          f"{_plural(len(compilation.proposals), 'proposition', 'propositions')}) en "
+    print(f"Compilation de {_plural(len(files), 'fichier', 'fichiers')} ({_plural(read, 'synthèse lue', 'synthèses lues')}, "
+          f"{_plural(proposals, 'proposition', 'propositions')}) en "
           f"{time.perf_counter() - started:.1f} s".replace(".", ",") + ".")
     if unusable or warnings:
         print(f"À relire : {_plural(errors, 'erreur', 'erreurs')}, "

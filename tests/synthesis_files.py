@@ -462,3 +462,58 @@ def tiny_pdf(text: str) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+# A season's syntheses, for scripts/bench.py --syntheses ----------------------------
+
+_SUBJECTS = ("la vidéo-protection", "les cambriolages", "la sécurité routière", "les violences intrafamiliales",
+             "les stupéfiants", "l'accueil des victimes", "la police municipale", "la sécurité privée",
+             "la jeunesse", "les transports", "les incivilités", "la cybercriminalité")
+
+
+def _prose(rng, tag: str, sentences: int) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(
+        f"Les participants de {tag} ont longuement évoqué {rng.choice(_SUBJECTS)} et souhaitent que "
+        f"{rng.choice(_SUBJECTS)} fasse l'objet d'un suivi régulier avec les élus (point {index})."
+        for index in range(sentences))
+
+
+def season_filling(name: str, rng, *, forums: list[tuple[str, str]]) -> Filling:  # type: ignore[no-untyped-def]
+    """About ten printed pages: four of synthesis, the rest the minutes annexed (see :func:`with_minutes`)."""
+    filling = sample(name, forums, f"dossier {name}")
+    filling.theme1 = [_prose(rng, name, 5) for _ in range(4)]
+    filling.theme2 = [_prose(rng, name, 5) for _ in range(3)]
+    filling.local = [_prose(rng, name, 4) for _ in range(2)]
+    filling.strengths = [f"{rng.choice(_SUBJECTS).capitalize()} : un partenariat qui fonctionne ({name}, {i})."
+                         for i in range(4)]
+    filling.weaknesses = [f"{rng.choice(_SUBJECTS).capitalize()} : des moyens jugés insuffisants ({name}, {i})."
+                          for i in range(4)]
+    common = [("Généraliser la pré-plainte en ligne pour toutes les victimes", "nationale", "Police et gendarmerie"),
+              ("Créer un référent sûreté dans chaque commune de plus de 5 000 habitants", "départementale",
+               "Maires et gendarmerie"),
+              ("Renforcer les patrouilles pédestres dans les centres-villes le soir", "locale", "Police municipale")]
+    own = [(f"Étudier {rng.choice(_SUBJECTS)} avec les bailleurs sociaux de {name} (idée {i})",
+            rng.choice(("nationale", "départementale", "locale", "")), f"Préfecture de {name}") for i in range(5)]
+    filling.proposals = [*rng.sample(common, 2), *own]
+    return filling
+
+
+def with_minutes(document: docx.document.Document, filling: Filling, rng) -> None:  # type: ignore[no-untyped-def]
+    """Each forum's minutes pasted after the list of the annexes: its title again, then its text."""
+    for title in filling.minutes:
+        document.add_paragraph(title)
+        for _ in range(4):
+            document.add_paragraph(_prose(rng, "la réunion", 3))
+
+
+def odt_with_minutes(filling: Filling, rng):  # type: ignore[no-untyped-def]
+    """A ``mess`` for :func:`fill_odt`: each forum's minutes pasted at the end, as :func:`with_minutes`."""
+
+    def mess(content: lxml.etree._Element) -> None:
+        office_text = content.find(f"{_q('office', 'body')}/{_q('office', 'text')}")
+        for title in filling.minutes:
+            lxml.etree.SubElement(office_text, _q("text", "p")).text = title
+            for _ in range(4):
+                lxml.etree.SubElement(office_text, _q("text", "p")).text = _prose(rng, "la réunion", 3)
+
+    return mess

@@ -261,7 +261,7 @@ def test_compilation_parts_figures_and_index(compiled: Path) -> None:
               for r in rows]
     assert scopes == sorted(scopes, key=["nationale", "départementale", "locale", "non précisée"].index)
     assert scopes[0] == "nationale" and scopes[-1] == "non précisée"
-    recurring = [text for text in texts if " : 6 départements (" in text]
+    recurring = [text for text in texts if "; 6 départements (" in text]
     assert len(recurring) == 2, texts
     # The index: one row per département received, with its proposals.
     assert any(context.startswith("Ain (01) | reçue, non enregistrée") and "P" in context

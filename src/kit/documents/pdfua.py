@@ -299,6 +299,9 @@ def _link_contents(pdf: Pdf, *, skip: dict[int, set[int]]) -> int:
     link broken into several annotations (a table of contents' entry: its
     title, its leader, its page number) gives each of them the whole text.
     """
+    if not any(annotation.get("/Subtype") == Name.Link for page in pdf.pages
+               for annotation in page.obj.get("/Annots", [])):
+        return 0  # no link: the text of the pages need not be read (a long document without links saves seconds)
     pages = {_key(page.obj): number for number, page in enumerate(pdf.pages, start=1)}
     keys = {number: int(page.obj.get("/StructParents", -1)) for number, page in enumerate(pdf.pages, start=1)}
     texts = _page_texts(pdf)

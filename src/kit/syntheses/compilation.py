@@ -100,7 +100,7 @@ def compile_syntheses(received: Sequence[Received], arrivals: Iterable[Arrival],
     order = {code: index for index, code in enumerate(names)}
     syntheses = _ordered((s for r in received for s in r.syntheses if s.departement), order)
     arrived = {a.departement: a for a in arrivals}
-    figures = Figures(departements=len(names))
+    figures = Figures()
     held = [f for f in forums if f.statut == "tenu"]
     figures.forums_tenus = len(held)
     figures.forums_prevus = sum(1 for f in forums if f.statut in ("prévu", "reporté"))
@@ -129,8 +129,12 @@ def compile_syntheses(received: Sequence[Received], arrivals: Iterable[Arrival],
     late.sort(key=lambda item: order.get(item[0], len(order)))
     figures.en_retard = len(late)
     figures.a_temps = len(arrived) - len(late)
-    missing = [code for code in names if code not in received_codes]
+    # Expected: every département and overseas département, and any collectivity with a forum in the calendar.
+    with_forums = {f.departement for f in forums}
+    expected = [code for code, d in territory.departements.items() if d.zone != "com" or code in with_forums]
+    missing = [code for code in expected if code not in received_codes]
     figures.manquantes = len(missing)
+    figures.departements = len(expected)
     figures.comptes_rendus = sum(a.comptes_rendus for a in arrived.values()) or sum(len(s.minutes) for s in syntheses)
 
     quotes: dict[str, list[Quote]] = {part: [] for part in ("rencontres", "theme1", "theme2", "local")}
@@ -144,13 +148,10 @@ def compile_syntheses(received: Sequence[Received], arrivals: Iterable[Arrival],
 
     flat = [(s.departement, p) for s in syntheses for p in s.proposals]
     proposal_groups = groups([p.text for _, p in flat])
-    group_of = {}
-    recurring_members: list[list[int]] = []
-    for members in proposal_groups:
-        if len({flat[i][0] for i in members}) > 1:
-            for i in members:
-                group_of[i] = len(recurring_members)
-            recurring_members.append(members)
+    # Groups over several départements, the most widespread first: R1, R2…
+    recurring_members = sorted((members for members in proposal_groups if len({flat[i][0] for i in members}) > 1),
+                               key=lambda members: (-len({flat[i][0] for i in members}), members[0]))
+    group_of = {i: number for number, members in enumerate(recurring_members) for i in members}
     rank = {scope: index for index, scope in enumerate(SCOPES)}
 
     def key(i: int) -> tuple[int, int, int, int]:

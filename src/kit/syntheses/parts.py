@@ -154,6 +154,7 @@ class _Reader:
         self.part = "identification"
         self.label = ""
         self.minutes: Minutes | None = None
+        self.minutes_index = 0
         self.unfilled: dict[tuple[int, str], list[str]] = {}
 
     # helpers --------------------------------------------------------------------
@@ -242,8 +243,7 @@ class _Reader:
                 self.annex_paragraph(block)
             return
         if self.part == "annexes" and self.minutes is not None:
-            self.minutes = Minutes(block.text)
-            self.synthesis.minutes.append(self.minutes)
+            self.start_minutes(block.text)
             return
         self.part = "autres"
         self.label = block.text
@@ -329,13 +329,22 @@ class _Reader:
             if unfilled(block.text):
                 self.own_text(block.text)
                 return
-            self.minutes = Minutes(block.text)
-            self.synthesis.minutes.append(self.minutes)
+            self.start_minutes(block.text)
         elif self.minutes is not None:
             self.minutes = Minutes(self.minutes.title, self.minutes.paragraphs + 1)
-            self.synthesis.minutes[-1] = self.minutes
+            self.synthesis.minutes[self.minutes_index] = self.minutes
         elif self.own_text(block.text):
             self.other(block.text, "texte des annexes avant tout compte rendu", block.place)
+
+    def start_minutes(self, title: str) -> None:
+        """A forum's minutes begin; the list of the annexes first, then each under its title again: one each."""
+        titles = [fold(m.title) for m in self.synthesis.minutes]
+        if fold(title) in titles:
+            self.minutes_index = titles.index(fold(title))
+        else:
+            self.synthesis.minutes.append(Minutes(title))
+            self.minutes_index = len(self.synthesis.minutes) - 1
+        self.minutes = self.synthesis.minutes[self.minutes_index]
 
     def diagnostic_paragraph(self, text: str, where: str) -> None:
         folded = fold(text)

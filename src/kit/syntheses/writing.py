@@ -94,7 +94,7 @@ def _proposals(compilation: Compilation) -> Iterable[str]:
     yield "<h2>4. Propositions</h2>"
     yield (f"<p>{number(len(compilation.proposals))} propositions, classées par portée (nationale d'abord, puis "
            "départementale, locale et non précisée). Les propositions voisines, venues de plusieurs départements, "
-           "se suivent dans le tableau et sont rapprochées dans la colonne « Voisines ». Deux propositions sont "
+           "se suivent dans le tableau ; la colonne « Voisines » donne leur groupe (R1, R2…), détaillé après le tableau. Deux propositions sont "
            "jugées voisines quand les mots qui portent leur sens (sans accents ni majuscules, au singulier, sans "
            f"les petits mots) sont communs pour au moins {round(THRESHOLD * 100)} % de l'ensemble de leurs mots, "
            f"et au moins {MIN_SHARED} mots ; chaque proposition reste citée telle que le département l'a écrite."
@@ -108,7 +108,7 @@ def _proposals(compilation: Compilation) -> Iterable[str]:
             scope += f" (écrit : {proposal.scope_text})"
         alike = ""
         if item.group >= 0:
-            alike = ", ".join(f"P{n}" for n in compilation.recurring[item.group] if n != item.number)
+            alike = f"R{item.group + 1} ({len(compilation.recurring[item.group])} propositions)"
         yield (f"<tr><td>P{item.number}</td><td>{_text(proposal.text)}</td><td>{escape(scope)}</td>"
                f"<td>{escape(compilation.names[item.departement])}</td><td>{_text(proposal.actors)}</td>"
                f"<td>{escape(alike)}</td></tr>")
@@ -119,11 +119,11 @@ def _proposals(compilation: Compilation) -> Iterable[str]:
         return
     by_number = {item.number: item for item in compilation.proposals}
     yield "<ul>"
-    for group in sorted(compilation.recurring, key=lambda g: (-len(g), g[0])):
+    for index, group in enumerate(compilation.recurring, start=1):
         deps = list(dict.fromkeys(compilation.names[by_number[n].departement] for n in group))
         scopes = sorted({SCOPE_NAMES[by_number[n].proposal.scope] for n in group})
-        yield (f"<li>{', '.join(f'P{n}' for n in group)} : {len(deps)} départements ({escape(', '.join(deps))}) ; "
-               f"portée {escape(', '.join(scopes))}</li>")
+        yield (f"<li>R{index} : {', '.join(f'P{n}' for n in group)} ; {len(deps)} départements "
+               f"({escape(', '.join(deps))}) ; portée {escape(', '.join(scopes))}</li>")
     yield "</ul>"
 
 

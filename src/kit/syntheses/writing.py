@@ -150,16 +150,18 @@ def _arrivals(compilation: Compilation) -> Iterable[str]:
 
 
 def _forums(compilation: Compilation) -> Iterable[str]:
+    """The forums each synthesis lists, one paragraph per département (a long table is slow to lay out)."""
     yield "<h3>Rencontres déclarées dans les synthèses</h3>"
-    rows = [(s.departement, row) for s in compilation.syntheses for row in s.forums]
+    rows: dict[str, list[str]] = {}
+    for synthesis in compilation.syntheses:
+        for row in synthesis.forums:
+            rows.setdefault(synthesis.departement, []).append(" ; ".join(row.text))
     if not rows:
         yield "<p>Aucune.</p>"
         return
-    yield "<table><thead><tr><th>Département</th><th>Rencontre, telle que déclarée</th></tr></thead><tbody>"
-    for dep, row in rows:
-        yield (f"<tr><td>{escape(compilation.names[dep])}</td>"
-               f"<td>{escape(' ; '.join(row.text))}</td></tr>")
-    yield "</tbody></table>"
+    for dep, forums in rows.items():
+        yield (f"<p><strong>{escape(compilation.names[dep])}</strong> ({len(forums)}) : "
+               + " | ".join(escape(forum) for forum in forums) + "</p>")
 
 
 def _index(compilation: Compilation) -> Iterable[str]:
@@ -237,4 +239,6 @@ def to_pdf(body: str, folder: Path) -> bytes:
             f'<span class="kit-entete__ministere">{escape(MINISTRY)}</span></div>'
             f'<div class="kit-titre-courant" aria-hidden="true">{escape(KIT_TITLE)}</div>'
             f'<article class="kit-doc" id="debut">{body}</article></body></html>')
-    return render_pdf(html, base_url=folder.resolve().as_uri() + "/", fetcher=LocalOnlyFetcher([folder]))
+    # No table of contents, hence no dot leaders to look for in the finishing.
+    return render_pdf(html, base_url=folder.resolve().as_uri() + "/", fetcher=LocalOnlyFetcher([folder]),
+                      leaders=False)

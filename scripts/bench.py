@@ -597,7 +597,8 @@ def main_syntheses(count: int = 100) -> int:
         result = subprocess.run(command, capture_output=True, text=True, check=False,
                                 env={**os.environ, "FORUMS_CSV": str(calendar)})
         wall = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak, cpu = usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
         if result.returncode:
             print(result.stderr[-3000:], file=sys.stderr)
             return 1
@@ -605,8 +606,11 @@ def main_syntheses(count: int = 100) -> int:
         from kit.documents.pdfua import describe
 
         pages = describe((Path(tmp) / "sortie" / "compilation-syntheses-departementales.pdf").read_bytes()).pages
-        print(f"Compilation de {len(files)} fichiers ({_kb(size)}, dont 2 PDF) : {_fr(wall)} s, mémoire (pic) "
-              f"{_fr(peak / 1024 / 1024, 0)} Mio ; objectif : moins de 60 s.")
+        load = os.getloadavg()[0]
+        print(f"Compilation de {len(files)} fichiers ({_kb(size)}, dont 2 PDF) : {_fr(wall)} s écoulées, "
+              f"{_fr(cpu)} s de processeur (mise en page du PDF dans un second processus), mémoire (pic d'un "
+              f"processus) {_fr(peak / 1024 / 1024, 0)} Mio ; charge de la machine {_fr(load, 1)} ; objectif : "
+              "moins de 60 s.")
         print(f"  {result.stdout.strip().splitlines()[-1]}")
         print("  fichiers : " + ", ".join(f"{suffix[1:].upper()} {_kb(n)}" for suffix, n in sorted(made.items()))
               + f", PDF de {pages} pages ; {result.stderr.count(chr(10))} lignes de problèmes signalés.")

@@ -102,7 +102,7 @@ def check(args: argparse.Namespace) -> int:
         return 1
     ending = (f"{_plural(warnings, 'avertissement', 'avertissements')} à relire ci-dessus" if warnings
               else "aucun problème")
-    print(f"{files} lisible{'s' if len(received) > 1 else ''} : {ending}.", file=sys.stderr)
+    print(f"{files} vérifié{'s' if len(received) > 1 else ''} : {ending}.", file=sys.stderr)
     return 0
 
 

@@ -318,7 +318,7 @@ class _Reader:
         if key.startswith("etabli"):
             synthesis.etablie_par = self.own_text(value)
             return True
-        if key.startswith("date"):
+        if key.startswith(("date", "envoi", "envoy", "transmis")):
             synthesis.date_envoi = self.own_text(value)
             return True
         return key.startswith(("destinataire", "rubrique"))

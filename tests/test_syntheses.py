@@ -71,6 +71,10 @@ def received(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Fixtu
     fixtures.append(Fixture("synthese-44.docx", "Loire-Atlantique", loire.sentences()))
 
     seine = sf.sample("Seine-Maritime", [("15/04/2009", "Lillebonne")], "réf. SM")
+    # Rows added to the template's tables (two rows each in the template).
+    seine.weaknesses += ["Peu de jeunes dans la salle (réf. SM).", "Des horaires mal choisis (réf. SM)."]
+    seine.proposals.append(("Associer les bailleurs sociaux aux forums suivants (réf. SM).", "locale",
+                            "Bailleurs sociaux (réf. SM)"))
     _write(folder, "synthese-76.odt", sf.fill_odt(seine))
     fixtures.append(Fixture("synthese-76.odt", "Seine-Maritime", seine.sentences()))
 

@@ -11,11 +11,13 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 
 from kit.calendar.model import Forum
 from kit.campaign.syntheses import SynthesisArrival as Arrival
 from kit.syntheses.checking import participants_of
 from kit.syntheses.model import SCOPES, Passage, Proposal, Received, Synthesis
+from kit.syntheses.parts import DepartementNames
 from kit.syntheses.similarity import groups
 from kit.territory import Territory
 
@@ -111,11 +113,10 @@ def compile_syntheses(received: Sequence[Received], arrivals: Iterable[Arrival],
     figures.participants_declares = sum(row.participants or 0 for s in syntheses for row in s.forums)
     received_codes = set(arrived) | {s.departement for s in syntheses}
     unread = []
+    finder = DepartementNames(territory)
     for item in received:
         if not item.read:
-            from kit.syntheses.parts import DepartementNames
-
-            code = DepartementNames(territory).find(item.file.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            code = finder.find(PurePath(item.file).stem)
             unread.append((code, item.file))
             if code:
                 received_codes.add(code)

@@ -274,9 +274,10 @@ class _Reader:
                     return
             cells = _split_cells(text)
             if len(cells) >= 3 and parse_date(text):
-                self.forum_row(cells, ("numero", "date", "commune", "cantons", "participants")[-len(cells):]
-                               if len(cells) < 5 else ("numero", "date", "commune", "cantons", "participants"),
-                               block.place)
+                columns = ["date", "commune", "cantons", "participants"]
+                if cells[0].strip().isdigit():
+                    columns.insert(0, "numero")
+                self.forum_row(cells, columns + ["autre"] * len(cells), block.place)
                 self.problem(part, "tableau des rencontres écrit comme du texte : ligne lue comme une rencontre",
                              severity="information", where=block.place)
                 return

@@ -169,12 +169,16 @@ def test_check_refuses_a_file_whose_departement_contradicts_its_name(received: t
     folder, _ = received
     (folder / "synthese-75.docx").write_bytes(sf.docx_bytes(sf.fill_docx(sf.sample("Gironde", []))))
     (folder / "notes.odt").write_bytes(b"not a zip")
-    result = run(folder, "check", "synthese-75.docx", "notes.odt")
+    letter = docx.Document()
+    letter.add_paragraph("Monsieur le Ministre, veuillez trouver ci-joint le bilan des forums.")
+    letter.save(str(folder / "lettre-44.docx"))
+    result = run(folder, "check", "synthese-75.docx", "notes.odt", "lettre-44.docx")
     assert result.returncode == 1
+    assert "lettre-44.docx: erreur : aucune partie du modèle reconnue" in result.stderr
     assert ("synthese-75.docx: identification : erreur : le champ « Département » dit Gironde mais le nom du "
             "fichier désigne Paris") in result.stderr
     assert "notes.odt: erreur : fichier illisible" in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("2 erreurs dans 2 fichiers")
+    assert result.stderr.splitlines()[-1].startswith("3 erreurs dans 3 fichiers")
 
 
 # record -----------------------------------------------------------------------

@@ -91,7 +91,7 @@ def _check_synthesis(received: Received, synthesis: Synthesis, territory: Territ
     missing = [part for part in REQUIRED if part not in synthesis.parts_found]
     for part in missing:
         add(part, f"{who}partie absente (ni son titre ni son tableau n'ont été trouvés)")
-    if len(missing) == len(REQUIRED) and not synthesis.passages:
+    if len(missing) == len(REQUIRED):
         add("", f"{who}aucune partie du modèle reconnue : ce fichier ne semble pas être une synthèse "
             "départementale faite du modèle du kit", "erreur")
     for proposal in synthesis.proposals:

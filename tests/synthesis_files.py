@@ -126,7 +126,8 @@ def fill_docx(filling: Filling, template: bytes | None = None) -> docx.document.
             _set_text(row.cells[1].paragraphs[0], filling.departement)
         elif label.startswith("Établie"):
             _set_text(row.cells[1].paragraphs[0], filling.etablie_par)
-        elif label.startswith("Date"):
+        elif not label.startswith(("Rubrique", "Destinataires")):
+            # The date of sending, whatever its line is called.
             _set_text(row.cells[1].paragraphs[0], filling.date_envoi)
     _fill_rows(tables[1], [(str(i), *forum) for i, forum in enumerate(filling.forums, 1)])
     _fill_rows(tables[2], [(s, w) for s, w in _pairs(filling.strengths, filling.weaknesses)])
@@ -230,8 +231,8 @@ def fill_odt_content(filling: Filling, content: lxml.etree._Element) -> None:
         cells = row.findall(_q("table", "table-cell"))
         label = "".join(cells[0].itertext())
         value = {"Département": filling.departement, "Établie par": filling.etablie_par}.get(label)
-        if label.startswith("Date"):
-            value = filling.date_envoi
+        if value is None and not label.startswith(("Rubrique", "Destinataires")):
+            value = filling.date_envoi  # the date of sending, whatever its line is called
         if value is not None:
             _odt_set(cells[1].find(_q("text", "p")), value)
     _odt_fill_rows(tables[1], [(str(i), *forum) for i, forum in enumerate(filling.forums, 1)])

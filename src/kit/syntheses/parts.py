@@ -319,7 +319,7 @@ class _Reader:
         if key.startswith("etabli"):
             synthesis.etablie_par = self.own_text(value)
             return True
-        if key.startswith(("date", "envoi", "envoy", "transmis")):
+        if re.search(r"\bdate\b|envoi|envoy|transmi", key):
             synthesis.date_envoi = self.own_text(value)
             return True
         return key.startswith(("destinataire", "rubrique"))

@@ -297,3 +297,35 @@ def test_alike_proposals_share_most_of_their_words() -> None:
     assert not alike(tokens(first), tokens("Créer un référent sûreté dans chaque commune."))
     assert groups([first, "Créer un référent sûreté", "généraliser la pre plainte en ligne (victimes)"]) == [
         [0, 2], [1]]
+
+
+# reading without a template's layout -----------------------------------------------
+
+def test_a_synthesis_typed_without_styles_or_tables() -> None:
+    """Headings typed as plain lines, the identification and tables typed as text: all read, nothing lost."""
+    from kit.syntheses.parts import DepartementNames, recognise
+    from kit.syntheses.reading import Block, Document
+
+    lines = ["Synthèse des forums", "Département : Finistère", "Date d'envoi : 20 mai 2009",
+             "1. Les rencontres organisées", "1\t14/04/2009\tQuimper\tQuimper-1\t45",
+             "Participation : Quarante-cinq personnes sont venues.",
+             "2. Éclairage de proximité", "Une remarque générale avant les thèmes.",
+             "Thème 1 : la sécurité, un devoir", "Les cambriolages inquiètent.",
+             "3. Diagnostic", "Point fort : une gendarmerie présente.", "Faiblesse : des délais trop longs.",
+             "4. Propositions", "Ouvrir le samedi | nationale | Police", "Une idée sans tableau."]
+    document = Document(Path("finistere.docx"),
+                        blocks=[Block("paragraph", text=text, number=i) for i, text in enumerate(lines, 1)])
+    received = recognise(document, "finistere.docx", DepartementNames(load_territory(ROOT / "data" / "reference")))
+    [synthesis] = received.syntheses
+    assert synthesis.departement == "29" and synthesis.date_envoi == "20 mai 2009"
+    assert synthesis.parts_found >= {"rencontres", "eclairage", "theme1", "diagnostic", "propositions"}
+    assert [(row.commune, row.participants) for row in synthesis.forums] == [("Quimper", 45)]
+    assert synthesis.strengths == ["une gendarmerie présente."]
+    assert synthesis.weaknesses == ["des délais trop longs."]
+    assert [(p.text, p.scope, p.actors) for p in synthesis.proposals] == [("Ouvrir le samedi", "nationale", "Police")]
+    kept = {(p.part, p.text) for p in synthesis.passages}
+    assert ("autres", "Une remarque générale avant les thèmes.") in kept
+    assert ("autres", "Une idée sans tableau.") in kept
+    assert ("theme1", "Les cambriolages inquiètent.") in kept
+    assert ("rencontres", "Quarante-cinq personnes sont venues.") in kept
+    assert {p.part for p in received.problems if "Autres éléments" in p.message} == {"eclairage", "propositions"}

@@ -23,6 +23,9 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
                                        de l'enregistrement d'une page ou d'une ligne du calendrier
                                        à la page servie à nouveau (médiane de 5 modifications) ;
                                        avec --hugo, la même chose sous « hugo server » pour comparer
+    python scripts/bench.py --syntheses compilation de 100 synthèses départementales fictives (dix pages
+                                       chacune, dont des en retard, des désordonnées et deux PDF) :
+                                       temps et mémoire (pic) de « scripts/syntheses.py compile »
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kit.calendar.model import COLUMNS, Campaign, load_campaign
 from kit.paths import Project
@@ -485,7 +488,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="avec --loop : la même boucle sous « hugo server », pour comparer (paquet Debian hugo)")
     parser.add_argument("--limites", action="store_true",
                         help="temps et mémoire de « forums.py check » sur les plus gros fichiers acceptés")
+    parser.add_argument("--syntheses", action="store_true",
+                        help="compilation de 100 synthèses départementales fictives : temps et mémoire")
     args = parser.parse_args(argv)
+    if args.syntheses:
+        return main_syntheses()
     if args.loop:
         return main_loop(args.sizes or LOOP_SIZES, args.edits, hugo=args.hugo)
     if args.limites:
@@ -518,6 +525,95 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
     print_table(measures)
     print_targets(measures)
+    return 0
+
+
+# Departmental syntheses (scripts/syntheses.py compile) -------------------------------
+
+def make_syntheses(folder: Path, territory: Territory, count: int = 100) -> tuple[Path, Path]:
+    """``count`` ten-page syntheses in ``folder`` (some late, some messy, two PDFs), with their calendar and
+    tracking file; returns (calendar, tracking)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import synthesis_files as sf  # the tests' fixtures: the kit's templates filled as prefectures do
+
+    rng = random.Random(SEED)
+    template_docx, template_odt = sf.template_docx(), sf.template_odt()
+    codes = [code for code, d in territory.departements.items() if d.zone != "com"][:count]
+    calendar = ["departement;date;heure_debut;commune;lieu;statut;participants"]
+    tracking = ["departement;recue_le;comptes_rendus;remarque"]
+    for index, code in enumerate(codes):
+        name = territory.departements[code].nom
+        cantons = territory.cantons.get(code) or []
+        communes = [c.libelle.split(" (")[0] for c in rng.sample(cantons, min(len(cantons), rng.randint(6, 10)))]
+        forums = [(date(2009, 3, 16) + timedelta(days=rng.randint(0, 60)), commune) for commune in communes]
+        for day, commune in forums:
+            calendar.append(f"{code};{day.isoformat()};18:00;{commune};salle des fêtes;tenu;{rng.randint(20, 300)}")
+        arrived = date(2009, 5, 22) - timedelta(days=rng.randint(-6, 10) if index % 10 == 3 else rng.randint(0, 10))
+        if index in (10, 50):
+            (folder / f"synthese-{code}.pdf").write_bytes(sf.tiny_pdf(f"Synthèse {name}"))
+            tracking.append(f"{code};{arrived.isoformat()};{len(forums)};PDF, non lu automatiquement")
+            continue
+        filling = sf.season_filling(name, rng, forums=[(d.strftime("%d/%m/%Y"), c) for d, c in forums])
+        tracking.append(f"{code};{arrived.isoformat()};{len(forums)};")
+        if index % 2:
+            parts = sf.odt_parts(template_odt)
+            minutes = sf.odt_with_minutes(filling, rng)
+            changes = sf.odt_tracked_and_commented("Phrase ajoutée.", "Phrase supprimée.", "Commentaire.") \
+                if index % 7 == 1 else None
+
+            def mess(content: Any, minutes: Any = minutes, changes: Any = changes) -> None:
+                minutes(content)
+                if changes is not None:
+                    changes(content)
+
+            (folder / f"synthese-{code}.odt").write_bytes(sf.fill_odt(filling, sf.odt_from_parts(parts), mess=mess))
+            continue
+        document = sf.fill_docx(filling, template_docx)
+        if index % 7 == 0:
+            sf.rename_heading(document, "Thème 1", "Premier thème : ce que disent les habitants")
+            sf.delete_heading(document, "3. Diagnostic")
+            sf.add_after_table(document, 2, f"Le préfet souligne la mobilisation des maires de {name}.")
+        sf.with_minutes(document, filling, rng)
+        (folder / f"synthese-{code}.docx").write_bytes(sf.docx_bytes(document))
+    calendar_file, tracking_file = folder / "forums.csv", folder / "syntheses.csv"
+    calendar_file.write_text("\n".join(calendar) + "\n", encoding="utf-8")
+    tracking_file.write_text("\n".join(tracking) + "\n", encoding="utf-8")
+    return calendar_file, tracking_file
+
+
+def main_syntheses(count: int = 100) -> int:
+    """`syntheses.py compile` of ``count`` generated syntheses: time and peak memory (its own process)."""
+    territory = load_territory(PROJECT.reference)
+    with tempfile.TemporaryDirectory(prefix="kit-bench-syntheses-") as tmp:
+        folder = Path(tmp) / "recu"
+        folder.mkdir()
+        print(f"… {count} synthèses fictives", file=sys.stderr, flush=True)
+        calendar, tracking = make_syntheses(folder, territory, count)
+        files = sorted(str(p) for p in folder.iterdir() if p.suffix in (".docx", ".odt", ".pdf"))
+        size = sum(Path(f).stat().st_size for f in files)
+        command = [sys.executable, str(ROOT / "scripts" / "syntheses.py"), "compile", "-o", str(Path(tmp) / "sortie"),
+                   "--suivi", str(tracking), *files]
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True, check=False,
+                                env={**os.environ, "FORUMS_CSV": str(calendar)})
+        wall = time.perf_counter() - started
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak, cpu = usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+        if result.returncode:
+            print(result.stderr[-3000:], file=sys.stderr)
+            return 1
+        made = {p.suffix: p.stat().st_size for p in (Path(tmp) / "sortie").iterdir()}
+        from kit.documents.pdfua import describe
+
+        pages = describe((Path(tmp) / "sortie" / "compilation-syntheses-departementales.pdf").read_bytes()).pages
+        load = os.getloadavg()[0]
+        print(f"Compilation de {len(files)} fichiers ({_kb(size)}, dont 2 PDF) : {_fr(wall)} s écoulées, "
+              f"{_fr(cpu)} s de processeur (mise en page du PDF dans un second processus), mémoire (pic d'un "
+              f"processus) {_fr(peak / 1024 / 1024, 0)} Mio ; charge de la machine {_fr(load, 1)} ; objectif : "
+              "moins de 60 s.")
+        print(f"  {result.stdout.strip().splitlines()[-1]}")
+        print("  fichiers : " + ", ".join(f"{suffix[1:].upper()} {_kb(n)}" for suffix, n in sorted(made.items()))
+              + f", PDF de {pages} pages ; {result.stderr.count(chr(10))} lignes de problèmes signalés.")
     return 0
 
 

@@ -105,7 +105,8 @@ def merge(args: argparse.Namespace) -> int:
     try:
         report = merge_files([Path(f) for f in args.files], into, territory=load_territory(PROJECT.reference),
                              campaign=load_campaign(PROJECT.campaign_file), strict=args.strict,
-                             dry_run=args.dry_run, lock_wait=args.attente)
+                             dry_run=args.dry_run, lock_wait=args.attente,
+                             contacts=Path(args.contacts) if args.contacts else None)
     except Busy as exc:
         print(f"{into}: erreur : {exc}", file=sys.stderr)
         return 1
@@ -137,6 +138,13 @@ def merge(args: argparse.Namespace) -> int:
         print(f"Essai sans écriture ({into} inchangé) : {result.summary()}.")
     else:
         print(f"Aucun changement : {into} est déjà à jour ({result.summary()}).")
+    if report.contacts_kept:
+        print(f"{_plural(report.contacts_kept, 'contact gardé', 'contacts gardés')} dans {args.contacts} "
+              f"(jamais dans {into.name}).")
+    elif report.contacts_left and not args.dry_run:
+        print(f"{_plural(report.contacts_left, 'contact laissé', 'contacts laissés')} hors du calendrier : "
+              "la colonne contact n'est jamais enregistrée dans data/. Pour les garder sur votre poste, "
+              "relancez avec --contacts recu/contacts.csv.")
     if warnings:
         print(f"{_plural(warnings, 'avertissement', 'avertissements')} à relire ci-dessus.", file=sys.stderr)
     return 0
@@ -238,6 +246,10 @@ def parser() -> argparse.ArgumentParser:
     merge_cmd.add_argument("--attente", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDES",
                            help="si une autre fusion est en cours, l'attendre au plus ce nombre de secondes "
                                 f"(par défaut : {DEFAULT_WAIT_SECONDS:g})")
+    merge_cmd.add_argument("--contacts", metavar="FICHIER",
+                           help="garder les contacts des fichiers fusionnés dans ce fichier, hors de data/ "
+                                "(par exemple recu/contacts.csv, que git ignore) ; sans cette option, ils ne "
+                                "sont gardés nulle part")
     merge_cmd.set_defaults(run=merge)
 
     export_cmd = commands.add_parser(

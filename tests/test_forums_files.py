@@ -317,7 +317,7 @@ def test_leftovers_of_a_killed_merge_are_removed_and_ignored_by_git(tmp_path: Pa
     (tmp_path / ".verif-abcd" / "forums.csv").write_text("copie avec contact")
     path = write(tmp_path, "44;14/04/2009;18:00;Nantes;salle\n", "recu.csv")
     assert run("merge", str(path), "--into", str(into)).returncode == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["forums.csv", "recu.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["calendriers.csv", "forums.csv", "recu.csv"]
     ignored = subprocess.run(["git", "check-ignore", "data/.forums.csv.k2j4.tmp", "data/.verif-abcd/forums.csv"],
                              cwd=ROOT, capture_output=True, text=True)
     assert ignored.stdout.split() == ["data/.forums.csv.k2j4.tmp", "data/.verif-abcd/forums.csv"]

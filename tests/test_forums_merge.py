@@ -44,8 +44,9 @@ def test_add_update_keep_and_cancel(target: Path) -> None:
 
     after = {f.commune: f for f in read_calendar(target, territory=TERRITORY, campaign=CAMPAIGN).forums}
     assert list(after) == ["Saint-Herblain", "Basse-Goulaine", "Châteaubriant", "Nantes"]
-    # Empty or absent cells never erase: the contact, the source and « tenu » stay.
-    assert after["Saint-Herblain"].contact == "standard préfecture"
+    # Empty or absent cells never erase: the source and « tenu » stay. No contact is kept in the calendar.
+    assert all(not forum.contact for forum in after.values())
+    assert "contact" not in target.read_text(encoding="utf-8").splitlines()[0]
     assert after["Basse-Goulaine"].statut == "tenu"
     assert after["Basse-Goulaine"].source == "https://exemple.fr/b (70 participants)"
     assert (after["Basse-Goulaine"].heure_debut, after["Basse-Goulaine"].lieu) == (time(18), "salle Pierre Lhomme")

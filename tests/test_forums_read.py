@@ -265,7 +265,7 @@ def test_every_row_of_the_project_calendar_is_one_forum() -> None:
             f for f in forums if (f.departement, f.date.isoformat(), f.commune) ==
             (row["departement"], row["date"], row["commune"]))
         assert forum.statut == (row["statut"] or "prévu"), row
-        assert forum.contact == row["contact"], row
+        assert forum.contact == row.get("contact", ""), row
         assert forum.heure_debut == (time.fromisoformat(row["heure_debut"]) if row["heure_debut"] else None), row
         # « URL (note) »: the link and what the press said of it, apart.
         source = row["source"].strip()

@@ -13,6 +13,7 @@ from typing import Any
 from kit.calendar.communes import UnknownCommune, load_communes
 from kit.calendar.model import (
     COLUMNS,
+    PROVENANCES,
     REQUIRED_COLUMNS,
     RESERVED_IDS,
     REVISION_COLUMNS,
@@ -32,6 +33,7 @@ from kit.store import Memo
 from kit.territory import Territory, normalise
 
 _STATUT_KEYS = {normalise(s): s for s in STATUTS}
+_PROVENANCE_KEYS = {**{normalise(p): p for p in PROVENANCES}, **{normalise(label): p for p, label in PROVENANCES.items()}}
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _CANTON_SPLIT = re.compile(r"[,;\r\n]")
 
@@ -207,6 +209,25 @@ class RowChecker:
             if not statut:
                 error(f"statut « {text['statut']} » inconnu (valeurs possibles : {', '.join(STATUTS)})")
 
+        participants = None
+        if text.get("participants"):
+            digits = text["participants"].replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+            if not digits.isdigit():
+                error(f"participants « {text['participants']} » : écrivez le nombre de personnes venues, "
+                      "en chiffres (« 70 »)")
+            elif statut and statut != "tenu":
+                error(f"participants « {text['participants']} » pour un forum « {statut} » : le nombre de "
+                      "participants ne se donne que pour un forum tenu (statut « tenu »)")
+            else:
+                participants = int(digits)
+
+        provenance = ""
+        if text.get("provenance"):
+            provenance = _PROVENANCE_KEYS.get(normalise(text["provenance"]), "")
+            if not provenance:
+                error(f"provenance « {text['provenance']} » inconnue (valeurs possibles : "
+                      f"{', '.join(PROVENANCES)})")
+
         identifier = text.get("id", "")
         if identifier and not _ID.fullmatch(identifier):
             error(f"identifiant « {identifier} » invalide : lettres sans accents, chiffres, « - », "
@@ -269,8 +290,8 @@ class RowChecker:
         forum = Forum(
             departement=dep_code, date=day, heure_debut=start, heure_fin=end, commune=commune,
             lieu=lieu, adresse=text.get("adresse", ""), cantons=tuple(cantons),
-            animateur=text.get("animateur", ""), statut=statut, contact=text.get("contact", ""),
-            source=text.get("source", ""), id=identifier, annonce=annonce, sequence=sequence, modifie=modifie,
+            animateur=text.get("animateur", ""), statut=statut, participants=participants,
+            contact=text.get("contact", ""), source=text.get("source", ""), provenance=provenance, id=identifier, annonce=annonce, sequence=sequence, modifie=modifie,
             where=(file, line), given=given,
         )
         return forum, problems

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.calendar.model import COLUMNS, Forum
+from kit.calendar.model import DATA_COLUMNS, Forum
 from kit.calendar.revisions import format_modified
 from kit.calendar.table import Unreadable, decode, detect_delimiter
 from kit.french import format_time
@@ -33,8 +33,10 @@ def forum_cells(forum: Forum, territory: Territory | None = None) -> dict[str, s
         "cantons": ", ".join(cantons),
         "animateur": forum.animateur,
         "statut": forum.statut,
+        "participants": str(forum.participants) if forum.participants is not None else "",
         "contact": forum.contact,
         "source": forum.source,
+        "provenance": forum.provenance,
         "id": forum.id,
         "annonce": forum.annonce.isoformat() if forum.annonce else "",
         "sequence": str(forum.sequence) if forum.sequence or forum.modifie else "",
@@ -43,8 +45,8 @@ def forum_cells(forum: Forum, territory: Territory | None = None) -> dict[str, s
 
 
 def calendar_text(forums: Iterable[Forum], *, territory: Territory | None = None,
-                  delimiter: str = ";", newline: str = "\n", columns: Sequence[str] = COLUMNS) -> str:
-    """The forums as CSV text with a header row (the data file's format)."""
+                  delimiter: str = ";", newline: str = "\n", columns: Sequence[str] = DATA_COLUMNS) -> str:
+    """The forums as CSV text with a header row (the data file's format: no contact column)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
     writer.writerow(columns)

@@ -91,6 +91,10 @@ def description(forum: Forum, territory: Territory) -> str:
     if forum.animateur:
         lines.append(f"Animation : {forum.animateur}")
     lines.append(f"Statut : {forum.statut}")
+    if forum.participants is not None:
+        lines.append(f"Participants : {forum.participants}")
+    provenance = f"Provenance : {forum.provenance_label}"
+    lines.append(f"{provenance} (source : {forum.source})" if forum.source else provenance)
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kit.calendar.check import find_duplicates
+from kit.calendar.contacts import inside, keep_contacts
 from kit.calendar.datafile import calendar_text, file_format
 from kit.calendar.lock import DEFAULT_WAIT_SECONDS, merge_lock, remove_leftovers
 from kit.calendar.model import COLUMNS, REVISION_COLUMNS, Campaign, Forum, Problem, error_at, sort_key
@@ -17,6 +18,8 @@ from kit.calendar.revisions import first_revision, revised
 from kit.calendar.revisions import now as current_time
 from kit.calendar.table import WORKBOOK_SUFFIXES
 from kit.calendar.text import id_key
+from kit.campaign.datafiles import DataFileError
+from kit.campaign.receipts import after_merge, read_receipts, receipts_file, write_receipts
 from kit.french import count, french_date
 from kit.store import write_atomic
 from kit.territory import Territory
@@ -31,6 +34,8 @@ class MergeResult:
     updated: list[tuple[Forum, Forum]] = field(default_factory=list)  # (before, after)
     unchanged: list[Forum] = field(default_factory=list)
     cancelled: list[tuple[Forum, Forum]] = field(default_factory=list)  # (before, after)
+    # Unchanged but for their provenance: now sent by the prefecture (counted with the unchanged ones).
+    confirmed: list[Forum] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -72,6 +77,11 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum], *, now: datetime
     """
     moment = now or current_time()
     current = list(existing)
+    # A forum merged from a prefecture's file is the prefecture's, unless the file says otherwise.
+    incoming = [forum if "provenance" in forum.given
+                else replace(forum, provenance="préfecture",
+                             given=(forum.given or frozenset(_MERGED_FIELDS)) | {"provenance"})
+                for forum in incoming]
     by_id: dict[str, int] = {id_key(f.id): i for i, f in reversed(list(enumerate(current))) if f.id}
     by_key: dict[tuple[str, date, str], list[int]] = {}
     for index, forum in enumerate(current):
@@ -113,6 +123,9 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum], *, now: datetime
         forums.append(new)
         if new == old:
             result.unchanged.append(old)
+        elif replace(new, provenance=old.provenance) == old:
+            result.unchanged.append(old)
+            result.confirmed.append(new)
         elif new.statut == "annulé" and old.statut != "annulé":
             result.cancelled.append((old, new))
         else:
@@ -130,11 +143,13 @@ class MergeReport:
     problems: list[Problem]
     result: MergeResult | None = None
     written: bool = False
+    contacts_left: int = 0  # contacts of the files merged, never written into the calendar
+    contacts_kept: int = 0  # of which kept in the contacts file
 
 
 def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
                 strict: bool = False, dry_run: bool = False, now: datetime | None = None,
-                lock_wait: float | None = None) -> MergeReport:
+                lock_wait: float | None = None, contacts: Path | None = None) -> MergeReport:
     """Check everything, merge ``incoming`` files into the CSV file ``into``, write it atomically.
 
     Merges of one calendar run one at a time (see :mod:`kit.calendar.lock`):
@@ -143,19 +158,36 @@ def merge_files(incoming: Sequence[Path], into: Path, *, territory: Territory, c
     (the target included) has an error, or a warning with ``strict``:
     ``into`` then stays byte for byte as it was. The bytes to be written are
     read back, in memory, before they replace ``into``.
+
+    The ``contact`` column never goes into ``into``: the contacts of the
+    files merged are kept in ``contacts`` when given (a file outside the
+    calendar's folder, see :mod:`kit.calendar.contacts`), left out otherwise.
+    Each département whose forums came in gets its dates of receipt in the
+    receipts file beside ``into`` (:mod:`kit.campaign.receipts`).
     """
     into = Path(into)
     if into.suffix.lower() in WORKBOOK_SUFFIXES:
         return MergeReport(problems=[error_at(str(into), 0, "le fichier de destination doit être un CSV")])
+    if contacts is not None and inside(contacts, into.parent):
+        return MergeReport(problems=[error_at(str(contacts), 0, (
+            f"les contacts sont des données personnelles : ne les gardez pas dans « {into.parent} », "
+            "dont les fichiers sont enregistrés dans git ; choisissez un fichier du dossier recu/ "
+            "(par exemple recu/contacts.csv), que git ignore"))])
     with merge_lock(into, wait=DEFAULT_WAIT_SECONDS if lock_wait is None else lock_wait):
         remove_leftovers(into)
         return _merge_locked(incoming, into, territory=territory, campaign=campaign, strict=strict,
-                             dry_run=dry_run, now=now)
+                             dry_run=dry_run, now=now, contacts=contacts)
 
 
 def _merge_locked(incoming: Sequence[Path], into: Path, *, territory: Territory, campaign: Campaign,
-                  strict: bool, dry_run: bool, now: datetime | None) -> MergeReport:
+                  strict: bool, dry_run: bool, now: datetime | None, contacts: Path | None) -> MergeReport:
     problems: list[Problem] = []
+    receipts_path = receipts_file(into)
+    try:
+        receipts = read_receipts(receipts_path, territory)
+    except DataFileError as exc:
+        problems.extend(exc.problems)
+        receipts = []
     existing: Sequence[Forum] = ()
     if into.exists():
         target = read_calendar(into, territory=territory, campaign=campaign)
@@ -167,18 +199,41 @@ def _merge_locked(incoming: Sequence[Path], into: Path, *, territory: Territory,
     blocking = [p for p in problems if p.severity == "erreur" or strict]
     if blocking:
         return MergeReport(problems=problems)
-    result = merge(existing, new.forums, now=now)
+    moment = now or current_time()
+    result = merge(existing, new.forums, now=moment)
     problems.extend(result.problems)
+    left = sum(1 for forum in new.forums if forum.contact)
     if result.problems:
-        return MergeReport(problems=problems, result=result)
-    if dry_run or not (result.added or result.updated or result.cancelled):
-        return MergeReport(problems=problems, result=result)
+        return MergeReport(problems=problems, result=result, contacts_left=left)
+    if dry_run:
+        return MergeReport(problems=problems, result=result, contacts_left=left)
+    kept = keep_contacts(contacts, new.forums) if contacts is not None else 0
+    changed = {f.departement for f in result.added} | {new_forum.departement for _, new_forum in
+                                                       result.updated + result.cancelled}
+    updated_receipts = after_merge(receipts, {f.departement for f in new.forums}, changed, moment.date())
+    if updated_receipts != receipts:
+        write_receipts(receipts_path, updated_receipts)
+    # Contacts of forums merged before this rule are dropped too: the calendar in git holds none.
+    forums = [replace(forum, contact="") if forum.contact else forum for forum in result.forums]
+    if not (result.added or result.updated or result.cancelled or result.confirmed) \
+            and forums == list(result.forums) and _header_current(into):
+        return MergeReport(problems=problems, result=result, contacts_left=left, contacts_kept=kept)
     fmt = file_format(into)
-    text = calendar_text(result.forums, territory=territory, delimiter=fmt.delimiter, newline=fmt.newline)
+    text = calendar_text(forums, territory=territory, delimiter=fmt.delimiter, newline=fmt.newline)
     data = (codecs.BOM_UTF8 if fmt.bom else b"") + text.encode("utf-8")
-    _check_round_trip(data, result.forums, into, territory=territory, campaign=campaign)
+    _check_round_trip(data, forums, into, territory=territory, campaign=campaign)
     write_atomic(into, data)
-    return MergeReport(problems=problems, result=result, written=True)
+    return MergeReport(problems=problems, result=result, written=True, contacts_left=left, contacts_kept=kept)
+
+
+def _header_current(into: Path) -> bool:
+    """True when ``into`` already has the data file's columns (no contact column left to remove)."""
+    try:
+        with into.open(encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "contact" not in first.lower()
 
 
 def _check_round_trip(data: bytes, forums: list[Forum], into: Path, *, territory: Territory,

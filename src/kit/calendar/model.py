@@ -17,7 +17,13 @@ _Date = date  # the type, where a field named « date » hides it
 
 STATUTS = ("prévu", "annulé", "reporté", "tenu")
 COLUMNS = ("departement", "date", "heure_debut", "heure_fin", "commune", "lieu", "adresse", "cantons",
-           "animateur", "statut", "contact", "source", "id", "annonce", "sequence", "modifie")
+           "animateur", "statut", "participants", "contact", "source", "provenance", "id", "annonce", "sequence",
+           "modifie")
+# The columns of the calendar kept in git (data/forums.csv): never the contact column, which is personal data.
+DATA_COLUMNS = tuple(c for c in COLUMNS if c != "contact")
+# Where a forum comes from: the value of the ``provenance`` column and what the pages and downloads say.
+PROVENANCES = {"presse": "relevé dans la presse", "préfecture": "transmis par la préfecture"}
+UNKNOWN_PROVENANCE = "provenance non précisée"
 # Kept by `merge` (see kit.calendar.revisions), never taken from an incoming file, never exported as columns.
 REVISION_COLUMNS = ("sequence", "modifie")
 # A file without these columns cannot be read; empty cells are dealt with row by row.
@@ -40,8 +46,10 @@ class Forum:
     cantons: tuple[str, ...] = ()  # canton codes when known, the text as given otherwise
     animateur: str = ""
     statut: str = "prévu"
+    participants: int | None = None  # people counted at a held forum
     contact: str = ""
     source: str = ""
+    provenance: str = ""  # a key of PROVENANCES, or "" when not said
     id: str = ""
     annonce: _Date | None = None
     # Revision kept by `merge`: grows when the date, times, place or status change; when it changed (UTC).
@@ -87,6 +95,11 @@ class Forum:
             rest = rest[1:-1].strip()
         return rest
 
+    @property
+    def provenance_label(self) -> str:
+        """« relevé dans la presse », « transmis par la préfecture » or « provenance non précisée »."""
+        return PROVENANCES.get(self.provenance, UNKNOWN_PROVENANCE)
+
 
 def slug(text: str) -> str:
     """« Saint-Benoît » → « saint-benoit »: letters and digits joined by hyphens."""
@@ -123,6 +136,8 @@ class Campaign:
     fin: date
     min_notice_days: int = 14
     syntheses: date | None = None
+    # The date the data is said to be of (``donnees_du``), when the campaign file sets it.
+    data_date: date | None = None
     # Length given to a forum whose end time is not known (its events say the end is not known).
     default_duration: timedelta = timedelta(hours=2)  # the run-sheet's length
 
@@ -135,6 +150,7 @@ def load_campaign(path: Path) -> Campaign:
     return Campaign(debut=data["debut"], fin=data["fin"],
                     min_notice_days=int(data.get("delai_annonce_jours", 14)),
                     syntheses=data.get("syntheses"),
+                    data_date=data.get("donnees_du"),
                     default_duration=timedelta(minutes=int(data.get("duree_par_defaut_minutes", 120))))
 
 

@@ -40,7 +40,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("cantons", "Cantons", "text"),
     ("animateur", "Animation", "text"),
     ("statut", "Statut", "text"),
+    ("participants", "Participants", "number"),
     ("source", "Source", "text"),
+    ("provenance", "Provenance", "text"),
     ("id", "Identifiant", "text"),
     ("annonce", "Date d'annonce", "date"),
 )
@@ -53,7 +55,7 @@ _FIXED = datetime(2009, 2, 26)
 _ZIP_DATE = (2009, 2, 26, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
-CellValue = str | date | time | None
+CellValue = str | date | time | int | None
 
 
 def _text_cell(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
@@ -70,6 +72,9 @@ def _typed_cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> No
     if isinstance(value, str):
         _text_cell(sheet, row, column, value)
         return
+    if isinstance(value, int):
+        sheet.cell(row=row, column=column, value=value)
+        return
     cell = sheet.cell(row=row, column=column, value=value)
     cell.number_format = TIME_FORMAT if isinstance(value, time) else DATE_FORMAT
 
@@ -78,7 +83,7 @@ def _values(forum: Forum, territory: Territory | None) -> list[CellValue]:
     text = forum_cells(forum, territory)
     typed: dict[str, CellValue] = {
         "date": forum.date, "heure_debut": forum.heure_debut, "heure_fin": forum.heure_fin,
-        "annonce": forum.annonce,
+        "annonce": forum.annonce, "participants": forum.participants,
     }
     return [typed[name] if kind != "text" else (text[name] or None) for name, _, kind in COLUMNS]
 

@@ -237,7 +237,8 @@ def _page_number(paragraph: Paragraph) -> None:
     field("NUMPAGES")
 
 
-def render_docx(page: PrintPage) -> bytes:
+def render_docx(page: PrintPage, *, keywords: str = "forums sécurité 2009; modèle",
+                comments: str = "Remplacez les passages surlignés en jaune, crochets compris.") -> bytes:
     """An editable Word document of ``page``, its fields to fill highlighted in yellow."""
     document = docx.Document()
     docx_french.field_style(document)
@@ -271,8 +272,8 @@ def render_docx(page: PrintPage) -> bytes:
     props.author = AUTHOR
     props.subject = f"{KIT_TITLE} – {KIT_SUBTITLE}"
     props.language = "fr-FR"
-    props.keywords = "forums sécurité 2009; modèle"
-    props.comments = "Remplacez les passages surlignés en jaune, crochets compris."
+    props.keywords = keywords
+    props.comments = comments
 
     root = lxml.html.fragment_fromstring(page.html or "<p></p>", create_parent="div")
     # The page's title (« Modèle : ... ») names the template, not the document to send.

@@ -21,7 +21,7 @@ def _fonts() -> Any:
 
 
 def render_pdf(html: str, *, base_url: str, fetcher: LocalOnlyFetcher,
-               stylesheet: Path = STYLESHEET) -> bytes:
+               stylesheet: Path = STYLESHEET, leaders: bool = True) -> bytes:
     """The PDF of a complete HTML document, laid out with the kit's print stylesheet."""
     from weasyprint import CSS, HTML
 
@@ -31,4 +31,4 @@ def render_pdf(html: str, *, base_url: str, fetcher: LocalOnlyFetcher,
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     pdf: bytes = document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1",
                                     uncompressed_pdf=False)
-    return finish(pdf)
+    return finish(pdf, leaders=leaders)

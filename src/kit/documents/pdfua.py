@@ -299,6 +299,9 @@ def _link_contents(pdf: Pdf, *, skip: dict[int, set[int]]) -> int:
     link broken into several annotations (a table of contents' entry: its
     title, its leader, its page number) gives each of them the whole text.
     """
+    if not any(annotation.get("/Subtype") == Name.Link for page in pdf.pages
+               for annotation in page.obj.get("/Annots", [])):
+        return 0  # no link: the text of the pages need not be read (a long document without links saves seconds)
     pages = {_key(page.obj): number for number, page in enumerate(pdf.pages, start=1)}
     keys = {number: int(page.obj.get("/StructParents", -1)) for number, page in enumerate(pdf.pages, start=1)}
     texts = _page_texts(pdf)
@@ -328,17 +331,21 @@ def _link_contents(pdf: Pdf, *, skip: dict[int, set[int]]) -> int:
     return done
 
 
-def finish(data: bytes) -> bytes:
-    """The PDF ``data`` (WeasyPrint, PDF/UA-1 variant) made whole: see the module's docstring."""
+def finish(data: bytes, *, leaders: bool = True) -> bytes:
+    """The PDF ``data`` (WeasyPrint, PDF/UA-1 variant) made whole: see the module's docstring.
+
+    ``leaders=False`` for a document without dot leaders (no table of contents): its text is then not
+    read to look for them, which saves seconds on a long document.
+    """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         # Links first: their text is read while the leaders are still tagged, then left out of it.
-        leaders = _leaders(pdf)
-        _link_contents(pdf, skip=leaders)
+        leaders_found = _leaders(pdf) if leaders else {}
+        _link_contents(pdf, skip=leaders_found)
         changes: dict[int, dict[int, Dictionary]] = {}
         for key, mcids in _orphans(pdf).items():
             for mcid in mcids:
                 changes.setdefault(key, {})[mcid] = Dictionary(Type=Name.Pagination)
-        for key, mcids in leaders.items():
+        for key, mcids in leaders_found.items():
             for mcid in mcids:
                 changes.setdefault(key, {})[mcid] = Dictionary(Type=Name.Layout)
         _make_artifacts(pdf, changes)

@@ -1,0 +1,1 @@
+"""Departmental syntheses sent back by the prefectures: read, check against the calendar, compile."""

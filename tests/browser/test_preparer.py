@@ -90,7 +90,10 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 def test_poster_prints_on_one_page_with_its_forums_facts(forum: dict[str, str], base_url: str, tab,
                                                            tmp_path: Path) -> None:
     open_document(tab, base_url, forum, "Affiche")
-    data = printed(tab)
+    title = link_name(forum, "Affiche")
+    assert tab.title() == title
+    data = printed(tab, tagged=True, outline=True)
+    assert_tagged(data, title)
     pages, text = pdf_text(data)
     assert pages == 1, f"l'affiche tient sur {pages} pages"
     for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
@@ -107,7 +110,38 @@ def test_poster_prints_on_one_page_with_its_forums_facts(forum: dict[str, str], 
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "affiche")], check=True)
     images = sorted(tmp_path.glob("affiche*.png"))
     assert len(images) == 1
-    assert_frame_whole(Image.open(images[0]).convert("RGB"))
+    image = Image.open(images[0]).convert("RGB")
+    assert_frame_whole(image)
+    assert_white_margins(image)
+
+
+def assert_tagged(data: bytes, title: str) -> None:
+    """Chromium's tagged print: a structure tree, marked content, French, the page's title shown as such.
+
+    Not a PDF/UA claim (Chromium does not make one): what the reader's « Enregistrer au format PDF » gives.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root, "le PDF imprimé n'a pas d'arbre de structure"
+        assert "/K" in root.StructTreeRoot, "l'arbre de structure du PDF imprimé est vide"
+        assert bool(root.MarkInfo.Marked), "le PDF imprimé n'est pas balisé (MarkInfo)"
+        assert str(root.get("/Lang", "")).lower().startswith("fr"), f"langue du PDF : {root.get('/Lang')}"
+        assert str(pdf.docinfo.get("/Title", "")) == title, pdf.docinfo.get("/Title")
+        if "/ViewerPreferences" in root and "/DisplayDocTitle" in root.ViewerPreferences:
+            assert bool(root.ViewerPreferences.DisplayDocTitle)
+
+
+def assert_white_margins(image: Image.Image) -> None:
+    """A white band on all four sides of the page: nothing is printed to the edge, nothing is cut."""
+    width, height = image.size
+    band = max(2, round(min(width, height) * 0.01))
+    edges = {"haut": (0, 0, width, band), "bas": (0, height - band, width, height),
+             "gauche": (0, 0, band, height), "droite": (width - band, 0, width, height)}
+    for side, box in edges.items():
+        colours = image.crop(box).getextrema()
+        assert all(low >= 245 for low, _ in colours), f"la marge du {side} n'est pas blanche : {colours}"
 
 
 def assert_frame_whole(image: Image.Image) -> None:

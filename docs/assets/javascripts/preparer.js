@@ -328,6 +328,9 @@
   function show(facts) {
     showTools(facts);
     var withdrawn = facts.statut === "annulé" || facts.statut === "reporté";
+    // Printed, the page's title becomes the PDF's title (and the name its file is offered under).
+    document.title = messages.title.replace("{document}", (withdrawn && current.retire) ? current.retire : current.nom)
+      .replace("{forum}", facts.titre);
     output.setAttribute("lang", "fr");
     output.classList.add("kit-preparer__document--" + current.slug);
     if (current.slug === "affiche" && withdrawn) {

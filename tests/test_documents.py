@@ -35,7 +35,7 @@ PAGES = {
     "lettre.md": (1, 3), "note.md": (4, 10), "fiche-1.md": (2, 6), "fiche-2.md": (1, 4),
     "methode.md": (3, 12), "fil-directeur.md": (3, 7), "modeles/invitation.md": (1, 3),
     "modeles/compte-rendu.md": (2, 5), "modeles/synthese.md": (1, 4),
-    "forum/affiche.md": (1, 2), "forum/affiche-a3.md": (1, 1), "forum/communique.md": (1, 2), "forum/invitation-presse.md": (1, 2),
+    "forum/affiche.md": (1, 2), "forum/affiche-a3.md": (1, 1), "forum/avis.md": (1, 2), "forum/communique.md": (1, 2), "forum/invitation-presse.md": (1, 2),
     "forum/emargement.md": (1, 2), "forum/cartes-questions.md": (1, 2), "forum/comptage.md": (1, 2),
 }
 # Screen furniture that the site shows in the article and the PDF leaves out.

@@ -229,12 +229,34 @@ def test_withdrawn_forum_gets_a_notice_not_a_poster(status: str, forum: dict[str
     open_document(tab, base_url, forum, "Affiche")
     document = tab.locator("[data-kit-preparer-document]")
     text = words(document.inner_text())
-    assert f"{french_day(forum['date'])} {at(forum['commune'])} est {status}" in text, text
+    assert f"du {french_day(forum['date'])} est {status}." in text, text
+    assert forum["commune"] in text and french_hour(forum["heure_debut"]) in text and words(forum["lieu"]) in text
     assert "AVIS" in text.upper()
-    assert "Entrée libre" not in text
+    assert "Entrée libre" not in text and "[annulé ou reporté]" not in text and "Pour un forum reporté" not in text
+    assert ("La nouvelle date sera annoncée" in text) == (status == "reporté")
     assert status in tab.locator("[data-kit-preparer-etat]").inner_text()
+    assert tab.title() == link_name(forum, "Avis d'annulation ou de report")
     pages, printed_text = pdf_text(printed(tab))
     assert pages == 1 and f"est {status}" in printed_text
+
+
+@pytest.mark.libreoffice
+def test_notice_of_a_postponed_forum_downloads_filled(forum: dict[str, str], base_url: str, tab,
+                                                      tmp_path: Path) -> None:
+    from clients.tools import convert
+
+    facts_route(tab, lambda facts: facts.update(statut="reporté"))
+    open_document(tab, base_url, forum, "Affiche")
+    with tab.expect_download() as info:
+        tab.click("[data-kit-preparer-odt]")
+    source = tmp_path / info.value.suggested_filename
+    assert source.name.startswith("avis-annulation-report-forum-")
+    info.value.save_as(source)
+    [flat] = convert([source], "fodt", tmp_path / "out")
+    body = words(" ".join(lxml.etree.parse(str(flat)).getroot().itertext()))
+    assert f"du {french_day(forum['date'])} est reporté." in body, body[:800]
+    assert "La nouvelle date sera annoncée par voie d'affiche et dans la presse." in body
+    assert "[annulé ou reporté]" not in body and "Pour un forum reporté" not in body
 
 
 def test_filled_page_has_no_wcag_violation(forum: dict[str, str], base_url: str, tab) -> None:

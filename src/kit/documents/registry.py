@@ -54,6 +54,8 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
     KitDocument("forum/affiche.md", "affiche-forum", "l'affiche d'un forum", "forum", editable=True),
     KitDocument("forum/affiche-a3.md", "affiche-forum-a3", "l'affiche d'un forum au format A3", "forum",
                 paper="A3", blank=True),
+    KitDocument("forum/avis.md", "avis-annulation-report-forum", "l'avis d'annulation ou de report d'un forum",
+                "forum", editable=True),
     KitDocument("forum/communique.md", "communique-presse-forum", "le communiqué de presse d'un forum", "forum",
                 editable=True),
     KitDocument("forum/invitation-presse.md", "invitation-presse-forum", "l'invitation de la presse", "forum",

@@ -1,6 +1,6 @@
 /* « Préparer un forum »: one forum's documents, filled in the reader's browser.
  *
- * The address names the forum (?forum=ID&departement=CODE&document=SLUG). The facts come from
+ * The address names the forum (?dep=CODE&forum=ID&doc=SLUG, short: a département page links each of its forums' documents). The facts come from
  * calendrier/CODE/documents.json, written by the build from the calendar; the documents are the
  * kit's blank templates: their page (to show and print) and their ODT and DOCX files (to download),
  * whose [fields] are replaced by the facts the calendar knows. Unknown facts stay fields.
@@ -13,7 +13,7 @@
   if (!root) { return; }
   var params = new URLSearchParams(window.location.search);
   var forumId = params.get("forum");
-  var dep = params.get("departement") || "";
+  var dep = params.get("dep") || "";
   if (!forumId || !/^[0-9][0-9AB][0-9]?$/.test(dep)) { return; }
 
   var documents = JSON.parse(root.getAttribute("data-documents"));
@@ -22,7 +22,7 @@
   var tools = root.querySelector("[data-kit-preparer-outils]");
   var state = root.querySelector("[data-kit-preparer-etat]");
   var output = root.querySelector("[data-kit-preparer-document]");
-  var current = documents.filter(function (d) { return d.slug === params.get("document"); })[0] || documents[0];
+  var current = documents.filter(function (d) { return d.slug === params.get("doc"); })[0] || documents[0];
 
   // The fields of the templates, by their text (lower case, single spaces), and the fact that fills each.
   var FIELDS = {
@@ -86,7 +86,7 @@
     documents.forEach(function (d) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      var query = new URLSearchParams({ forum: forumId, departement: dep, document: d.slug });
+      var query = new URLSearchParams({ dep: dep, forum: forumId, doc: d.slug });
       link.href = "?" + query.toString();
       link.textContent = (withdrawn && d.retire) ? d.retire : d.nom;
       link.setAttribute("lang", "fr");

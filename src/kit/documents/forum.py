@@ -24,7 +24,7 @@ PLACEHOLDER = '<div class="kit-preparer" data-kit-preparer-ici></div>'
 class ForumDocument:
     """One of a forum's documents."""
 
-    slug: str  # in the page's address: preparer/?forum=…&document=affiche
+    slug: str  # in the page's address: preparer/?dep=44&forum=…&doc=affiche
     name: str  # « Affiche », the start of each link's name: « Affiche du forum du … »
     src_uri: str  # the blank template, a page of the kit
     withdrawn_name: str = ""  # its name for a cancelled or postponed forum, if it changes
@@ -53,7 +53,7 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
     """The tools of the « Préparer un forum » page; ``root`` leads from the page to the site's root.
 
     Without JavaScript only the list of blank documents shows; preparer.js fills a
-    forum's documents when the address names one (``?forum=…&departement=…``).
+    forum's documents when the address names one (``?dep=…&forum=…&doc=…``).
     """
     strings = STRINGS[lang]
     def files(src_uri: str) -> dict[str, str]:

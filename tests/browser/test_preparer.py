@@ -241,16 +241,17 @@ def test_withdrawn_forum_gets_a_notice_not_a_poster(status: str, forum: dict[str
 
 
 @pytest.mark.libreoffice
-def test_notice_of_a_postponed_forum_downloads_filled(forum: dict[str, str], base_url: str, tab,
+@pytest.mark.parametrize("suffix", ["odt", "docx"])
+def test_notice_of_a_postponed_forum_downloads_filled(suffix: str, forum: dict[str, str], base_url: str, tab,
                                                       tmp_path: Path) -> None:
     from clients.tools import convert
 
     facts_route(tab, lambda facts: facts.update(statut="reporté"))
     open_document(tab, base_url, forum, "Affiche")
     with tab.expect_download() as info:
-        tab.click("[data-kit-preparer-odt]")
+        tab.click(f"[data-kit-preparer-{suffix}]")
     source = tmp_path / info.value.suggested_filename
-    assert source.name.startswith("avis-annulation-report-forum-")
+    assert source.name.startswith("avis-annulation-report-forum-") and source.suffix == f".{suffix}"
     info.value.save_as(source)
     [flat] = convert([source], "fodt", tmp_path / "out")
     body = words(" ".join(lxml.etree.parse(str(flat)).getroot().itertext()))

@@ -35,7 +35,7 @@ PAGES = {
     "lettre.md": (1, 3), "note.md": (4, 10), "fiche-1.md": (2, 6), "fiche-2.md": (1, 4),
     "methode.md": (3, 12), "fil-directeur.md": (3, 7), "modeles/invitation.md": (1, 3),
     "modeles/compte-rendu.md": (2, 5), "modeles/synthese.md": (1, 4),
-    "forum/affiche.md": (1, 2), "forum/communique.md": (1, 2), "forum/invitation-presse.md": (1, 2),
+    "forum/affiche.md": (1, 2), "forum/affiche-a3.md": (1, 1), "forum/avis.md": (1, 2), "forum/communique.md": (1, 2), "forum/invitation-presse.md": (1, 2),
     "forum/emargement.md": (1, 2), "forum/cartes-questions.md": (1, 2), "forum/comptage.md": (1, 2),
 }
 # Screen furniture that the site shows in the article and the PDF leaves out.
@@ -107,6 +107,25 @@ def test_pdf_of_each_document(site: Path, doc: registry.KitDocument) -> None:
         assert squash(chrome) not in whole
 
 
+def test_a3_poster_is_the_a4_one_on_one_a3_page(site: Path) -> None:
+    """The blank A3 poster: one A3 page, the same text and fields as the A4 one."""
+    posters = {doc.paper: doc for doc in EXISTING if doc.src_uri.startswith("forum/affiche")}
+    assert set(posters) == {"A4", "A3"}
+    sizes = {}
+    for paper, doc in posters.items():
+        reader = PdfReader(site / "documents" / f"{doc.slug}.pdf")
+        box = reader.pages[0].mediabox
+        sizes[paper] = (round(float(box.width)), round(float(box.height)))
+    assert sizes == {"A4": (595, 842), "A3": (842, 1191)}
+    assert len(PdfReader(site / "documents" / f"{posters['A3'].slug}.pdf").pages) == 1
+    a4, a3 = (article(site, posters[paper]) for paper in ("A4", "A3"))
+    assert text(a3.xpath('.//div[contains(@class, "kit-affiche")]')[0]) == \
+        text(a4.xpath('.//div[contains(@class, "kit-affiche")]')[0])
+    assert "[date du forum]" in a3.xpath('.//mark[contains(@class, "kit-champ")]/text()')
+    printed = squash("".join(pdf_pages(site / "documents" / f"{posters['A3'].slug}.pdf")))
+    assert squash("[date du forum]") in printed and squash("Entrée libre") in printed
+
+
 @pytest.mark.parametrize("doc", [d for d in EXISTING if d.src_uri in {"note.md", "fiche-1.md"}],
                          ids=lambda d: d.slug)
 def test_footnotes_at_the_foot_of_their_page(site: Path, doc: registry.KitDocument) -> None:
@@ -132,13 +151,15 @@ def test_footnotes_at_the_foot_of_their_page(site: Path, doc: registry.KitDocume
 def test_whole_kit_pdf(site: Path) -> None:
     path = site / "documents" / f"{registry.WHOLE_KIT_SLUG}.pdf"
     pages = pdf_pages(path)
-    singles = sum(len(PdfReader(site / "documents" / f"{d.slug}.pdf").pages) for d in EXISTING)
+    # The A3 poster is the A4 one enlarged: the whole kit has it once, in A4.
+    in_kit = [d for d in EXISTING if d.paper == "A4"]
+    singles = sum(len(PdfReader(site / "documents" / f"{d.slug}.pdf").pages) for d in in_kit)
     # A cover, a table of contents, then every document from a new page.
     assert singles + 1 <= len(pages) <= singles + 4
     assert "Sommaire" in pages[1]
     toc = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", pdf_pages(path, layout=True)[1], re.M)]
-    assert len(toc) == len(EXISTING)
-    for doc, number in zip(EXISTING, toc, strict=False):
+    assert len(toc) == len(in_kit)
+    for doc, number in zip(in_kit, toc, strict=False):
         h1 = text(article(site, doc).xpath(".//h1")[0]).rstrip("#").strip()
         assert squash(h1) in squash(pages[number - 1]), f"le sommaire renvoie {doc.slug} à la page {number}"
         headings, passages = expected_passages(article(site, doc))

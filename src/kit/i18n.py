@@ -78,6 +78,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "preparer_blank": "Les documents à remplir à la main",
         "preparer_format": "Format de l'affiche",
         "preparer_print": "Imprimer",
+        # The page's title once a forum is filled: that of the printed PDF, and its file name.
+        "preparer_title": "{document} du {forum}",
         "preparer_odt": "Télécharger pour LibreOffice ou OpenOffice.org (ODT)",
         "preparer_docx": "Télécharger pour Word (DOCX)",
         "preparer_loading": "Préparation des documents du forum…",
@@ -138,6 +140,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "preparer_blank": "The documents to fill in by hand",
         "preparer_format": "Poster size",
         "preparer_print": "Print",
+        "preparer_title": "{document} du {forum} (in French)",
         "preparer_odt": "Download for LibreOffice or OpenOffice.org (ODT)",
         "preparer_docx": "Download for Word (DOCX)",
         "preparer_loading": "Preparing the forum's documents…",

@@ -118,7 +118,7 @@ def test_a_forums_documents_are_filled_under_the_policy(served: str, watched,  #
     facts_file = next((published.served / "latest" / "calendrier").glob("*/documents.json"))
     forum = next(iter(json.loads(facts_file.read_text(encoding="utf-8"))["forums"]))
     tab = context.new_page()
-    tab.goto(served + f"latest/preparer/?forum={forum}&departement={facts_file.parent.name}&document=communique",
+    tab.goto(served + f"latest/preparer/?dep={facts_file.parent.name}&forum={forum}&doc=communique",
              wait_until="load")
     tab.wait_for_selector("[data-kit-preparer-pret]", state="attached")
     with tab.expect_download() as info:

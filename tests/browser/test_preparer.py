@@ -90,7 +90,10 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 def test_poster_prints_on_one_page_with_its_forums_facts(forum: dict[str, str], base_url: str, tab,
                                                            tmp_path: Path) -> None:
     open_document(tab, base_url, forum, "Affiche")
-    data = printed(tab)
+    title = link_name(forum, "Affiche")
+    assert tab.title() == title
+    data = printed(tab, tagged=True, outline=True)
+    assert_tagged(data, title)
     pages, text = pdf_text(data)
     assert pages == 1, f"l'affiche tient sur {pages} pages"
     for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
@@ -107,7 +110,38 @@ def test_poster_prints_on_one_page_with_its_forums_facts(forum: dict[str, str], 
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "affiche")], check=True)
     images = sorted(tmp_path.glob("affiche*.png"))
     assert len(images) == 1
-    assert_frame_whole(Image.open(images[0]).convert("RGB"))
+    image = Image.open(images[0]).convert("RGB")
+    assert_frame_whole(image)
+    assert_white_margins(image)
+
+
+def assert_tagged(data: bytes, title: str) -> None:
+    """Chromium's tagged print: a structure tree, marked content, French, the page's title shown as such.
+
+    Not a PDF/UA claim (Chromium does not make one): what the reader's « Enregistrer au format PDF » gives.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root, "le PDF imprimé n'a pas d'arbre de structure"
+        assert "/K" in root.StructTreeRoot, "l'arbre de structure du PDF imprimé est vide"
+        assert bool(root.MarkInfo.Marked), "le PDF imprimé n'est pas balisé (MarkInfo)"
+        assert str(root.get("/Lang", "")).lower().startswith("fr"), f"langue du PDF : {root.get('/Lang')}"
+        assert str(pdf.docinfo.get("/Title", "")) == title, pdf.docinfo.get("/Title")
+        if "/ViewerPreferences" in root and "/DisplayDocTitle" in root.ViewerPreferences:
+            assert bool(root.ViewerPreferences.DisplayDocTitle)
+
+
+def assert_white_margins(image: Image.Image) -> None:
+    """A white band on all four sides of the page: nothing is printed to the edge, nothing is cut."""
+    width, height = image.size
+    band = max(2, round(min(width, height) * 0.01))
+    edges = {"haut": (0, 0, width, band), "bas": (0, height - band, width, height),
+             "gauche": (0, 0, band, height), "droite": (width - band, 0, width, height)}
+    for side, box in edges.items():
+        colours = image.crop(box).getextrema()
+        assert all(low >= 245 for low, _ in colours), f"la marge du {side} n'est pas blanche : {colours}"
 
 
 def assert_frame_whole(image: Image.Image) -> None:
@@ -195,12 +229,35 @@ def test_withdrawn_forum_gets_a_notice_not_a_poster(status: str, forum: dict[str
     open_document(tab, base_url, forum, "Affiche")
     document = tab.locator("[data-kit-preparer-document]")
     text = words(document.inner_text())
-    assert f"{french_day(forum['date'])} {at(forum['commune'])} est {status}" in text, text
+    assert f"du {french_day(forum['date'])} est {status}." in text, text
+    assert forum["commune"] in text and french_hour(forum["heure_debut"]) in text and words(forum["lieu"]) in text
     assert "AVIS" in text.upper()
-    assert "Entrée libre" not in text
+    assert "Entrée libre" not in text and "[annulé ou reporté]" not in text and "Pour un forum reporté" not in text
+    assert ("La nouvelle date sera annoncée" in text) == (status == "reporté")
     assert status in tab.locator("[data-kit-preparer-etat]").inner_text()
+    assert tab.title() == link_name(forum, "Avis d'annulation ou de report")
     pages, printed_text = pdf_text(printed(tab))
     assert pages == 1 and f"est {status}" in printed_text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("suffix", ["odt", "docx"])
+def test_notice_of_a_postponed_forum_downloads_filled(suffix: str, forum: dict[str, str], base_url: str, tab,
+                                                      tmp_path: Path) -> None:
+    from clients.tools import convert
+
+    facts_route(tab, lambda facts: facts.update(statut="reporté"))
+    open_document(tab, base_url, forum, "Affiche")
+    with tab.expect_download() as info:
+        tab.click(f"[data-kit-preparer-{suffix}]")
+    source = tmp_path / info.value.suggested_filename
+    assert source.name.startswith("avis-annulation-report-forum-") and source.suffix == f".{suffix}"
+    info.value.save_as(source)
+    [flat] = convert([source], "fodt", tmp_path / "out")
+    body = words(" ".join(lxml.etree.parse(str(flat)).getroot().itertext()))
+    assert f"du {french_day(forum['date'])} est reporté." in body, body[:800]
+    assert "La nouvelle date sera annoncée par voie d'affiche et dans la presse." in body
+    assert "[annulé ou reporté]" not in body and "Pour un forum reporté" not in body
 
 
 def test_filled_page_has_no_wcag_violation(forum: dict[str, str], base_url: str, tab) -> None:

@@ -1,6 +1,6 @@
 /* « Préparer un forum »: one forum's documents, filled in the reader's browser.
  *
- * The address names the forum (?forum=ID&departement=CODE&document=SLUG). The facts come from
+ * The address names the forum (?dep=CODE&forum=ID&doc=SLUG, short: a département page links each of its forums' documents). The facts come from
  * calendrier/CODE/documents.json, written by the build from the calendar; the documents are the
  * kit's blank templates: their page (to show and print) and their ODT and DOCX files (to download),
  * whose [fields] are replaced by the facts the calendar knows. Unknown facts stay fields.
@@ -13,7 +13,7 @@
   if (!root) { return; }
   var params = new URLSearchParams(window.location.search);
   var forumId = params.get("forum");
-  var dep = params.get("departement") || "";
+  var dep = params.get("dep") || "";
   if (!forumId || !/^[0-9][0-9AB][0-9]?$/.test(dep)) { return; }
 
   var documents = JSON.parse(root.getAttribute("data-documents"));
@@ -22,7 +22,7 @@
   var tools = root.querySelector("[data-kit-preparer-outils]");
   var state = root.querySelector("[data-kit-preparer-etat]");
   var output = root.querySelector("[data-kit-preparer-document]");
-  var current = documents.filter(function (d) { return d.slug === params.get("document"); })[0] || documents[0];
+  var current = documents.filter(function (d) { return d.slug === params.get("doc"); })[0] || documents[0];
 
   // The fields of the templates, by their text (lower case, single spaces), and the fact that fills each.
   var FIELDS = {
@@ -36,8 +36,11 @@
     "commune du forum": "commune",
     "de la loire-atlantique, du calvados…": "du_departement",
     "prénom, nom et fonction de la personne qui anime le forum": "animateur",
-    "salle, adresse, commune": ["lieu", "adresse", "commune"]
+    "salle, adresse, commune": ["lieu", "adresse", "commune"],
+    "annulé ou reporté": "statut"
   };
+  // Fields known by their first words (the notice's sentence for a postponed forum).
+  var STARTS = { "pour un forum reporté": "suite" };
   // Fields whose words mean the forum's fact in one template only (« [date] » is the letter's own date elsewhere).
   var IN_DOCUMENT = {
     "compte-rendu": { "date": "date", "département": "departement" },
@@ -54,8 +57,10 @@
     if (bare === bare.toUpperCase()) { return null; } // « [DÉPARTEMENT] » wants its article: left to fill
     var key = fieldKey(text);
     var name = (IN_DOCUMENT[current.slug] || {})[key] || FIELDS[key];
+    Object.keys(STARTS).forEach(function (start) { if (!name && key.indexOf(start) === 0) { name = STARTS[start]; } });
     if (!name) { return null; }
-    if (typeof name === "string") { return facts[name] ? [[facts[name], false]] : null; }
+    // A fact may be empty on purpose (« suite » of a cancelled forum): the field then goes.
+    if (typeof name === "string") { return Object.prototype.hasOwnProperty.call(facts, name) ? [[facts[name], false]] : null; }
     var parts = key.split(", ");
     var pieces = [];
     var known = 0;
@@ -81,7 +86,7 @@
     documents.forEach(function (d) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      var query = new URLSearchParams({ forum: forumId, departement: dep, document: d.slug });
+      var query = new URLSearchParams({ dep: dep, forum: forumId, doc: d.slug });
       link.href = "?" + query.toString();
       link.textContent = (withdrawn && d.retire) ? d.retire : d.nom;
       link.setAttribute("lang", "fr");
@@ -123,31 +128,6 @@
     Array.prototype.forEach.call(article.querySelectorAll("[id]"), function (el) {
       el.id = "kit-doc-" + el.id;
     });
-  }
-
-  /* The notice that replaces the poster of a cancelled or postponed forum (the document's words, in French). */
-  function notice(facts) {
-    var box = document.createElement("div");
-    box.className = "kit-affiche kit-affiche--avis";
-    var lines = [
-      ["kit-affiche__etat", "République française"],
-      ["kit-affiche__prefecture", "Préfecture " + facts.du_departement],
-      ["kit-affiche__appel", "Avis"],
-      ["kit-affiche__titre", "Le forum public sur la sécurité du " + facts.date + " " +
-        facts.a_commune + (facts.statut === "annulé" ? " est annulé." : " est reporté.")],
-      ["kit-affiche__ou", [facts.lieu, facts.adresse, facts.commune].filter(Boolean).join(", ")],
-      ["kit-affiche__entree", facts.statut === "annulé"
-        ? "Nous prions le public de bien vouloir nous excuser de ce contretemps."
-        : "La nouvelle date sera annoncée par voie d'affiche et dans la presse."]
-    ];
-    lines.forEach(function (line) {
-      if (!line[1]) { return; }
-      var p = document.createElement("p");
-      p.className = line[0];
-      p.textContent = line[1];
-      box.appendChild(p);
-    });
-    return box;
   }
 
   // Zip files (ODT, DOCX): read with the browser's own inflate, written back uncompressed ----------
@@ -328,15 +308,14 @@
   function show(facts) {
     showTools(facts);
     var withdrawn = facts.statut === "annulé" || facts.statut === "reporté";
+    // Printed, the page's title becomes the PDF's title (and the name its file is offered under).
+    document.title = messages.title.replace("{document}", (withdrawn && current.retire) ? current.retire : current.nom)
+      .replace("{forum}", facts.titre);
     output.setAttribute("lang", "fr");
     output.classList.add("kit-preparer__document--" + current.slug);
-    if (current.slug === "affiche" && withdrawn) {
-      output.appendChild(notice(facts));
-      say(messages.withdrawn.replace("{statut}", facts.statut));
-      root.querySelector("[data-kit-preparer-odt]").hidden = true;
-      root.querySelector("[data-kit-preparer-docx]").hidden = true;
-      root.setAttribute("data-kit-preparer-pret", "");
-      return Promise.resolve();
+    if (withdrawn && current.retire_page) {
+      // The poster of a cancelled or postponed forum gives way to the notice: its page, its files.
+      current = { slug: current.slug, nom: current.retire, page: current.retire_page, fichier: current.retire_fichier };
     }
     return fetch(current.page).then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
@@ -361,6 +340,9 @@
       say(messages.not_found);
       return null;
     }
+    // What the notice says after « est reporté » (the notice's own words); nothing for a cancelled forum.
+    if (facts.statut === "reporté") { facts.suite = "La nouvelle date sera annoncée par voie d'affiche et dans la presse."; }
+    if (facts.statut === "annulé") { facts.suite = ""; }
     root.querySelector("[data-kit-preparer-imprimer]").addEventListener("click", function () { window.print(); });
     ["odt", "docx"].forEach(function (format) {
       root.querySelector("[data-kit-preparer-" + format + "]").addEventListener("click", function () {

@@ -24,14 +24,15 @@ PLACEHOLDER = '<div class="kit-preparer" data-kit-preparer-ici></div>'
 class ForumDocument:
     """One of a forum's documents."""
 
-    slug: str  # in the page's address: preparer/?forum=…&document=affiche
+    slug: str  # in the page's address: preparer/?dep=44&forum=…&doc=affiche
     name: str  # « Affiche », the start of each link's name: « Affiche du forum du … »
     src_uri: str  # the blank template, a page of the kit
     withdrawn_name: str = ""  # its name for a cancelled or postponed forum, if it changes
+    withdrawn_src_uri: str = ""  # and the template that takes its place then
 
 
 FORUM_DOCUMENTS: tuple[ForumDocument, ...] = (
-    ForumDocument("affiche", "Affiche", "forum/affiche.md", "Avis d'annulation ou de report"),
+    ForumDocument("affiche", "Affiche", "forum/affiche.md", "Avis d'annulation ou de report", "forum/avis.md"),
     ForumDocument("communique", "Communiqué de presse", "forum/communique.md"),
     ForumDocument("invitation-presse", "Invitation de la presse", "forum/invitation-presse.md"),
     ForumDocument("invitation", "Invitation", "modeles/invitation.md"),
@@ -52,22 +53,30 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
     """The tools of the « Préparer un forum » page; ``root`` leads from the page to the site's root.
 
     Without JavaScript only the list of blank documents shows; preparer.js fills a
-    forum's documents when the address names one (``?forum=…&departement=…``).
+    forum's documents when the address names one (``?dep=…&forum=…&doc=…``).
     """
     strings = STRINGS[lang]
+    def files(src_uri: str) -> dict[str, str]:
+        """Where the page and the files (without their suffix) of the template ``src_uri`` are."""
+        if not src_uri:
+            return {}
+        kit_doc = document_for(src_uri)
+        return {"page": root + page_url(src_uri, directory_urls),
+                "fichier": f"{root}{OUTPUT_DIR}/{kit_doc.slug}" if kit_doc is not None else ""}
+
     documents = []
+    blank_pages = []
     for doc in FORUM_DOCUMENTS:
-        kit_doc = document_for(doc.src_uri)
-        documents.append({
-            "slug": doc.slug, "nom": doc.name, "retire": doc.withdrawn_name,
-            "page": root + page_url(doc.src_uri, directory_urls),
-            "fichier": f"{root}{OUTPUT_DIR}/{kit_doc.slug}" if kit_doc is not None else "",
-        })
+        own, withdrawn = files(doc.src_uri), files(doc.withdrawn_src_uri)
+        documents.append({"slug": doc.slug, "nom": doc.name, "retire": doc.withdrawn_name, **own,
+                          **{f"retire_{key}": value for key, value in withdrawn.items()}})
+        blank_pages.append((doc.name, own["page"]))
+        if withdrawn:
+            blank_pages.append((doc.withdrawn_name, withdrawn["page"]))
     messages = {key.removeprefix("preparer_"): value for key, value in strings.items() if key.startswith("preparer_")}
     # The documents are in French, whatever the page's language.
     french = ' lang="fr"' if lang != "fr" else ""
-    blank = "".join(
-        f'<li><a href="{escape(d["page"])}"{french}>{escape(d["nom"])}</a></li>' for d in documents)
+    blank = "".join(f'<li><a href="{escape(page)}"{french}>{escape(name)}</a></li>' for name, page in blank_pages)
     return (
         f'<div class="kit-preparer" data-kit-preparer data-racine="{escape(root)}" '
         f"data-documents='{escape(json.dumps(documents, ensure_ascii=False))}' "

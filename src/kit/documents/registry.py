@@ -28,6 +28,12 @@ class KitDocument:
     label: str  # « Télécharger {label} (PDF, 84 Ko) »
     group: str  # section of the « Documents à imprimer » page
     editable: bool = False  # also offered as DOCX and ODT, to fill in
+    paper: str = "A4"  # the PDF's page size: "A4", or "A3" for a poster
+    blank: bool = False  # its [fields] highlighted, like a template's, though offered as PDF only
+
+    @property
+    def has_fields(self) -> bool:
+        return self.editable or self.blank
 
 
 # In the order of the whole kit.
@@ -46,6 +52,10 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
                 "le modèle de synthèse départementale", "modeles", editable=True),
     # Each forum's documents: blank here, filled from the calendar by the « Préparer un forum » page.
     KitDocument("forum/affiche.md", "affiche-forum", "l'affiche d'un forum", "forum", editable=True),
+    KitDocument("forum/affiche-a3.md", "affiche-forum-a3", "l'affiche d'un forum au format A3", "forum",
+                paper="A3", blank=True),
+    KitDocument("forum/avis.md", "avis-annulation-report-forum", "l'avis d'annulation ou de report d'un forum",
+                "forum", editable=True),
     KitDocument("forum/communique.md", "communique-presse-forum", "le communiqué de presse d'un forum", "forum",
                 editable=True),
     KitDocument("forum/invitation-presse.md", "invitation-presse-forum", "l'invitation de la presse", "forum",

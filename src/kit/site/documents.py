@@ -102,12 +102,12 @@ class _Build:
         (self.out / f"{name}.{suffix}").write_bytes(data)
         return len(data)
 
-    def pdf(self, name: str, html: str, pages: tuple[str, ...] = ()) -> int | None:
-        key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, _WEASYPRINT, self.finishing,
-                          *(path.read_bytes() for path in local_resources(html)))
+    def pdf(self, name: str, html: str, pages: tuple[str, ...] = (), paper: str = "A4") -> int | None:
+        key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, pdf.PAPER_CSS[paper], _WEASYPRINT,
+                          self.finishing, *(path.read_bytes() for path in local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
         return self._write(name, "pdf", key, lambda: pdf.render_pdf(
-            html, base_url=base_url, fetcher=self.fetcher), pages)
+            html, base_url=base_url, fetcher=self.fetcher, paper=paper), pages)
 
     def docx(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
@@ -150,7 +150,7 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
             tools = preparer_html(lang, "../" * page.url.count("/"), bool(config.use_directory_urls))
             return html.replace(PLACEHOLDER, tools)
         doc = document_for(page.file.src_uri)
-        if doc is not None and doc.editable:
+        if doc is not None and doc.has_fields:
             return mark_fields(html)
         return html
 
@@ -175,7 +175,8 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
         build.pages[doc.src_uri] = print_page
         try:
             sizes = {f"{registry.OUTPUT_DIR}/{doc.slug}.pdf": build.pdf(
-                doc.slug, document_html(print_page, build.site_url, build.resources), (doc.src_uri,))}
+                doc.slug, document_html(print_page, build.site_url, build.resources), (doc.src_uri,),
+                doc.paper)}
             if doc.editable:
                 sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.docx"] = build.docx(print_page)
                 sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.odt"] = build.odt(print_page)
@@ -205,7 +206,8 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
             # « mkdocs serve --dirty » rebuilt only some pages: the whole kit keeps its last version.
             log.info("Documents à imprimer : construction partielle, le kit complet n'est pas refait")
         elif pages:
-            html = whole_kit_html(pages, build.site_url, build.resources)
+            # The A3 poster is the A4 one enlarged: the whole kit, in A4, has it once.
+            html = whole_kit_html([p for p in pages if p.doc.paper == "A4"], build.site_url, build.resources)
             try:
                 size = build.pdf(registry.WHOLE_KIT_SLUG, html)
             except (OSError, ValueError, TypeError) as error:

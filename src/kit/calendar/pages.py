@@ -38,22 +38,10 @@ from kit.calendar.locations import (
     departement_uri,
     forum_ics_path,
 )
-from kit.calendar.map import (
-    INSET_BOX,
-    INSET_CODES,
-    TILE_GAP,
-    TILE_LABEL_ROOM,
-    TILE_SIZE,
-    TILES_TOP,
-    FranceMap,
-    Tile,
-    inset_transform,
-    load_map,
-)
+from kit.calendar.map import FranceMap, map_layout
 from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order
 from kit.controls import without_controls
 from kit.french import french_date, number, percent, plural, time_range
-from kit.paths import MAP_FILE
 from kit.store import Key, Memo
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import french_text
@@ -207,6 +195,7 @@ class CalendarSite:
     departement_pages: frozenset[str] = frozenset()  # source URIs kept out of the nav
     forums: Ordered = Ordered()
     by_departement: dict[str, Ordered] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # small downloads added as the site's files (site path)
 
 
 # A département's page: its Markdown and its fragments (name -> HTML).
@@ -326,25 +315,19 @@ def render_calendar(
         page = memo.get(("page", dep_keys[code], index_file), make) if memo is not None else make()
         site.pages[uri], site.fragments[uri] = page[0], dict(page[1])
 
-    france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
-    metro = {s.code: s for s in france_map.shapes}
-    inset = [metro[c] for c in INSET_CODES if c in metro]
-    overseas = [d for d in territory.departements.values() if d.zone != "metro"]
-    step = min(TILE_SIZE + TILE_GAP, france_map.width / max(len(overseas), 1))
-    tiles = [Tile(d, x=(france_map.width - step * len(overseas)) / 2 + i * step + (step - TILE_SIZE) / 2,
-                  y=TILES_TOP) for i, d in enumerate(overseas)]
+    layout = map_layout(territory, covers, france_map)
     site.pages[COVERAGE_URI] = _render("couverture.md.j2", outside=outside, warnings=warnings, **common)
     site.fragments[COVERAGE_URI] = {
         "map": _render(
             "map.html.j2",
-            shapes=[s for s in france_map.shapes if s.code in covers],
-            inset=inset,
-            inset_transform=inset_transform(inset) if inset else "",
-            inset_box=INSET_BOX,
-            tiles=tiles,
-            tile_size=TILE_SIZE,
-            width=france_map.width,
-            height=TILES_TOP + TILE_SIZE + TILE_LABEL_ROOM,
+            shapes=list(layout.shapes),
+            inset=list(layout.inset),
+            inset_transform=layout.inset_transform,
+            inset_box=layout.inset_box,
+            tiles=list(layout.tiles),
+            tile_size=layout.tile_size,
+            width=layout.width,
+            height=layout.height,
             has_page=set(by_dep),
             **common,
         ),

@@ -20,13 +20,17 @@ from openpyxl import load_workbook
 
 from campaign_season import DEADLINE, LATE, LOOK, SYNTHESES, Season, generate
 from conftest import PROJECT
+from kit.calendar.exports import description, to_csv
+from kit.calendar.locations import INDEX_URI
 from kit.calendar.model import load_campaign
+from kit.calendar.pages import render_calendar
 from kit.calendar.read import read_calendar
 from kit.campaign.charts import BLUE, GREEN, RED
 from kit.campaign.page import PLACEHOLDER, render_progress
 from kit.campaign.progress import compute_progress
 from kit.campaign.receipts import read_receipts
 from kit.campaign.syntheses import read_syntheses
+from kit.french import french_date
 from kit.territory import load_territory
 
 TERRITORY = load_territory(PROJECT.reference)
@@ -222,3 +226,17 @@ def test_the_2009_data_say_they_come_from_the_press() -> None:
     assert len(forums) == 15
     assert {f.provenance for f in forums} == {"presse"}
     assert all(f.source_url for f in forums)
+
+
+def test_the_2009_forums_say_so_on_the_calendar_and_in_its_downloads() -> None:
+    forums = read_calendar(PROJECT.calendar_file(), territory=TERRITORY, campaign=CAMPAIGN).forums
+    site = render_calendar(forums, TERRITORY, CAMPAIGN, data_date=CAMPAIGN.data_date)
+    tree = lxml.html.fromstring(site.fragments[INDEX_URI]["list"])
+    assert sorted(tree.xpath("//a[text()='relevé dans la presse']/@href")) == sorted(f.source_url for f in forums)
+    lead = site.pages[INDEX_URI].split("Données du")[0]
+    assert "par les préfectures" not in lead and f"{len(forums)}\u00a0forums ont été relevés dans la presse" in lead
+    assert f"Données du {french_date(CAMPAIGN.data_date)}" in site.pages[INDEX_URI]
+    for forum in forums:
+        assert f"Provenance : relevé dans la presse (source : {forum.source})" in description(forum, TERRITORY)
+    exported = list(csv.DictReader(io.StringIO(to_csv(forums, TERRITORY).lstrip("\ufeff")), delimiter=";"))
+    assert {row["provenance"] for row in exported} == {"presse"} and "contact" not in exported[0]

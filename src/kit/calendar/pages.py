@@ -79,6 +79,8 @@ class ForumView:
     local_time: bool  # overseas: the time is the local one
     ics: str  # the forum's own ICS file, from calendrier/ (« 44/44-2009-04-14-saint-herblain.ics »)
     ics_label: str  # the accessible name of its link, which starts with the link's visible text
+    provenance: str  # « presse », « préfecture » or "" (the data file's value)
+    provenance_label: str  # « relevé dans la presse »…
 
 
 _TYPOGRAPHY_MARKS = frozenset(":;!?«»%")
@@ -118,6 +120,8 @@ def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumV
         local_time=dep.zone != "metro" and forum.heure_debut is not None,
         ics=forum_ics_path(forum).removeprefix(f"{SECTION}/"),
         ics_label=f"{ICS_LINK_TEXT} à mon agenda le forum du {date_text} {at_commune(commune)} (fichier ICS)",
+        provenance=forum.provenance,
+        provenance_label=forum.provenance_label,
     )
 
 
@@ -130,9 +134,16 @@ def _looked_up(forums: Sequence[Forum], territory: Territory) -> list[tuple[tupl
     return found
 
 
+def provenance_shown(views: Sequence[ForumView]) -> bool:
+    """The « Provenance » column is shown when a forum was not sent by its prefecture (the press, unknown)."""
+    return any(v.provenance != "préfecture" for v in views)
+
+
 def _national_cols(views: Sequence[ForumView]) -> tuple[str, ...]:
-    """The optional columns of the national list: the département, and who leads the forum if any does."""
-    return ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+    """The optional columns of the national list: the département, who leads the forum if any does, and where
+    forums come from unless every one was sent by its prefecture."""
+    cols = ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+    return (*cols, "provenance") if provenance_shown(views) else cols
 
 
 def _day_sections(views: Sequence[ForumView], rows: _Rows, memo: PageMemo | None) -> list[Markup]:
@@ -289,6 +300,8 @@ def render_calendar(
     outside = [v for v in views if not campaign.debut <= v.forum.date <= campaign.fin]
     common = dict(
         total=len(views),
+        from_press=sum(1 for v in views if v.provenance == "presse"),
+        from_prefectures=sum(1 for v in views if v.provenance == "préfecture"),
         withdrawn=sum(1 for v in views if v.struck),
         data_date=french_date(data_date) if data_date else None,
         first=views[0].forum.date if views else None,

@@ -240,3 +240,19 @@ def test_the_2009_forums_say_so_on_the_calendar_and_in_its_downloads() -> None:
         assert f"Provenance : relevé dans la presse (source : {forum.source})" in description(forum, TERRITORY)
     exported = list(csv.DictReader(io.StringIO(to_csv(forums, TERRITORY).lstrip("\ufeff")), delimiter=";"))
     assert {row["provenance"] for row in exported} == {"presse"} and "contact" not in exported[0]
+
+
+def test_grouped_forum_covers_its_cantons_and_the_page_says_which_cantons_it_counts() -> None:
+    forums = read_calendar(PROJECT.calendar_file(), territory=TERRITORY, campaign=CAMPAIGN).forums
+    grouped = replace(next(f for f in forums if f.commune == "Saint-Herblain"), cantons=("4446", "4417"))
+    alone = next(f for f in forums if f.commune == "Saint-Herblain")
+    site = render_calendar([grouped], TERRITORY, CAMPAIGN)
+    before = render_calendar([alone], TERRITORY, CAMPAIGN)
+    def covered(made: object) -> list[str]:
+        fragment = lxml.html.fromstring(made.fragments["calendrier/44/index.md"]["cantons"])  # type: ignore[attr-defined]
+        return fragment.xpath("//details[contains(summary, 'couverts')]//li/text()")
+
+    assert covered(site) == ["Le Loroux-Bottereau", "Vertou"]
+    assert covered(before) == [TERRITORY.commune_canton("44", "Saint-Herblain").libelle]
+    text = site.pages["calendrier/couverture/index.md"]
+    assert "cantons-ou-villes" in text and "cantons légaux" in text and "colonne <code>cantons</code>" in text

@@ -59,6 +59,7 @@ TABLE_COLUMNS = (
     ("synthese_recue", "Synthèse reçue le"),
     ("jours", "Jours de retard ou restants"),
     ("comptes_rendus", "Comptes rendus annexés"),
+    ("remarque", "Remarque"),
 )
 
 
@@ -110,6 +111,8 @@ def row_values(row: DepartementProgress) -> dict[str, str | int | date | None]:
         "synthese_recue": synthesis.recue_le if synthesis else None,
         "jours": days,
         "comptes_rendus": synthesis.comptes_rendus if synthesis else None,
+        "remarque": " ; ".join(text for text in (receipt.remarque if receipt else "",
+                                                 synthesis.remarque if synthesis else "") if text),
     }
 
 

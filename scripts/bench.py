@@ -44,7 +44,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kit.calendar.model import COLUMNS, Campaign, load_campaign
+from kit.calendar.model import COLUMNS, DATA_COLUMNS, Campaign, load_campaign
 from kit.paths import Project
 from kit.territory import Territory, load_territory
 
@@ -109,7 +109,6 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
             "cantons": canton.code if canton else "",
             "animateur": rng.choice(_ANIMATEURS),
             "statut": rng.choices(statuts, statut_weights)[0],
-            "contact": f"pref-{dep}@interieur.example",
             "source": "",
             "provenance": "préfecture",
             "id": f"bench-{len(rows) + 1:05d}",
@@ -159,7 +158,7 @@ def _communes_by_canton(territory: Territory) -> dict[str, list[str]]:
 def write_calendar(path: Path, rows: Sequence[dict[str, str]]) -> None:
     """Write ``rows`` as a calendar file in the project's format (« ; », UTF-8)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=DATA_COLUMNS, delimiter=";", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -390,7 +389,7 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
                 try:
                     options = {"data": partial(write_followup, territory=territory, campaign=campaign)} \
                         if name == "make serve" else {}
-                    results.append((name, measure_with(rows, COLUMNS, Path(tmp), edits=edits,
+                    results.append((name, measure_with(rows, DATA_COLUMNS, Path(tmp), edits=edits,
                                                        progress=partial(_progress, count), **options)))
                 except RuntimeError as exc:  # said, and the other measures go on
                     print(f"{name}, {_size(count)} forums : {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ import os
 import pickle
 import time
 from dataclasses import replace
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -272,7 +273,11 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         progress = compute_progress(calendar.forums, territory, campaign, receipts, arrivals)
         site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
                                data_date=progress.as_of.day, directory_urls=config.use_directory_urls, memo=pages)
-        page = render_progress(progress, territory, index_file="" if config.use_directory_urls else "index.html")
+        index_file = "" if config.use_directory_urls else "index.html"
+        make = partial(render_progress, progress, territory, index_file=index_file)
+        # make serve: a calendar edit that changes none of the follow-up's figures keeps its page and downloads.
+        page = pages.get(("progress", content_key(pickle.dumps(progress)), index_file), make) \
+            if pages is not None else make()
         site.pages[PROGRESS_URI] = page.markdown
         site.fragments[PROGRESS_URI] = page.fragments
         site.files.update(page.files)

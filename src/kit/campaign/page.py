@@ -35,6 +35,7 @@ from kit.campaign.progress import (
 )
 from kit.french import decimal, french_date, number, percent, plural
 from kit.territory import Territory
+from kit.typography import french_html
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PROGRESS_SECTION = "suivi"
@@ -237,6 +238,8 @@ def render_progress(progress: Progress, territory: Territory, *, index_file: str
                        rows={r.departement.code: r for r in progress.departements}, **common),
         "table": _render("table.html.j2", rows=rows, columns=TABLE_COLUMNS, **common),
     }
+    # French typography in the fragments' text (they are put in place after the page's own typography).
+    fragments = {name: french_html(html) if html else html for name, html in fragments.items()}
     files = {f"{PROGRESS_SECTION}/{EXPORT_NAME}.csv": to_csv(progress),
              f"{PROGRESS_SECTION}/{EXPORT_NAME}.xlsx": to_xlsx(progress)}
     return ProgressPage(markdown=markdown, fragments=fragments, files=files)

@@ -27,7 +27,7 @@ from kit.calendar.pages import render_calendar
 from kit.calendar.read import read_calendar
 from kit.campaign.charts import BLUE, GREEN, RED
 from kit.campaign.page import PLACEHOLDER, render_progress
-from kit.campaign.progress import compute_progress
+from kit.campaign.progress import DataDate, compute_progress, data_date
 from kit.campaign.receipts import read_receipts
 from kit.campaign.syntheses import read_syntheses
 from kit.french import french_date
@@ -45,10 +45,10 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
 
 def page_at(season: Season, day: date) -> tuple[lxml.html.HtmlElement, dict[str, bytes]]:
     """The page as the DICOM sees it on ``day`` (its Markdown's HTML with its fragments), and its downloads."""
-    campaign = replace(CAMPAIGN, data_date=day)
-    forums = read_calendar(season.calendar, territory=TERRITORY, campaign=campaign).forums
-    progress = compute_progress(forums, TERRITORY, campaign, read_receipts(season.folder / "calendriers.csv", TERRITORY),
-                                read_syntheses(season.folder / "syntheses.csv", TERRITORY))
+    forums = read_calendar(season.calendar, territory=TERRITORY, campaign=CAMPAIGN).forums
+    progress = compute_progress(forums, TERRITORY, CAMPAIGN, read_receipts(season.folder / "calendriers.csv", TERRITORY),
+                                read_syntheses(season.folder / "syntheses.csv", TERRITORY),
+                                as_of=DataDate(day, "date choisie pour l'essai"))
     page = render_progress(progress, TERRITORY)
     html = page.markdown
     for name, fragment in page.fragments.items():
@@ -256,3 +256,16 @@ def test_grouped_forum_covers_its_cantons_and_the_page_says_which_cantons_it_cou
     assert covered(before) == [TERRITORY.commune_canton("44", "Saint-Herblain").libelle]
     text = site.pages["calendrier/couverture/index.md"]
     assert "cantons-ou-villes" in text and "cantons légaux" in text and "colonne <code>cantons</code>" in text
+
+
+def test_the_date_of_the_data_is_the_latest_arrival_unless_campagne_toml_says_later(season: Season) -> None:
+    forums = read_calendar(season.calendar, territory=TERRITORY, campaign=CAMPAIGN).forums
+    receipts = read_receipts(season.folder / "calendriers.csv", TERRITORY)
+    arrivals = read_syntheses(season.folder / "syntheses.csv", TERRITORY)
+    latest = max(day for day, _ in season.arrivals.values())
+    assert data_date(CAMPAIGN, forums, receipts, arrivals) == DataDate(latest, "date de la dernière synthèse reçue")
+    assert data_date(CAMPAIGN, forums, receipts, []).day == max([*season.senders.values(), CAMPAIGN.data_date])
+    later = replace(CAMPAIGN, data_date=date(2009, 6, 30))
+    assert data_date(later, forums, receipts, arrivals) == DataDate(date(2009, 6, 30),
+                                                                   "date fixée dans data/campagne.toml")
+    assert data_date(replace(CAMPAIGN, data_date=None), [], [], []).day is None

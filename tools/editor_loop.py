@@ -247,7 +247,7 @@ class Edits:
 
 def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], columns: Sequence[str], *,
               count: int, warm_up: int, progress: Callable[[str], None]) -> LoopResult:
-    """Time ``count`` page edits and ``count`` row edits (after ``warm_up`` of each) on a served site."""
+    """Time ``count`` page, row and synthesis edits (after ``warm_up`` of each) on a served site."""
     result = LoopResult(forums=len(rows))
     original = edits.page.read_text(encoding="utf-8")
     editable = [dict(row) for row in rows]
@@ -265,6 +265,20 @@ def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], colu
             _check_index(kit, result.index_entries, word, f"page, modification {number + 1}", result)
         if counted:
             result.page.append(timing)
+        if edits.syntheses is not None and edits.syntheses.is_file() and \
+                len(edits.syntheses.read_text(encoding="utf-8").splitlines()) > 1:
+            progress(f"modification de synthèse {number + 1}")
+            lines = edits.syntheses.read_text(encoding="utf-8").splitlines()
+            index = 1 + (number * 7) % (len(lines) - 1)
+            cells = next(csv.reader([lines[index]], delimiter=";"))
+            cells[-1] = f"relue {word}"
+            lines[index] = ";".join(cells)
+            cpu = kit.cpu()
+            started = time.perf_counter()
+            edits.syntheses.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            timing = kit.wait_for(edits.syntheses_url, word, started, cpu)
+            if counted:
+                result.synthesis.append(timing)
         if not editable:
             continue
         progress(f"modification de forum {number + 1}")
@@ -282,21 +296,6 @@ def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], colu
             _check_index(kit, result.index_entries, None, f"forum, modification {number + 1}", result)
         if counted:
             result.row.append(timing)
-        if edits.syntheses is not None and edits.syntheses.is_file():
-            progress(f"modification de synthèse {number + 1}")
-            lines = edits.syntheses.read_text(encoding="utf-8").splitlines()
-            if len(lines) < 2:
-                continue
-            index = 1 + (number * 7) % (len(lines) - 1)
-            cells = next(csv.reader([lines[index]], delimiter=";"))
-            cells[-1] = f"relue {word}"
-            lines[index] = ";".join(cells)
-            cpu = kit.cpu()
-            started = time.perf_counter()
-            edits.syntheses.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            timing = kit.wait_for(edits.syntheses_url, word, started, cpu)
-            if counted:
-                result.synthesis.append(timing)
     return result
 
 

@@ -51,10 +51,14 @@ class DataDate:
 
 def data_date(campaign: Campaign, forums: Sequence[Forum], receipts: Sequence[CalendarReceipt],
               arrivals: Sequence[SynthesisArrival]) -> DataDate:
-    """The date of the data: ``donnees_du`` of data/campagne.toml, else the latest arrival or merge."""
-    if campaign.data_date is not None:
-        return DataDate(campaign.data_date, "date fixée dans data/campagne.toml")
+    """The date of the data: the latest arrival or merge, or ``donnees_du`` of data/campagne.toml if later.
+
+    ``donnees_du`` dates data that carry no date of their own (forums collected from the press); a
+    synthesis or a calendar received after it moves the date on, so that nothing received is left out.
+    """
     candidates: list[tuple[date, str]] = []
+    if campaign.data_date is not None:
+        candidates.append((campaign.data_date, "date fixée dans data/campagne.toml"))
     if arrivals:
         candidates.append((max(a.recue_le for a in arrivals), "date de la dernière synthèse reçue"))
     if receipts:
@@ -64,7 +68,7 @@ def data_date(campaign: Campaign, forums: Sequence[Forum], receipts: Sequence[Ca
         candidates.append((max(changed), "date de la dernière fusion d'un calendrier"))
     if not candidates:
         return DataDate(None, "aucune date de réception connue")
-    return DataDate(*max(candidates, key=lambda c: c[0]))
+    return DataDate(*max(reversed(candidates), key=lambda c: c[0]))
 
 
 @dataclass(frozen=True)

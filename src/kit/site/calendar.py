@@ -185,9 +185,10 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         # The receipts of calendars and syntheses kept beside the calendar: the follow-up page and the date
         # of the data come from them too.
         followed = (receipts_file(path), syntheses_file(path))
-        settings = setting_key(project.campaign_file, project.reference, *(content_key(_bytes(f)) for f in followed),
-                               str(config.use_directory_urls))
-        key = calendar_key(path, settings)
+        settings = setting_key(project.campaign_file, project.reference, str(config.use_directory_urls))
+        # The pages depend on them too, but the rows and pages kept between make serve builds (keyed by
+        # ``settings``) do not: saving data/syntheses.csv renders the follow-up page and the calendar's date again.
+        key = calendar_key(path, content_key(settings, *(_bytes(f) for f in followed)))
         session = session_of(config)
         site, warnings = self._site(path, key, settings, territory, config, session)
         if warnings:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from kit.typography import french_text
-
 # Colours with a contrast of at least 3:1 against white (WCAG 1.4.11), told apart by a pattern too.
 BLUE, RED, GREEN, GREY, ORANGE = "#000091", "#c9191e", "#18753c", "#666666", "#b34000"
 
@@ -63,8 +61,8 @@ def bar_chart(chart: Chart, *, width: float = 720, height: float = 260, stacked:
     parts: list[str] = []
     parts.append(f'<svg xmlns="http://www.w3.org/2000/svg" class="kit-suivi-chart__svg" viewBox="0 0 {_fmt(width)} '
                  f'{_fmt(height)}" role="img" aria-labelledby="{chart.id}-titre {chart.id}-desc">')
-    parts.append(f'<title id="{chart.id}-titre">{escape(french_text(chart.title))}</title>')
-    parts.append(f'<desc id="{chart.id}-desc">{escape(french_text(chart.description))}</desc>')
+    parts.append(f'<title id="{chart.id}-titre">{escape(chart.title)}</title>')
+    parts.append(f'<desc id="{chart.id}-desc">{escape(chart.description)}</desc>')
     parts.append(f'<defs><pattern id="{chart.id}-hachures" patternUnits="userSpaceOnUse" width="5" height="5" '
                  'patternTransform="rotate(45)"><rect width="5" height="5" fill="#ffffff"/>'
                  f'<rect width="2.4" height="5" fill="{RED}"/></pattern></defs>')
@@ -105,7 +103,7 @@ def bar_chart(chart: Chart, *, width: float = 720, height: float = 260, stacked:
         parts.append(f'<line x1="{_fmt(x)}" x2="{_fmt(x)}" y1="{_fmt(top - 6)}" y2="{_fmt(top + plot_h)}" '
                      f'stroke="{ORANGE}" stroke-width="2" stroke-dasharray="5 3"/>')
         parts.append(f'<text x="{_fmt(x - 4)}" y="{_fmt(top + 4)}" text-anchor="end" font-size="11" '
-                     f'fill="{ORANGE}">{escape(french_text(chart.marker_label))}</text>')
+                     f'fill="{ORANGE}">{escape(chart.marker_label)}</text>')
     parts.append(f'<line x1="{_fmt(left)}" x2="{_fmt(width - right)}" y1="{_fmt(top + plot_h)}" '
                  f'y2="{_fmt(top + plot_h)}" stroke="#3a3a3a" stroke-width="1"/>')
     parts.append("</svg>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
@@ -35,7 +35,7 @@ from kit.campaign.progress import (
 )
 from kit.french import decimal, french_date, number, percent, plural
 from kit.territory import Territory
-from kit.typography import french_html
+from kit.typography import french_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PROGRESS_SECTION = "suivi"
@@ -68,7 +68,7 @@ TABLE_COLUMNS = (
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(number=number, plural=plural, percent=percent, french_date=french_date,
+    env.filters.update(number=number, plural=plural, percent=percent, french_date=french_date, french=french_text,
                        long_date=partial(french_date, weekday=True))
     env.globals.update(placeholder=lambda name: Markup(PLACEHOLDER.format(name)), FORUM_STATES=FORUM_STATES,
                        SYNTHESIS_LABELS=SYNTHESIS_LABELS, SYNTHESIS_STATES=SYNTHESIS_STATES)
@@ -171,14 +171,14 @@ def to_xlsx(progress: Progress) -> bytes:
 
 
 def week_chart(progress: Progress) -> Chart:
-    return Chart(
+    return _typographed(Chart(
         id="kit-suivi-semaines", title="Forums par semaine : annoncés et tenus",
         description=("Pour chaque semaine de la campagne (du lundi au dimanche), le nombre de forums annoncés, "
                      "hors forums annulés ou reportés, et, parmi eux, le nombre de forums tenus. Le tableau qui "
                      "suit donne les mêmes chiffres."),
         row_header="Semaine du",
         series=(Series("Forums annoncés", BLUE), Series("dont tenus", GREEN)),
-        rows=tuple((french_date(w.monday, year=False), (w.planned, w.held)) for w in progress.weeks))
+        rows=tuple((french_date(w.monday, year=False), (w.planned, w.held)) for w in progress.weeks)))
 
 
 def arrival_chart(progress: Progress) -> Chart:
@@ -188,7 +188,7 @@ def arrival_chart(progress: Progress) -> Chart:
             if day.day == progress.deadline:
                 marker = index
     deadline = french_date(progress.deadline) if progress.deadline else ""
-    return Chart(
+    return _typographed(Chart(
         id="kit-suivi-arrivees", title="Synthèses départementales reçues par jour",
         description=(f"Nombre de synthèses reçues chaque jour, à temps (au plus tard le {deadline}, en plein) ou en "
                      "retard (hachuré) ; la ligne pointillée marque la date limite. Le tableau qui suit donne "
@@ -196,7 +196,13 @@ def arrival_chart(progress: Progress) -> Chart:
         row_header="Jour",
         series=(Series("À temps", BLUE), Series("En retard", RED, pattern=True)),
         rows=tuple((french_date(d.day, year=False), (d.on_time, d.late)) for d in progress.arrival_days),
-        marker=marker, marker_label=f"date limite : {deadline}" if deadline else "")
+        marker=marker, marker_label=f"date limite : {deadline}" if deadline else ""))
+
+
+def _typographed(chart: Chart) -> Chart:
+    """The chart's texts with French no-break spaces (its fragment is put in place after the page's typography)."""
+    return replace(chart, title=french_text(chart.title), description=french_text(chart.description),
+                   marker_label=french_text(chart.marker_label))
 
 
 MAP_STATES = {  # synthesis state -> fill, pattern
@@ -238,8 +244,6 @@ def render_progress(progress: Progress, territory: Territory, *, index_file: str
                        rows={r.departement.code: r for r in progress.departements}, **common),
         "table": _render("table.html.j2", rows=rows, columns=TABLE_COLUMNS, **common),
     }
-    # French typography in the fragments' text (they are put in place after the page's own typography).
-    fragments = {name: french_html(html) if html else html for name, html in fragments.items()}
     files = {f"{PROGRESS_SECTION}/{EXPORT_NAME}.csv": to_csv(progress),
              f"{PROGRESS_SECTION}/{EXPORT_NAME}.xlsx": to_xlsx(progress)}
     return ProgressPage(markdown=markdown, fragments=fragments, files=files)

@@ -16,6 +16,7 @@ from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
 from kit.campaign.datafiles import DataFileError
 from kit.campaign.receipts import CalendarReceipt, read_receipts
+from kit.received import data_files_with_personal_data
 from kit.territory import load_territory
 
 SCRIPT = PROJECT.root / "scripts" / "forums.py"
@@ -131,3 +132,12 @@ def test_receipts_file_errors_name_their_line(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         read_receipts(path, TERRITORY)
     assert [p.line for p in caught.value.problems] == [2, 3]
+
+
+@pytest.mark.gate
+def test_the_kits_data_hold_no_personal_data_and_say_where_forums_come_from() -> None:
+    assert data_files_with_personal_data(PROJECT.data) == []
+    forums = read_calendar(PROJECT.calendar_file(), territory=TERRITORY, campaign=CAMPAIGN).forums
+    assert forums and all(f.provenance in ("presse", "préfecture") for f in forums)
+    assert all(f.source_url for f in forums if f.provenance == "presse")
+    assert read_receipts(PROJECT.data / "calendriers.csv", TERRITORY) is not None

@@ -4,7 +4,8 @@
 Pour chaque taille (0, 1 210, 4 000 et 12 000 forums), le script tire un calendrier
 fictif sur les vrais départements et cantons de 2009 (tirage aléatoire mais
 reproductible), construit le site dans un dossier temporaire avec ce calendrier
-(variable FORUMS_CSV) et mesure :
+(variable FORUMS_CSV), à côté duquel il écrit le suivi d'une centaine de départements
+(calendriers.csv, syntheses.csv : la page « Suivi de la campagne »), et mesure :
 
 - la durée d'une construction à neuf (aucun cache : PDF, DOCX et fichiers du calendrier
   à faire, comme sur une machine neuve) et celle d'une reconstruction (tout repris du
@@ -20,8 +21,9 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
     python scripts/bench.py --quick    0 et 4 000 forums, 1 + 2 constructions chacune
     python scripts/bench.py --pages    poids et rapidité des pages dans Chromium (4 000 forums)
     python scripts/bench.py --loop     boucle de l'éditeur sous « make serve » (0 et 4 000 forums) :
-                                       de l'enregistrement d'une page ou d'une ligne du calendrier
-                                       à la page servie à nouveau (médiane de 5 modifications) ;
+                                       de l'enregistrement d'une page, d'une ligne du calendrier ou
+                                       d'une ligne de data/syntheses.csv à la page servie à nouveau
+                                       (médiane de 5 modifications) ;
                                        avec --hugo, la même chose sous « hugo server » pour comparer
 """
 

@@ -39,8 +39,8 @@ from kit.calendar.read import read_calendar
 from kit.campaign.datafiles import DataFileError
 from kit.campaign.page import PROGRESS_URI, render_progress
 from kit.campaign.progress import compute_progress
-from kit.campaign.receipts import read_receipts, receipts_file
-from kit.campaign.syntheses import read_syntheses, syntheses_file
+from kit.campaign.receipts import CalendarReceipt, read_receipts, receipts_file
+from kit.campaign.syntheses import SynthesisArrival, read_syntheses, syntheses_file
 from kit.french import count, decimal, plural
 from kit.paths import Project
 from kit.site import CachingOptions
@@ -257,12 +257,17 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         """Read and check the calendar, then render its pages; errors stop the build."""
         campaign = load_campaign(project_of(config).campaign_file)
         calendar = read_calendar(path, territory=territory, campaign=campaign, memo=rows)
+        followed: list[Problem] = []
+        receipts: list[CalendarReceipt] = []
+        arrivals: list[SynthesisArrival] = []
         try:
             receipts = read_receipts(receipts_file(path), territory)
+        except DataFileError as error:
+            followed.extend(error.problems)
+        try:
             arrivals = read_syntheses(syntheses_file(path), territory)
         except DataFileError as error:
-            calendar.problems.extend(error.problems)
-            receipts, arrivals = [], []
+            followed.extend(error.problems)
         if calendar.errors:
             count = len(calendar.errors)
             lines = "\n".join(f"  {_shown(problem, config)}" for problem in calendar.errors)
@@ -271,6 +276,13 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
                 f"(.venv/bin/python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
+        if followed:
+            count = len(followed)
+            lines = "\n".join(f"  {_shown(problem, config)}" for problem in followed)
+            raise PluginError(
+                f"Le suivi de la campagne : {count} erreur{'s' if count > 1 else ''} dans les calendriers ou les "
+                f"synthèses reçus ; le site n'est pas construit.\n{lines}\n"
+                "Corrigez les lignes indiquées puis relancez la construction.")
         progress = compute_progress(calendar.forums, territory, campaign, receipts, arrivals)
         site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
                                data_date=progress.as_of.day, directory_urls=config.use_directory_urls, memo=pages)

@@ -4,7 +4,8 @@
 Pour chaque taille (0, 1 210, 4 000 et 12 000 forums), le script tire un calendrier
 fictif sur les vrais départements et cantons de 2009 (tirage aléatoire mais
 reproductible), construit le site dans un dossier temporaire avec ce calendrier
-(variable FORUMS_CSV) et mesure :
+(variable FORUMS_CSV), à côté duquel il écrit le suivi d'une centaine de départements
+(calendriers.csv, syntheses.csv : la page « Suivi de la campagne »), et mesure :
 
 - la durée d'une construction à neuf (aucun cache : PDF, DOCX et fichiers du calendrier
   à faire, comme sur une machine neuve) et celle d'une reconstruction (tout repris du
@@ -20,8 +21,9 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
     python scripts/bench.py --quick    0 et 4 000 forums, 1 + 2 constructions chacune
     python scripts/bench.py --pages    poids et rapidité des pages dans Chromium (4 000 forums)
     python scripts/bench.py --loop     boucle de l'éditeur sous « make serve » (0 et 4 000 forums) :
-                                       de l'enregistrement d'une page ou d'une ligne du calendrier
-                                       à la page servie à nouveau (médiane de 5 modifications) ;
+                                       de l'enregistrement d'une page, d'une ligne du calendrier ou
+                                       d'une ligne de data/syntheses.csv à la page servie à nouveau
+                                       (médiane de 5 modifications) ;
                                        avec --hugo, la même chose sous « hugo server » pour comparer
     python scripts/bench.py --syntheses compilation de 100 synthèses départementales fictives (dix pages
                                        chacune, dont des en retard, des désordonnées et deux PDF) :
@@ -47,7 +49,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.calendar.model import COLUMNS, Campaign, load_campaign
+from kit.calendar.model import COLUMNS, DATA_COLUMNS, Campaign, load_campaign
 from kit.paths import Project
 from kit.territory import Territory, load_territory
 
@@ -112,12 +114,37 @@ def synthetic_rows(count: int, *, territory: Territory, campaign: Campaign,
             "cantons": canton.code if canton else "",
             "animateur": rng.choice(_ANIMATEURS),
             "statut": rng.choices(statuts, statut_weights)[0],
-            "contact": f"pref-{dep}@interieur.example",
             "source": "",
+            "provenance": "préfecture",
             "id": f"bench-{len(rows) + 1:05d}",
             "annonce": (day - timedelta(days=rng.randrange(10, 40))).isoformat(),
         })
     return rows
+
+
+# The campaign's follow-up beside the calendar (data/calendriers.csv, data/syntheses.csv): a hundred
+# départements, as the DICOM would see them a few days after the synthesis deadline.
+FOLLOWUP_SILENT, FOLLOWUP_SYNTHESES, FOLLOWUP_LATE = 10, 60, 5
+
+
+def write_followup(folder: Path, *, territory: Territory, campaign: Campaign, seed: int = SEED) -> None:
+    """The receipts of calendars and the syntheses of a hundred départements, written into ``folder``."""
+    from kit.campaign.datafiles import replace_file
+    from kit.campaign.receipts import CalendarReceipt, receipts_file, write_receipts
+    from kit.campaign.syntheses import COLUMNS as SYNTHESIS_COLUMNS
+    from kit.campaign.syntheses import FILE_NAME, SynthesisArrival, syntheses_rows
+
+    rng = random.Random(seed)
+    expected = [code for code, dep in territory.departements.items() if dep.zone in ("metro", "dom")]
+    senders = sorted(rng.sample(expected, len(expected) - FOLLOWUP_SILENT), key=expected.index)
+    receipts = [CalendarReceipt(code, campaign.debut + timedelta(days=rng.randrange(30)),
+                                campaign.debut + timedelta(days=rng.randrange(30, 55))) for code in senders]
+    write_receipts(receipts_file(folder / "forums.csv"), receipts)
+    deadline = campaign.syntheses or campaign.fin
+    arrivals = [SynthesisArrival(code, deadline + timedelta(days=rng.randrange(1, 6)) if index < FOLLOWUP_LATE
+                                 else deadline - timedelta(days=rng.randrange(12)), rng.randrange(30))
+                for index, code in enumerate(rng.sample(senders, FOLLOWUP_SYNTHESES))]
+    replace_file(folder / FILE_NAME, SYNTHESIS_COLUMNS, syntheses_rows(arrivals))
 
 
 def _communes_by_canton(territory: Territory) -> dict[str, list[str]]:
@@ -136,7 +163,7 @@ def _communes_by_canton(territory: Territory) -> dict[str, list[str]]:
 def write_calendar(path: Path, rows: Sequence[dict[str, str]]) -> None:
     """Write ``rows`` as a calendar file in the project's format (« ; », UTF-8)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=DATA_COLUMNS, delimiter=";", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -206,6 +233,7 @@ def measure(count: int, *, runs: int, workdir: Path, territory: Territory, campa
     """Build the kit with a calendar of ``count`` forums once, then ``runs`` times again."""
     calendar = workdir / f"forums-{count}.csv"
     write_calendar(calendar, synthetic_rows(count, territory=territory, campaign=campaign))
+    write_followup(workdir, territory=territory, campaign=campaign)
     site_dir, cache_dir = workdir / f"site-{count}", workdir / f"cache-{count}"
     first = build_time(calendar, site_dir, cache_dir)
     rebuild = _median(runs, lambda: build_time(calendar, site_dir, cache_dir))
@@ -364,8 +392,10 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
         for name, measure_with in engines:
             with tempfile.TemporaryDirectory(prefix="kit-bench-loop-") as tmp:
                 try:
-                    results.append((name, measure_with(rows, COLUMNS, Path(tmp), edits=edits,
-                                                       progress=partial(_progress, count))))
+                    options = {"data": partial(write_followup, territory=territory, campaign=campaign)} \
+                        if name == "make serve" else {}
+                    results.append((name, measure_with(rows, DATA_COLUMNS, Path(tmp), edits=edits,
+                                                       progress=partial(_progress, count), **options)))
                 except RuntimeError as exc:  # said, and the other measures go on
                     print(f"{name}, {_size(count)} forums : {exc}", file=sys.stderr)
                     failed.append(f"{name}, {_size(count)} forums")
@@ -373,8 +403,10 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
     def shown(timing: LoopTiming | None) -> str:
         return "—" if timing is None else _duration(Timing(timing.wall, timing.cpu))
 
-    header = ("serveur", "forums", "page enregistrée → servie", "ligne enregistrée → servie", "index de recherche")
+    header = ("serveur", "forums", "page enregistrée → servie", "ligne enregistrée → servie",
+              "synthèse enregistrée → servie", "index de recherche")
     table = [(name, _size(r.forums), shown(LoopResult.median(r.page)), shown(LoopResult.median(r.row)),
+              shown(LoopResult.median(r.synthesis)),
               "—" if name != "make serve" else
               f"{r.index_entries} entrées" + (" (défauts : voir plus bas)" if r.problems else ", toujours complet"))
              for name, r in results]
@@ -388,7 +420,7 @@ def main_loop(sizes: Sequence[int], edits: int, *, hugo: bool) -> int:
         for problem in r.problems:
             print(f"{_size(r.forums)} forums : {problem}")
     if 4000 in kit:
-        for label, attr in (("page", "page"), ("ligne du calendrier", "row")):
+        for label, attr in (("page", "page"), ("ligne du calendrier", "row"), ("synthèse", "synthesis")):
             median = LoopResult.median(getattr(kit[4000], attr))
             if median is None:
                 continue

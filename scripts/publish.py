@@ -123,7 +123,7 @@ if (ROOT / "src" / "kit").is_dir() and str(ROOT / "src") not in sys.path:
 
 from kit import argparse_fr, changelog, publication_gate, release_policy  # noqa: E402
 from kit.french import elapsed  # noqa: E402
-from kit.received import RECEIVED_DIR, holds_contact_column  # noqa: E402
+from kit.received import RECEIVED_DIR, data_files_with_personal_data, holds_contact_column  # noqa: E402
 
 BRANCH = "gh-pages"
 REMOTE = "origin"
@@ -256,6 +256,16 @@ def check_clean(tools: Tools) -> None:
                      + "\n  Supprimez-les (" + " ; ".join(f"rm -r {folder}" for folder in folders)
                      + "), sans les enregistrer dans git, puis relancez.")
     raise Refusal("\n".join(parts))
+
+
+def check_no_personal_data() -> None:
+    """Refuse when a file of data/ holds a contact column, an e-mail address or a phone number."""
+    found = data_files_with_personal_data(ROOT / "data")
+    if found:
+        lines = "\n".join(f"    {path.relative_to(ROOT).as_posix()}:{line} : {what}" for path, line, what in found)
+        raise Refusal("des fichiers du dossier data/ contiennent des données personnelles ; rien n'a été publié :\n"
+                      f"{lines}\n  Retirez-les (les contacts se gardent dans le dossier {RECEIVED_DIR}/, que git "
+                      "ignore), enregistrez la correction (git commit), puis relancez.")
 
 
 def read_release(version: str | None) -> changelog.Release:
@@ -534,6 +544,7 @@ def _publish(args: argparse.Namespace, tools: Tools, argv: list[str]) -> bool:
     if len(chosen) > 1:
         raise Refusal(f"{' et '.join(chosen)} ne vont pas ensemble : choisissez l'une de ces options.")
     check_clean(tools)
+    check_no_personal_data()
     release = read_release(args.version)
     if args.version is None:
         print(f"Version tirée de docs/nouveautes.md : {release.version}")

@@ -117,3 +117,15 @@ def browser() -> Iterator[object]:
         yield chromium
         chromium.close()
 
+
+
+def as_data_file(calendar: Path) -> bytes:
+    """A prefecture's calendar as data/forums.csv holds it: without its contact column (never kept in data/)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(calendar.read_text(encoding="utf-8"), newline=""), delimiter=";"))
+    keep = [index for index, name in enumerate(rows[0]) if name != "contact"]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows([[row[i] for i in keep] for row in rows])
+    return out.getvalue().encode("utf-8")

@@ -183,9 +183,11 @@ def merge_prefecture(clone: Path, received: Path = PREFECTURE_FILE) -> str:
     merged = run_script(clone, "scripts/forums.py", "merge", f"recu/{name}")
     if merged.returncode != 0:
         raise DayError(f"forums.py merge recu/{name}\n{merged.stdout}{merged.stderr}")
-    if git(clone, "status", "--porcelain", "--ignored=no").stdout.strip() not in ("", "M data/forums.csv"):
-        raise DayError("la fusion a touché d'autres fichiers que data/forums.csv")
-    git(clone, "add", "data/forums.csv")
+    # The merge writes the calendar and the day its prefecture's calendar came in (README, step 3).
+    changed = {line[3:] for line in git(clone, "status", "--porcelain", "--ignored=no").stdout.splitlines()}
+    if not changed <= {"data/forums.csv", "data/calendriers.csv"}:
+        raise DayError(f"la fusion a touché d'autres fichiers que data/forums.csv et data/calendriers.csv : {changed}")
+    git(clone, "add", "data/forums.csv", "data/calendriers.csv")
     if git(clone, "status", "--porcelain").stdout.strip():
         git(clone, "commit", "--quiet", "-m", "Calendrier : forums du Calvados")
     return merged.stdout

@@ -140,11 +140,23 @@ def test_dates_and_times_are_french(cal: Path) -> None:
 
 def test_calendar_page_says_what_it_holds(cal: Path) -> None:
     body = text(article(cal, "calendrier/"))
-    assert "les forums annoncés à ce jour" in body
+    assert "les forums connus à ce jour" in body
+    assert "par les préfectures" not in body.split("Données du")[0] or any(
+        row.get("provenance") == "préfecture" for row in rows_of(CALENDAR))
     rows = rows_of(CALENDAR)
     assert f"{len(rows)} forums dans {len({row['departement'] for row in rows})} départements" in body
     assert re.search(r"Données du (1er|\d{1,2}) \w+ \d{4}", body)
     assert "2 forums annulés ou reportés restent dans la liste" in body
+
+
+def test_every_forum_says_where_it_comes_from(cal: Path) -> None:
+    labels = {"presse": "relevé dans la presse", "préfecture": "transmis par la préfecture"}
+    rows = rows_of(CALENDAR)
+    table = forum_rows(cal, "calendrier/")
+    headers = [text(th) for th in article(cal, "calendrier/").xpath("//table[1]/thead//th")]
+    column = headers.index("Provenance")
+    shown = sorted(text(row.xpath("td")[column]) for row in table)
+    assert shown == sorted(labels.get(row.get("provenance", ""), "provenance non précisée") for row in rows)
 
 
 def test_downloads_are_linked_relatively_and_published(cal: Path) -> None:

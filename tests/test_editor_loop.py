@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NO_DOCUMENTS, build_site
+from conftest import NO_DOCUMENTS, as_data_file, build_site
 from kit.site.serve import DeferredMaker
 from kit.site.session import DeferredFile, EditorSession
 from tools.editor_loop import ServedKit, copy_project
@@ -30,7 +30,7 @@ CALENDAR = ROOT / "tests" / "data" / "calendar" / "forums.csv"
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedKit]:
     work = tmp_path_factory.mktemp("loop")
     copy_project(work / "kit")
-    (work / "kit" / "data" / "forums.csv").write_bytes(CALENDAR.read_bytes())
+    (work / "kit" / "data" / "forums.csv").write_bytes(as_data_file(CALENDAR))
     # No PDF, DOCX or ODT: what the loop does with them is tested on its own (DeferredMaker, below);
     # here, the pages, the calendar's files and the search index.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **NO_DOCUMENTS,

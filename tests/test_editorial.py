@@ -352,10 +352,11 @@ def test_received_files_are_kept_out_of_git() -> None:
 
 def test_generated_folders_match_the_modules_that_fill_them() -> None:
     from kit.calendar.locations import SECTION
+    from kit.campaign.page import PROGRESS_SECTION
     from kit.documents.registry import OUTPUT_DIR
     from kit.editorial.links import GENERATED
 
-    assert set(GENERATED) == {SECTION, OUTPUT_DIR}
+    assert set(GENERATED) == {SECTION, PROGRESS_SECTION, OUTPUT_DIR}
 
 
 # MkDocs' own warnings, through the plugin ----------------------------------------------------------
@@ -458,3 +459,17 @@ def test_every_way_a_build_stops_is_said_in_french() -> None:
     assert "(1 avertissement et 2 erreurs)" in french_abort("Aborted with 1 warnings, 2 errors in strict mode!")
     assert french_abort("Aborted with a BuildError!").startswith("Le site n'a pas été construit : corrigez")
     assert french_abort("Something else") == "Something else"
+
+
+def test_personal_data_under_data_is_refused(kit: Path) -> None:
+    """data/ is committed and published: a contact column, an e-mail address or a phone number is a slip."""
+    (kit / "data").mkdir()
+    (kit / "data" / "forums.csv").write_text(
+        "departement;date;commune;contact\n44;2009-04-14;Nantes;\n44;2009-04-20;Rezé;cabinet@pref44.example\n"
+        "44;2009-04-21;Vertou;02 40 41 20 20\n", encoding="utf-8")
+    (kit / "data" / "syntheses.csv").write_text("departement;recue_le;comptes_rendus;remarque\n"
+                                                "44;2009-05-20;3;voir https://exemple.fr/a@b\n", encoding="utf-8")
+    slips = [line for line in reported(kit) if line.startswith("data/")]
+    assert [line.split(" : ")[0] for line in slips] == ["data/forums.csv:1", "data/forums.csv:3", "data/forums.csv:4"]
+    assert "colonne « contact »" in slips[0] and "cabinet@pref44.example" in slips[1] and "02 40 41 20 20" in slips[2]
+    assert all("recu/" in line for line in slips)

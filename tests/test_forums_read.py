@@ -29,7 +29,7 @@ def read(name: str) -> tuple[list[Forum], list[Problem]]:
 
 def test_campaign_window_comes_from_campagne_toml() -> None:
     assert CAMPAIGN == Campaign(debut=date(2009, 3, 16), fin=date(2009, 5, 18), min_notice_days=14,
-                                syntheses=date(2009, 5, 22))
+                                syntheses=date(2009, 5, 22), data_date=date(2009, 5, 15))
 
 
 def test_semicolon_utf8_file_with_every_column() -> None:

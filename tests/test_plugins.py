@@ -17,6 +17,7 @@ from conftest import PROJECT, ROOT
 from kit.calendar.locations import COVERAGE_URI, INDEX_URI, departement_uri
 from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
+from kit.campaign.page import EXPORT_NAME, PROGRESS_SECTION, PROGRESS_URI
 from kit.site.i18n import ENGLISH_SEARCH_BOOST, I18nPlugin
 from kit.site.typography import TypographyPlugin
 from kit.territory import load_territory
@@ -70,10 +71,12 @@ def test_calendar_adds_its_pages(mkdocs_config: MkDocsConfig) -> None:
     calendar = read_calendar(FIXTURES / "forums.csv", territory=load_territory(PROJECT.reference), campaign=load_campaign(PROJECT.campaign_file))
     codes = {forum.departement for forum in calendar.forums}
     uris = {file.src_uri for file in files}
-    assert uris == {INDEX_URI, COVERAGE_URI} | {departement_uri(code) for code in codes}
-    # Département pages stay out of the nav; the two calendar pages are in it.
+    downloads = {f"{PROGRESS_SECTION}/{EXPORT_NAME}.csv", f"{PROGRESS_SECTION}/{EXPORT_NAME}.xlsx"}
+    assert uris == {INDEX_URI, COVERAGE_URI, PROGRESS_URI} | {departement_uri(code) for code in codes} | downloads
+    # Département pages stay out of the nav; the two calendar pages and the follow-up are in it.
     for file in files:
-        assert file.inclusion.is_in_nav() == (file.src_uri in (INDEX_URI, COVERAGE_URI))
+        if file.src_uri not in downloads:
+            assert file.inclusion.is_in_nav() == (file.src_uri in (INDEX_URI, COVERAGE_URI, PROGRESS_URI))
     plugin.on_build_error(error=RuntimeError("arrêt"))
     assert plugin.worker is None
 

@@ -94,6 +94,19 @@ def test_never_advises_committing_a_received_file(clone: Path) -> None:
     assert "calvados.csv" in received and "git add" not in received
 
 
+def test_refuses_personal_data_committed_under_data(clone: Path) -> None:
+    (clone / "data" / "contacts.csv").write_text(f"id;contact\n44-2009-04-14-saint-herblain;{CONTACT}\n",
+                                                 encoding="utf-8")
+    subprocess.run(["git", "add", "data/contacts.csv"], cwd=clone, check=True, capture_output=True)
+    subprocess.run(["git", "commit", "-q", "-m", "contacts"], cwd=clone, check=True, capture_output=True)
+    result = publish(clone, "--sans-tests")
+    assert result.returncode == 1
+    assert "des fichiers du dossier data/ contiennent des données personnelles" in result.stderr
+    assert "data/contacts.csv:1 : colonne « contact »" in result.stderr
+    assert "data/contacts.csv:2 : adresse électronique" in result.stderr
+    assert not _has_gh_pages(clone)
+
+
 def test_refuses_a_version_missing_from_the_changelog(clone: Path) -> None:
     result = publish(clone, "9.9", "--sans-tests")
     assert result.returncode == 1

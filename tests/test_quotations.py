@@ -149,7 +149,8 @@ def test_unmarked_guillemets_on_edition_pages_are_not_quotations(site: Path) -> 
     """A passage of four words or more between « » that is in the source must be marked as a quotation."""
     whole = normalise(SOURCE.read_text(encoding="utf-8"))
     problems = []
-    for name in ("methode", "fil-directeur", "modeles/invitation", "modeles/compte-rendu", "modeles/synthese"):
+    for name in ("methode", "fil-directeur", "modeles/invitation", "modeles/compte-rendu", "modeles/synthese",
+                 "suivi"):
         root = lxml_html.fromstring((site / name / "index.html").read_text(encoding="utf-8"))
         for article in root.xpath("//article"):
             for span in article.xpath(".//*[contains(concat(' ', @class, ' '), ' kit-citation ')]"):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import as_data_file
 from tools.editor_loop import ServedKit, copy_project, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def _env(work: Path) -> dict[str, str]:
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedKit]:
     work = tmp_path_factory.mktemp("serve")
     copy_project(work / "kit")
-    (work / "kit" / "data" / "forums.csv").write_bytes(CALENDAR.read_bytes())
+    (work / "kit" / "data" / "forums.csv").write_bytes(as_data_file(CALENDAR))
     methode = work / "kit" / "docs" / "methode.md"
     text = methode.read_text(encoding="utf-8")
     assert FIXED in text

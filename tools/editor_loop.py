@@ -8,7 +8,9 @@ written to the moment the server answers the page with the edit in it:
 - a page edit appends a sentence with a unique word to ``docs/note.md`` and waits for
   ``/note/`` to contain that word;
 - a row edit changes the place (« lieu ») of one forum in the calendar file and waits
-  for that forum's département page to show it.
+  for that forum's département page to show it;
+- a synthesis edit (when the copy has a ``data/syntheses.csv``) changes the remark of one
+  département's synthesis and waits for the follow-up page (``/suivi/``) to show it.
 
 After every edit the search index is fetched and checked: it must hold as many entries
 as after the first build (the edit adds no heading), and a page edit must be findable
@@ -67,6 +69,7 @@ class LoopResult:
     forums: int
     page: list[LoopTiming] = field(default_factory=list)
     row: list[LoopTiming] = field(default_factory=list)
+    synthesis: list[LoopTiming] = field(default_factory=list)
     index_entries: int = 0
     problems: list[str] = field(default_factory=list)  # search index defects seen after an edit
 
@@ -238,11 +241,13 @@ class Edits:
     calendar: Path
     departement_url: str  # with {code}
     search: bool = True  # whether the site has a search index to check
+    syntheses: Path | None = None  # the syntheses file, edited by hand, shown on syntheses_url
+    syntheses_url: str = "suivi/"
 
 
 def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], columns: Sequence[str], *,
               count: int, warm_up: int, progress: Callable[[str], None]) -> LoopResult:
-    """Time ``count`` page edits and ``count`` row edits (after ``warm_up`` of each) on a served site."""
+    """Time ``count`` page, row and synthesis edits (after ``warm_up`` of each) on a served site."""
     result = LoopResult(forums=len(rows))
     original = edits.page.read_text(encoding="utf-8")
     editable = [dict(row) for row in rows]
@@ -260,6 +265,20 @@ def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], colu
             _check_index(kit, result.index_entries, word, f"page, modification {number + 1}", result)
         if counted:
             result.page.append(timing)
+        if edits.syntheses is not None and edits.syntheses.is_file() and \
+                len(edits.syntheses.read_text(encoding="utf-8").splitlines()) > 1:
+            progress(f"modification de synthèse {number + 1}")
+            lines = edits.syntheses.read_text(encoding="utf-8").splitlines()
+            index = 1 + (number * 7) % (len(lines) - 1)
+            cells = next(csv.reader([lines[index]], delimiter=";"))
+            cells[-1] = f"relue {word}"
+            lines[index] = ";".join(cells)
+            cpu = kit.cpu()
+            started = time.perf_counter()
+            edits.syntheses.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            timing = kit.wait_for(edits.syntheses_url, word, started, cpu)
+            if counted:
+                result.synthesis.append(timing)
         if not editable:
             continue
         progress(f"modification de forum {number + 1}")
@@ -282,16 +301,20 @@ def edit_loop(kit: ServedKit, edits: Edits, rows: Sequence[dict[str, str]], colu
 
 def measure_loop(rows: Sequence[dict[str, str]], columns: Sequence[str], workdir: Path, *,
                  edits: int = 5, warm_up: int = 1, env: dict[str, str] | None = None,
-                 progress: Callable[[str], None] = lambda _: None) -> LoopResult:
-    """Serve a copy of the kit with ``rows`` as its calendar and time ``edits`` page and row edits."""
+                 progress: Callable[[str], None] = lambda _: None,
+                 data: Callable[[Path], None] | None = None) -> LoopResult:
+    """Serve a copy of the kit with ``rows`` as its calendar and time ``edits`` page and row edits
+    (and synthesis edits: ``data`` writes the copy's other data files into the folder it is given)."""
     kit_dir = workdir / "kit"
     copy_project(kit_dir)
     write_rows(kit_dir / CALENDAR, columns, rows)
+    if data is not None:
+        data(kit_dir / "data")
     server_env = {**os.environ, **(env or {}), "NO_MKDOCS_2_WARNING": "1",
                   "KIT_CALENDAR_CACHE": str(workdir / "cache" / "calendar"),
                   "KIT_DOCUMENTS_CACHE": str(workdir / "cache" / "documents")}
     server_env.pop("FORUMS_CSV", None)  # the copy's own data/forums.csv
     where = Edits(page=kit_dir / EDITED_PAGE, page_url=EDITED_URL, calendar=kit_dir / CALENDAR,
-                  departement_url="calendrier/{code}/")
+                  departement_url="calendrier/{code}/", syntheses=kit_dir / "data" / "syntheses.csv")
     with served(kit_dir, server_env) as kit:
         return edit_loop(kit, where, rows, columns, count=edits, warm_up=warm_up, progress=progress)

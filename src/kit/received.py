@@ -42,3 +42,54 @@ def holds_contact_column(path: Path) -> bool:
                        for n in names)
     except (OSError, zipfile.BadZipFile):
         return True
+
+
+# Personal data that must never sit in a file of data/ (committed, published): a column of contacts,
+# an e-mail address, a telephone number.
+_CONTACT_HEADER = re.compile(r"^\s*\"?(contacts?|courriel|e-?mail|mail|t[ée]l[ée]phone|t[ée]l)\"?\s*$", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w/:.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w/.-])(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?![\w/-])")
+DATA_SPREADSHEETS = (".csv", ".tsv", ".txt")
+
+
+def personal_data(path: Path) -> list[tuple[int, str]]:
+    """Where a data file holds personal data: (line, what) for a contact column, an e-mail address, a phone number.
+
+    Only text tables are read (``.csv``, ``.tsv``, ``.txt``); a workbook under data/ is reported whole when
+    it names a contact column (see :func:`holds_contact_column`).
+    """
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEETS and suffix not in DATA_SPREADSHEETS:
+        return [(1, "classeur avec une colonne « contact »")] if holds_contact_column(path) else []
+    if suffix not in DATA_SPREADSHEETS:
+        return []
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return []
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number == 1:
+            for cell in re.split(r"[;,\t|]", line):
+                if _CONTACT_HEADER.match(cell):
+                    found.append((1, f"colonne « {cell.strip().strip(chr(34))} »"))
+            continue
+        email, phone = _EMAIL.search(line), _PHONE.search(line)
+        if email:
+            found.append((number, f"adresse électronique « {email.group(0)} »"))
+        elif phone:
+            found.append((number, f"numéro de téléphone « {phone.group(0)} »"))
+    return found
+
+
+def data_files_with_personal_data(data_dir: Path) -> list[tuple[Path, int, str]]:
+    """Every file of ``data_dir`` (the reference data of 2009 aside) holding personal data, with where."""
+    found: list[tuple[Path, int, str]] = []
+    if not data_dir.is_dir():
+        return found
+    for path in sorted(data_dir.rglob("*")):
+        relative = path.relative_to(data_dir).parts
+        if not path.is_file() or relative[0] in ("reference", "films") or path.name.startswith("."):
+            continue
+        found.extend((path, line, what) for line, what in personal_data(path))
+    return found

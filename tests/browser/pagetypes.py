@@ -79,6 +79,7 @@ PAGE_TYPES: list[PageType] = [
     PageType("calendrier", "fr", _first_existing("calendrier/")),
     PageType("departement", "fr", _first_child("calendrier/", skip=_CALENDAR_NOT_DEPARTEMENT)),
     PageType("couverture", "fr", _first_existing("calendrier/couverture/")),
+    PageType("suivi", "fr", _first_existing("suivi/")),
     *_both("films", "films/"),
     *_both("nouveautes", "nouveautes/"),
     *_both("accessibilite", "accessibilite/"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kit.territory import Departement
+from kit.paths import MAP_FILE
+from kit.territory import Departement, Territory
 
 # Paris and its inner ring are too small on the national map: drawn again, enlarged.
 INSET_CODES = ("75", "92", "93", "94")
@@ -98,3 +99,31 @@ def inset_transform(shapes: Sequence[Shape]) -> str:
     left = box_x + pad + ((box_w - 2 * pad) - scale * (max_x - min_x)) / 2
     top = box_y + pad + 14
     return f"translate({left:.2f} {top:.2f}) scale({scale:.3f}) translate({-min_x:.2f} {-min_y:.2f})"
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    """What a map of France draws: the metropolitan shapes, the Paris inset, the overseas tiles."""
+
+    shapes: tuple[Shape, ...]
+    inset: tuple[Shape, ...]
+    inset_transform: str
+    inset_box: tuple[float, float, float, float]
+    tiles: tuple[Tile, ...]
+    tile_size: float
+    width: float
+    height: float
+
+
+def map_layout(territory: Territory, codes: Collection[str], france_map: FranceMap | None = None) -> MapLayout:
+    """The map's layout for the départements ``codes`` (the metropolitan ones drawn, the others in tiles)."""
+    france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
+    metro = {s.code: s for s in france_map.shapes}
+    inset = tuple(metro[c] for c in INSET_CODES if c in metro)
+    overseas = [d for d in territory.departements.values() if d.zone != "metro"]
+    step = min(TILE_SIZE + TILE_GAP, france_map.width / max(len(overseas), 1))
+    tiles = tuple(Tile(d, x=(france_map.width - step * len(overseas)) / 2 + i * step + (step - TILE_SIZE) / 2,
+                       y=TILES_TOP) for i, d in enumerate(overseas))
+    return MapLayout(shapes=tuple(s for s in france_map.shapes if s.code in codes), inset=inset,
+                     inset_transform=inset_transform(inset) if inset else "", inset_box=INSET_BOX, tiles=tiles,
+                     tile_size=TILE_SIZE, width=france_map.width, height=TILES_TOP + TILE_SIZE + TILE_LABEL_ROOM)

@@ -48,7 +48,8 @@ class MergeResult:
         ])
 
 
-_MERGED_FIELDS = tuple(c for c in COLUMNS if c != "id" and c not in REVISION_COLUMNS)
+# The contact never goes into the calendar (personal data, see kit.calendar.contacts).
+_MERGED_FIELDS = tuple(c for c in COLUMNS if c not in ("id", "contact") and c not in REVISION_COLUMNS)
 
 
 def _updated(old: Forum, new: Forum) -> Forum:
@@ -105,7 +106,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum], *, now: datetime
                 candidates = same_time
             target = candidates[0] if candidates else None
         if target is None:
-            added.append(first_revision(replace(forum, id=forum.uid), moment))
+            added.append(first_revision(replace(forum, id=forum.uid, contact=""), moment))
             continue
         if target in claimed:
             first = claimed[target]

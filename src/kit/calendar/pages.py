@@ -38,23 +38,11 @@ from kit.calendar.locations import (
     departement_uri,
     forum_ics_path,
 )
-from kit.calendar.map import (
-    INSET_BOX,
-    INSET_CODES,
-    TILE_GAP,
-    TILE_LABEL_ROOM,
-    TILE_SIZE,
-    TILES_TOP,
-    FranceMap,
-    Tile,
-    inset_transform,
-    load_map,
-)
+from kit.calendar.map import FranceMap, map_layout
 from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order
 from kit.controls import without_controls
 from kit.documents.forum import FORUM_DOCUMENTS
 from kit.french import french_date, number, percent, plural, time_range
-from kit.paths import MAP_FILE
 from kit.store import Key, Memo
 from kit.territory import Canton, Departement, Territory, normalise
 from kit.typography import french_text
@@ -92,6 +80,8 @@ class ForumView:
     local_time: bool  # overseas: the time is the local one
     ics: str  # the forum's own ICS file, from calendrier/ (« 44/44-2009-04-14-saint-herblain.ics »)
     ics_label: str  # the accessible name of its link, which starts with the link's visible text
+    provenance: str  # « presse », « préfecture » or "" (the data file's value)
+    provenance_label: str  # « relevé dans la presse »…
 
 
 _TYPOGRAPHY_MARKS = frozenset(":;!?«»%")
@@ -131,6 +121,8 @@ def _view(forum: Forum, dep: Departement, cantons: tuple[Canton, ...]) -> ForumV
         local_time=dep.zone != "metro" and forum.heure_debut is not None,
         ics=forum_ics_path(forum).removeprefix(f"{SECTION}/"),
         ics_label=f"{ICS_LINK_TEXT} à mon agenda le forum du {date_text} {at_commune(commune)} (fichier ICS)",
+        provenance=forum.provenance,
+        provenance_label=forum.provenance_label,
     )
 
 
@@ -143,9 +135,16 @@ def _looked_up(forums: Sequence[Forum], territory: Territory) -> list[tuple[tupl
     return found
 
 
+def provenance_shown(views: Sequence[ForumView]) -> bool:
+    """The « Provenance » column is shown when a forum was not sent by its prefecture (the press, unknown)."""
+    return any(v.provenance != "préfecture" for v in views)
+
+
 def _national_cols(views: Sequence[ForumView]) -> tuple[str, ...]:
-    """The optional columns of the national list: the département, and who leads the forum if any does."""
-    return ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+    """The optional columns of the national list: the département, who leads the forum if any does, and where
+    forums come from unless every one was sent by its prefecture."""
+    cols = ("dep", "animateur") if any(v.animateur for v in views) else ("dep",)
+    return (*cols, "provenance") if provenance_shown(views) else cols
 
 
 def _day_sections(views: Sequence[ForumView], rows: _Rows, memo: PageMemo | None) -> list[Markup]:
@@ -208,6 +207,7 @@ class CalendarSite:
     departement_pages: frozenset[str] = frozenset()  # source URIs kept out of the nav
     forums: Ordered = Ordered()
     by_departement: dict[str, Ordered] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # small downloads added as the site's files (site path)
 
 
 # A département's page: its Markdown and its fragments (name -> HTML).
@@ -308,6 +308,8 @@ def render_calendar(
     outside = [v for v in views if not campaign.debut <= v.forum.date <= campaign.fin]
     common = dict(
         total=len(views),
+        from_press=sum(1 for v in views if v.provenance == "presse"),
+        from_prefectures=sum(1 for v in views if v.provenance == "préfecture"),
         withdrawn=sum(1 for v in views if v.struck),
         data_date=french_date(data_date) if data_date else None,
         first=views[0].forum.date if views else None,
@@ -334,25 +336,19 @@ def render_calendar(
         page = memo.get(("page", dep_keys[code], index_file), make) if memo is not None else make()
         site.pages[uri], site.fragments[uri] = page[0], dict(page[1])
 
-    france_map = france_map or load_map(territory.reference_dir / MAP_FILE)
-    metro = {s.code: s for s in france_map.shapes}
-    inset = [metro[c] for c in INSET_CODES if c in metro]
-    overseas = [d for d in territory.departements.values() if d.zone != "metro"]
-    step = min(TILE_SIZE + TILE_GAP, france_map.width / max(len(overseas), 1))
-    tiles = [Tile(d, x=(france_map.width - step * len(overseas)) / 2 + i * step + (step - TILE_SIZE) / 2,
-                  y=TILES_TOP) for i, d in enumerate(overseas)]
+    layout = map_layout(territory, covers, france_map)
     site.pages[COVERAGE_URI] = _render("couverture.md.j2", outside=outside, warnings=warnings, **common)
     site.fragments[COVERAGE_URI] = {
         "map": _render(
             "map.html.j2",
-            shapes=[s for s in france_map.shapes if s.code in covers],
-            inset=inset,
-            inset_transform=inset_transform(inset) if inset else "",
-            inset_box=INSET_BOX,
-            tiles=tiles,
-            tile_size=TILE_SIZE,
-            width=france_map.width,
-            height=TILES_TOP + TILE_SIZE + TILE_LABEL_ROOM,
+            shapes=list(layout.shapes),
+            inset=list(layout.inset),
+            inset_transform=layout.inset_transform,
+            inset_box=layout.inset_box,
+            tiles=list(layout.tiles),
+            tile_size=layout.tile_size,
+            width=layout.width,
+            height=layout.height,
             has_page=set(by_dep),
             **common,
         ),

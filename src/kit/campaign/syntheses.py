@@ -25,6 +25,7 @@ from kit.calendar.values import BadValue, parse_date
 from kit.campaign.datafiles import DataFileError, departements, parse_rows, read_text, replace_file, whole_number
 from kit.territory import Territory
 
+FILE_NAME = "syntheses.csv"
 COLUMNS = ("departement", "recue_le", "comptes_rendus", "remarque")
 REQUIRED_COLUMNS = ("departement", "recue_le", "comptes_rendus")
 # Column names as an editor may write them, folded by `header_key`.
@@ -40,6 +41,11 @@ class SynthesisArrival:
     recue_le: date
     comptes_rendus: int
     remarque: str = ""
+
+
+def syntheses_file(calendar_file: Path) -> Path:
+    """The syntheses file kept beside the calendar file ``calendar_file`` (data/syntheses.csv)."""
+    return Path(calendar_file).parent / FILE_NAME
 
 
 # The syntheses file cannot be used: every problem, each naming FILE:LINE, in French.

@@ -12,6 +12,7 @@ from kit.editorial.frontmatter import check_front_matter
 from kit.editorial.links import anchors, check_links
 from kit.editorial.markdown import Page, read_page
 from kit.editorial.nav import check_nav, read_config
+from kit.editorial.personal import check_data
 from kit.editorial.slips import Slip
 
 
@@ -41,4 +42,5 @@ def check_project(root: Path) -> list[Slip]:
     slips += config_slips
     slips += check_nav(config, set(pages))
     slips += check_films(root, config)
+    slips += check_data(root)
     return sorted(set(slips), key=lambda slip: (slip.path, slip.line, slip.problem))

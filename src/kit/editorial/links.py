@@ -12,9 +12,9 @@ from markdown.extensions.toc import slugify
 from kit.editorial.markdown import ATTR_LIST, Page, inline_text, walk
 from kit.editorial.slips import Slip
 
-# Folders the build fills (kit.calendar.locations.SECTION and kit.documents.registry.OUTPUT_DIR; a test keeps
-# them in step): links into them are checked by the build itself.
-GENERATED = ("calendrier", "documents")
+# Folders the build fills (kit.calendar.locations.SECTION, kit.campaign.page.PROGRESS_SECTION and
+# kit.documents.registry.OUTPUT_DIR; a test keeps them in step): links into them are checked by the build itself.
+GENERATED = ("calendrier", "suivi", "documents")
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 _ID = re.compile(r"#([\w\-:.]+)")
 

@@ -14,10 +14,9 @@ import logging
 import multiprocessing
 import os
 import pickle
-import subprocess
 import time
 from dataclasses import replace
-from datetime import date
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -37,6 +36,11 @@ from kit.calendar.inputs import calendar_key, setting_key
 from kit.calendar.model import Problem, load_campaign
 from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
 from kit.calendar.read import read_calendar
+from kit.campaign.datafiles import DataFileError
+from kit.campaign.page import PROGRESS_URI, render_progress
+from kit.campaign.progress import compute_progress
+from kit.campaign.receipts import CalendarReceipt, read_receipts, receipts_file
+from kit.campaign.syntheses import SynthesisArrival, read_syntheses, syntheses_file
 from kit.french import count, decimal, plural
 from kit.paths import Project
 from kit.site import CachingOptions
@@ -76,21 +80,12 @@ def _shown(problem: Problem, config: MkDocsConfig) -> Problem:
     return replace(problem, file=_named(Path(problem.file), config))
 
 
-def _git(path: Path, *args: str) -> str:
-    return subprocess.run(["git", *args, "--", path.name], cwd=path.parent, capture_output=True,
-                          text=True, timeout=20, check=True).stdout.strip()
-
-
-def _data_date(path: Path) -> date:
-    """The day the calendar last changed: its last commit, or its file date if edited since."""
+def _bytes(path: Path) -> bytes:
+    """A data file's content for the build's key (an absent file has none)."""
     try:
-        if not _git(path, "status", "--porcelain"):
-            committed = _git(path, "log", "-1", "--format=%cI")
-            if committed:
-                return date.fromisoformat(committed[:10])
-    except (OSError, subprocess.SubprocessError):
-        pass  # not in a git checkout: the file's own date
-    return date.fromtimestamp(path.stat().st_mtime)
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def _unpickled(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:
@@ -187,12 +182,15 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
         project = project_of(config)
         territory = load_territory(project.reference)
-        data_date = _data_date(path)
-        settings = setting_key(project.campaign_file, project.reference, data_date.isoformat(),
-                               str(config.use_directory_urls))
-        key = calendar_key(path, settings)
+        # The receipts of calendars and syntheses kept beside the calendar: the follow-up page and the date
+        # of the data come from them too.
+        followed = (receipts_file(path), syntheses_file(path))
+        settings = setting_key(project.campaign_file, project.reference, str(config.use_directory_urls))
+        # The pages depend on them too, but the rows and pages kept between make serve builds (keyed by
+        # ``settings``) do not: saving data/syntheses.csv renders the follow-up page and the calendar's date again.
+        key = calendar_key(path, content_key(settings, *(_bytes(f) for f in followed)))
         session = session_of(config)
-        site, warnings = self._site(path, key, settings, territory, data_date, config, session)
+        site, warnings = self._site(path, key, settings, territory, config, session)
         if warnings:
             # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
             # « avertissement », and the details where readers and editors look for them.
@@ -215,6 +213,8 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
             self._start_downloads(site, territory, Path(config.site_dir), self.config.folder(config))
         else:
             session.read_at_every_build(path)  # saving the calendar renders its changed pages only
+            for other in followed:
+                session.read_at_every_build(other)
             self._hand_over_downloads(session, key, site, territory, Path(config.site_dir), self.config.folder(config))
         for uri, markdown in site.pages.items():
             # Département pages are reached from the calendar, not from the nav (one nav entry per page
@@ -223,16 +223,18 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
             files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
             if session is not None:
                 session.page_key(uri, page_keys[uri])
+        for uri, content in site.files.items():  # the follow-up page's downloads (a few kilobytes)
+            files.append(File.generated(config, uri, content=content))
         return files
 
-    def _site(self, path: Path, key: str, settings: str, territory: Territory, data_date: date,
+    def _site(self, path: Path, key: str, settings: str, territory: Territory,
               config: MkDocsConfig, session: EditorSession | None) -> tuple[CalendarSite, list[Problem]]:
         """The calendar's pages: reused if the same inputs made them before, else read and rendered."""
         if session is None:  # make build: the pages of the same inputs, kept on disk by an earlier build
             cache = ArtifactCache(self.config.folder(config))
             made = _unpickled(cache.get(key, SITE_SUFFIX))
             if made is None:
-                made = self._read(path, territory, data_date, config, None, None)
+                made = self._read(path, territory, config, None, None)
                 cache.put(key, SITE_SUFFIX, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
                 cache.keep_latest(SITE_SUFFIX, SITES_KEPT)  # several megabytes each at 4,000 forums
             return made
@@ -246,15 +248,26 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         rows, pages = memos
         rows.begin()
         pages.begin()
-        made = self._read(path, territory, data_date, config, rows, pages)
+        made = self._read(path, territory, config, rows, pages)
         session.remember("calendar-site", key, made)
         return made
 
-    def _read(self, path: Path, territory: Territory, data_date: date, config: MkDocsConfig,
+    def _read(self, path: Path, territory: Territory, config: MkDocsConfig,
               rows: RowMemo | None, pages: PageMemo | None) -> tuple[CalendarSite, list[Problem]]:
         """Read and check the calendar, then render its pages; errors stop the build."""
         campaign = load_campaign(project_of(config).campaign_file)
         calendar = read_calendar(path, territory=territory, campaign=campaign, memo=rows)
+        followed: list[Problem] = []
+        receipts: list[CalendarReceipt] = []
+        arrivals: list[SynthesisArrival] = []
+        try:
+            receipts = read_receipts(receipts_file(path), territory)
+        except DataFileError as error:
+            followed.extend(error.problems)
+        try:
+            arrivals = read_syntheses(syntheses_file(path), territory)
+        except DataFileError as error:
+            followed.extend(error.problems)
         if calendar.errors:
             count = len(calendar.errors)
             lines = "\n".join(f"  {_shown(problem, config)}" for problem in calendar.errors)
@@ -263,8 +276,24 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
                 f"le site n'est pas construit.\n{lines}\n"
                 "Corrigez le fichier puis relancez la construction "
                 f"(.venv/bin/python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
+        if followed:
+            count = len(followed)
+            lines = "\n".join(f"  {_shown(problem, config)}" for problem in followed)
+            raise PluginError(
+                f"Le suivi de la campagne : {count} erreur{'s' if count > 1 else ''} dans les calendriers ou les "
+                f"synthèses reçus ; le site n'est pas construit.\n{lines}\n"
+                "Corrigez les lignes indiquées puis relancez la construction.")
+        progress = compute_progress(calendar.forums, territory, campaign, receipts, arrivals)
         site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
-                               data_date=data_date, directory_urls=config.use_directory_urls, memo=pages)
+                               data_date=progress.as_of.day, directory_urls=config.use_directory_urls, memo=pages)
+        index_file = "" if config.use_directory_urls else "index.html"
+        make = partial(render_progress, progress, territory, index_file=index_file)
+        # make serve: a calendar edit that changes none of the follow-up's figures keeps its page and downloads.
+        page = pages.get(("progress", content_key(pickle.dumps(progress)), index_file), make) \
+            if pages is not None else make()
+        site.pages[PROGRESS_URI] = page.markdown
+        site.fragments[PROGRESS_URI] = page.fragments
+        site.files.update(page.files)
         return site, list(calendar.warnings)
 
     def _hand_over_downloads(self, session: EditorSession, calendar: str, site: CalendarSite, territory: Territory,

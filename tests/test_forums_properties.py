@@ -21,7 +21,8 @@ from kit.territory import load_territory
 
 TERRITORY = load_territory(PROJECT.reference)
 CAMPAIGN = load_campaign(PROJECT.campaign_file)
-BOUNDED = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The same examples on every run (derandomize): a landing never depends on the draw.
+BOUNDED = settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 # Text as the reader gives it back: no control characters, no surrounding spaces.
@@ -82,7 +83,7 @@ forums_strategy = st.sampled_from(PLACES).flatmap(lambda place: st.builds(
 def test_merge_never_loses_a_forum(existing: list[Forum], incoming: list[Forum]) -> None:
     result = merge(existing, incoming)
     # Each existing forum is in the result once, as it was or as updated, plus the added ones.
-    changed = {id(old): new for old, new in result.updated + result.cancelled}
+    changed = {id(old): new for old, new in result.updated + result.cancelled + result.confirmed}
     expected = [changed.get(id(forum), forum) for forum in existing] + result.added
     assert Counter(result.forums) == Counter(expected)
     assert len(result.updated) + len(result.cancelled) + len(result.unchanged) <= len(existing)

@@ -35,7 +35,7 @@ class MergeResult:
     unchanged: list[Forum] = field(default_factory=list)
     cancelled: list[tuple[Forum, Forum]] = field(default_factory=list)  # (before, after)
     # Unchanged but for their provenance: now sent by the prefecture (counted with the unchanged ones).
-    confirmed: list[Forum] = field(default_factory=list)
+    confirmed: list[tuple[Forum, Forum]] = field(default_factory=list)  # (before, after)
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -126,7 +126,7 @@ def merge(existing: Iterable[Forum], incoming: Iterable[Forum], *, now: datetime
             result.unchanged.append(old)
         elif replace(new, provenance=old.provenance) == old:
             result.unchanged.append(old)
-            result.confirmed.append(new)
+            result.confirmed.append((old, new))
         elif new.statut == "annulé" and old.statut != "annulé":
             result.cancelled.append((old, new))
         else:

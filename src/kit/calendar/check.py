@@ -11,6 +11,7 @@ from datetime import date, time
 from typing import Any
 
 from kit.calendar.communes import UnknownCommune, load_communes
+from kit.calendar.limits import quoted
 from kit.calendar.model import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -74,7 +75,7 @@ def map_header(table: Table, file: str) -> tuple[dict[str, int], list[Problem]]:
             continue
         name = KNOWN_HEADERS.get(key)
         if name is None:
-            problems.append(error_at(file, line, f"colonne inconnue « {cell_text(cell)} » (colonnes "
+            problems.append(error_at(file, line, f"colonne inconnue « {quoted(cell_text(cell))} » (colonnes "
                                                f"possibles : {', '.join(COLUMNS)})"))
         elif name in columns:
             problems.append(error_at(file, line, f"colonne « {name} » en double"))
@@ -205,20 +206,20 @@ class RowChecker:
         if text.get("statut"):
             statut = _STATUT_KEYS.get(normalise(text["statut"]), "")
             if not statut:
-                error(f"statut « {text['statut']} » inconnu (valeurs possibles : {', '.join(STATUTS)})")
+                error(f"statut « {quoted(text['statut'])} » inconnu (valeurs possibles : {', '.join(STATUTS)})")
 
         identifier = text.get("id", "")
         if identifier and not _ID.fullmatch(identifier):
-            error(f"identifiant « {identifier} » invalide : lettres sans accents, chiffres, « - », "
+            error(f"identifiant « {quoted(identifier)} » invalide : lettres sans accents, chiffres, « - », "
                   "« _ » ou « . » seulement (100 caractères au plus)")
         elif identifier.lower() in RESERVED_IDS:
-            error(f"identifiant « {identifier} » réservé (nom d'un fichier du site) : choisissez-en un autre")
+            error(f"identifiant « {quoted(identifier)} » réservé (nom d'un fichier du site) : choisissez-en un autre")
         elif reserved_device_name(identifier):
-            error(f"identifiant « {identifier} » refusé : Windows réserve ce nom à un périphérique "
+            error(f"identifiant « {quoted(identifier)} » refusé : Windows réserve ce nom à un périphérique "
                   "(CON, PRN, AUX, NUL, COM1, LPT1…) et ne pourrait pas enregistrer son fichier ; "
                   "choisissez-en un autre")
         elif identifier.endswith("."):
-            error(f"identifiant « {identifier} » refusé : il ne doit pas finir par un point")
+            error(f"identifiant « {quoted(identifier)} » refusé : il ne doit pas finir par un point")
 
         annonce = None
         if text.get("annonce"):
@@ -241,9 +242,9 @@ class RowChecker:
                     continue
                 cantons.append(part)
                 if known:
-                    warning(f"canton « {part} » inconnu dans le département {departement.nom} ({dep_code})")
+                    warning(f"canton « {quoted(part)} » inconnu dans le département {departement.nom} ({dep_code})")
                 else:
-                    warning(f"canton « {part} » non vérifié : pas de liste de cantons pour "
+                    warning(f"canton « {quoted(part)} » non vérifié : pas de liste de cantons pour "
                             f"{departement.nom} ({dep_code})")
 
         if day is not None:
@@ -304,10 +305,10 @@ def find_duplicates(forums: Iterable[Forum]) -> list[Problem]:
         if id_key(forum.uid) in by_uid:
             first = by_uid[id_key(forum.uid)]
             if forum.id and first.uid != forum.uid:
-                message = (f"identifiant « {forum.id} » trop proche de « {first.uid} » ({_place(first, file)}) : "
+                message = (f"identifiant « {quoted(forum.id)} » trop proche de « {quoted(first.uid)} » ({_place(first, file)}) : "
                            "les identifiants sont comparés sans tenir compte des majuscules")
             elif forum.id:
-                message = f"identifiant « {forum.id} » déjà utilisé par {_place(first, file)}"
+                message = f"identifiant « {quoted(forum.id)} » déjà utilisé par {_place(first, file)}"
             else:
                 message = (f"deux forums le même jour dans la même commune (voir {_place(first, file)}) : "
                            "donnez à chacun un identifiant distinct dans la colonne id")

@@ -254,25 +254,26 @@ class Shape:
 
     make: Callable[[Path], Path]
     fmt: str  # "CSV", ".xlsx", ".xls", ".ods"
+    label: str  # what it is, in French (scripts/bench.py --limites prints it)
     expected: str  # a piece of the output (stdout and stderr)
     accepted: bool = False  # read to the end and valid
 
 
 SHAPES: tuple[Shape, ...] = (
-    Shape(ods_second_sheet_huge, ".ods", "1 forum", accepted=True),
-    Shape(ods_first_sheet_at_limits, ".ods", "erreur"),
-    Shape(ods_too_many_repeated_rows, ".ods", "plus de 50\u202f000 lignes remplies"),
-    Shape(ods_after_the_last_row, ".ods", "apres-la-derniere-ligne.ods:1048578: erreur : valeur à la ligne"),
-    Shape(xlsx_after_the_last_row, ".xlsx", "ligne-1048577.xlsx:1048577: erreur : valeur à la ligne"),
-    Shape(xlsx_huge_mimetype, ".xlsx", "trop volumineux une fois décompressé"),
-    Shape(xlsx_huge_relationships, ".xlsx", "trop volumineux une fois décompressé"),
-    Shape(xlsx_hidden_shared_strings, ".xlsx", "trop volumineux une fois décompressé"),
-    Shape(xlsx_lying_sizes, ".xlsx", "taille-mensongere.xlsx: erreur : classeur"),
-    Shape(xlsx_one_wide_row, ".xlsx", "ligne-large.xlsx:3: erreur : valeur dans la colonne AO"),
-    Shape(csv_blank_lines, "CSV", "1 forum", accepted=True),
-    Shape(csv_long_cells, "CSV", "erreur"),
-    Shape(xlsx_encrypted_entry, ".xlsx", "chiffre.xlsx: erreur : classeur protégé par un mot de passe"),
-    Shape(ods_compression_method_9, ".ods", "methode-9.ods: erreur : classeur compressé d'une façon"),
-    Shape(ods_corrupted_stream, ".ods", "flux-abime.ods: erreur : classeur abîmé"),
+    Shape(ods_second_sheet_huge, ".ods", "2e feuille de 10⁶ lignes × 40 cases × 2 000 caractères", "1 forum", accepted=True),
+    Shape(ods_first_sheet_at_limits, ".ods", "1re feuille aux limites : 49 999 lignes × 40 cases × 2 000 caractères", "erreur"),
+    Shape(ods_too_many_repeated_rows, ".ods", "10⁶ lignes répétées de 40 cases", "plus de 50\u202f000 lignes remplies"),
+    Shape(ods_after_the_last_row, ".ods", "un forum sous 1 048 576 lignes vides", "apres-la-derniere-ligne.ods:1048578: erreur : valeur à la ligne"),
+    Shape(xlsx_after_the_last_row, ".xlsx", "un forum à la ligne 1 048 577", "ligne-1048577.xlsx:1048577: erreur : valeur à la ligne"),
+    Shape(xlsx_huge_mimetype, ".xlsx", "élément « mimetype » de 1 Gio décompressé", "trop volumineux une fois décompressé"),
+    Shape(xlsx_huge_relationships, ".xlsx", "relations du classeur de 1 Gio décompressé", "trop volumineux une fois décompressé"),
+    Shape(xlsx_hidden_shared_strings, ".xlsx", "400 Mio de textes sous un autre nom", "trop volumineux une fois décompressé"),
+    Shape(xlsx_lying_sizes, ".xlsx", "feuille qui annonce 100 octets et en donne 200 Mio", "taille-mensongere.xlsx: erreur : classeur"),
+    Shape(xlsx_one_wide_row, ".xlsx", "une ligne de 6 millions de cases", "ligne-large.xlsx:3: erreur : valeur dans la colonne AO"),
+    Shape(csv_blank_lines, "CSV", "19 Mio de lignes vides", "1 forum", accepted=True),
+    Shape(csv_long_cells, "CSV", "2 000 lignes de cases de 2 000 caractères", "erreur"),
+    Shape(xlsx_encrypted_entry, ".xlsx", "élément chiffré", "chiffre.xlsx: erreur : classeur protégé par un mot de passe"),
+    Shape(ods_compression_method_9, ".ods", "compression de méthode 9", "methode-9.ods: erreur : classeur compressé d'une façon"),
+    Shape(ods_corrupted_stream, ".ods", "flux compressé abîmé", "flux-abime.ods: erreur : classeur abîmé"),
 )
 

@@ -458,3 +458,21 @@ def test_every_way_a_build_stops_is_said_in_french() -> None:
     assert "(1 avertissement et 2 erreurs)" in french_abort("Aborted with 1 warnings, 2 errors in strict mode!")
     assert french_abort("Aborted with a BuildError!").startswith("Le site n'a pas été construit : corrigez")
     assert french_abort("Something else") == "Something else"
+
+
+@pytest.mark.parametrize("name", ["calvados.csv", "recus/Manche.XLSX", "orne.ods", "vieux.xls", "eure.tsv"])
+def test_a_spreadsheet_under_docs_is_refused_and_never_copied_into_the_site(kit: Path, name: str) -> None:
+    from mkdocs.structure.files import File, Files
+
+    from kit.site.calendar import drop_tables
+
+    path = kit / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("departement;date;commune;contact\n14;2009-03-24;Caen;jeanne.martin@exemple.fr\n",
+                    encoding="utf-8")
+    [slip] = [line for line in reported(kit) if name in line]
+    assert slip.startswith(f"docs/{name}:1 : tableur ou fichier CSV dans docs/") and "recu/" in slip
+    files = Files([File(name, str(kit / "docs"), str(kit / "site"), use_directory_urls=True),
+                   File("index.md", str(kit / "docs"), str(kit / "site"), use_directory_urls=True)])
+    assert drop_tables(files) == [name]
+    assert [file.src_uri for file in files] == ["index.md"]

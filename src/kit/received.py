@@ -8,6 +8,8 @@ from pathlib import Path
 
 RECEIVED_DIR = "recu"
 SPREADSHEETS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+# Files of a table (what a prefecture sends): never part of the site, whatever they hold.
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
 _CONTACT_CELL = re.compile(r"(?:^|[;,\t|])\s*\"?contacts?\"?\s*(?:[;,\t|]|$)", re.IGNORECASE)
 _HEAD_BYTES = 64 * 1024
 
@@ -42,3 +44,15 @@ def holds_contact_column(path: Path) -> bool:
                        for n in names)
     except (OSError, zipfile.BadZipFile):
         return True
+
+
+def is_table_file(name: str) -> bool:
+    """A spreadsheet or CSV file (by its name, any case): it belongs in recu/, never under docs/."""
+    return name.lower().endswith(TABLE_SUFFIXES)
+
+
+def table_file_advice(name: str) -> str:
+    """What to do with a spreadsheet found under docs/ (French)."""
+    return (f"« {name} » est un tableur ou un fichier CSV : il serait publié avec le site (un fichier reçu "
+            f"d'une préfecture contient la colonne « contact »). Rangez-le dans le dossier {RECEIVED_DIR}/, "
+            "que git ignore ; le calendrier se tient dans data/forums.csv")

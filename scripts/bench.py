@@ -485,6 +485,28 @@ def _shared_texts_xlsx(folder: Path) -> Path:
     return path
 
 
+def _numbers_xlsx(folder: Path) -> Path:
+    """An .xlsx of 13,000 rows × 256 numbers: once saved as .xls, as many cells as 20 Mo hold."""
+    import zipfile
+
+    from workbooks import write_sparse_xlsx
+
+    path = write_sparse_xlsx(folder / "nombres.xlsx", [list(enumerate(["departement", "date", "commune"], 1))])
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    head, tail = entries.pop("xl/worksheets/sheet1.xml").split(b"</sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(head)
+            for row in range(2, 13_002):
+                sheet.write(b'<row r="%d">' % row + b"".join(b"<c><v>%d</v></c>" % (row * 7 + column)
+                                                          for column in range(256)) + b"</row>")
+            sheet.write(b"</sheetData>" + tail)
+    return path
+
+
 def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[tuple[str, str, Path]]:
     """(format, label, file): the largest calendar files `check` accepts in each format, and hostile ones."""
     from openpyxl import Workbook
@@ -532,6 +554,11 @@ def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[
             print(f"{suffix} : LibreOffice absent, classeur de {_size(len(rows))} forums non mesuré", file=sys.stderr)
         else:
             files.append((suffix, f"{suffix.lstrip('.').upper()}, {_size(len(rows))} forums", converted))
+    numbers = _converted(_numbers_xlsx(folder), ".xls", folder)
+    if numbers is not None and numbers.stat().st_size <= sheets.MAX_FILE_BYTES:
+        files.append((".xls", "XLS, 13 000 lignes × 256 nombres (refusé à la ligne 1)", numbers))
+    for fmt, label, make in hostile_files.AT_LIMITS:
+        files.append((fmt, f"{fmt.lstrip('.').upper()}, {label}", make(folder)))
     for shape in hostile_files.SHAPES:
         path = shape.make(folder)
         files.append((shape.fmt, f"{shape.fmt.lstrip('.').upper()}, {shape.label}", path))

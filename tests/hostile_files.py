@@ -118,6 +118,30 @@ def xlsx_after_the_last_row(folder: Path) -> Path:
     return _rewritten(path, "xl/worksheets/sheet1.xml", re.sub(rb'r="([A-Z]*)2"', rb'r="\g<1>1048577"', sheet))
 
 
+def xlsx_first_sheet_at_limits(folder: Path) -> Path:
+    """49,999 rows × 40 cells sharing one text of 2,000 characters (within every limit)."""
+    path = _forum_xlsx(folder / "premiere-feuille.xlsx")
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    head, tail = entries.pop("xl/worksheets/sheet1.xml").split(b"</sheetData>")
+    entries["xl/_rels/workbook.xml.rels"] = entries["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    entries["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                       b"<si><t>" + b"E" * 2000 + b"</t></si></sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(head.split(b'<row r="2">')[0])
+            row = b'<c t="s"><v>0</v></c>' * 40
+            for number in range(2, 50_001):
+                sheet.write(b'<row r="%d">%s</row>' % (number, row))
+            sheet.write(b"</sheetData>" + tail)
+    return path
+
+
 def xlsx_huge_mimetype(folder: Path) -> Path:
     """A valid workbook with a `mimetype` entry that unpacks to 1 Gio."""
     return _add_zeros(_forum_xlsx(folder / "mimetype-1-gio.xlsx"), "mimetype", 1 << 30)
@@ -248,6 +272,64 @@ def _flag(path: Path, name: bytes, *, flags: int = 0, method: int | None = None)
     return path
 
 
+# Files at the limits (scripts/bench.py --limites measures them; too slow to check in every test run) ----
+
+_WIDE_HEADER = HEADER + [f"colonne{n}" for n in range(35)]
+
+
+def csv_widest(folder: Path) -> Path:
+    """49,999 rows × 40 distinct short cells (a character outside the BMP in the header: 4 bytes a
+    character once decoded)."""
+    path = folder / "quarante-colonnes.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(";".join(_WIDE_HEADER).replace("colonne34", "colonne\U0001f600") + "\n")
+        for row in range(49_999):
+            out.write(";".join(f"v{row * 40 + column:07d}" for column in range(40)) + "\n")
+    return path
+
+
+def xlsx_widest(folder: Path) -> Path:
+    """49,999 rows × 40 cells, each a distinct shared text: the unpacked limit nearly reached."""
+    path = write_sparse_xlsx(folder / "quarante-colonnes.xlsx", [list(enumerate(_WIDE_HEADER, 1))])
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    head, tail = entries.pop("xl/worksheets/sheet1.xml").split(b"</sheetData>")
+    entries["xl/_rels/workbook.xml.rels"] = entries["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        with archive.open("xl/sharedStrings.xml", "w") as texts:
+            texts.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for number in range(49_999 * 40):
+                texts.write(b"<si><t>v%07d</t></si>" % number)
+            texts.write(b"</sst>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(head)
+            for row in range(49_999):
+                sheet.write(b'<row r="%d">' % (row + 2) + b"".join(b'<c t="s"><v>%d</v></c>' % (row * 40 + column)
+                                                                for column in range(40)) + b"</row>")
+            sheet.write(b"</sheetData>" + tail)
+    return path
+
+
+def ods_widest(folder: Path) -> Path:
+    """37,000 rows × 40 distinct short cells, written as briefly as OpenDocument allows: 94 Mo unpacked."""
+    rows = "".join("<table:table-row>" + "".join(f"<table:table-cell><text:p>v{row * 40 + column:07d}</text:p>"
+                                                  "</table:table-cell>" for column in range(40))
+                   + "</table:table-row>" for row in range(37_000))
+    return write_ods(folder / "quarante-colonnes.ods", ods_row(_WIDE_HEADER) + rows)
+
+
+AT_LIMITS: tuple[tuple[str, str, Callable[[Path], Path]], ...] = (
+    ("CSV", "49 999 lignes × 40 cases distinctes, UTF-8 hors du plan de base", csv_widest),
+    (".xlsx", "49 999 lignes × 40 textes partagés distincts", xlsx_widest),
+    (".ods", "37 000 lignes × 40 cases distinctes (94 Mo décompressé)", ods_widest),
+)
+
+
 @dataclass(frozen=True)
 class Shape:
     """A hostile file, the format whose memory figure holds it, and what `check` must print."""
@@ -265,6 +347,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape(ods_too_many_repeated_rows, ".ods", "10⁶ lignes répétées de 40 cases", "plus de 50\u202f000 lignes remplies"),
     Shape(ods_after_the_last_row, ".ods", "un forum sous 1 048 576 lignes vides", "apres-la-derniere-ligne.ods:1048578: erreur : valeur à la ligne"),
     Shape(xlsx_after_the_last_row, ".xlsx", "un forum à la ligne 1 048 577", "ligne-1048577.xlsx:1048577: erreur : valeur à la ligne"),
+    Shape(xlsx_first_sheet_at_limits, ".xlsx", "49 999 lignes × 40 cases d'un texte partagé de 2 000 caractères",
+          "erreur"),
     Shape(xlsx_huge_mimetype, ".xlsx", "élément « mimetype » de 1 Gio décompressé", "trop volumineux une fois décompressé"),
     Shape(xlsx_huge_relationships, ".xlsx", "relations du classeur de 1 Gio décompressé", "trop volumineux une fois décompressé"),
     Shape(xlsx_hidden_shared_strings, ".xlsx", "400 Mio de textes sous un autre nom", "trop volumineux une fois décompressé"),

@@ -145,6 +145,7 @@ class SharedTexts(XmlHandler):
         self.content = bytearray()
         self.ends = array("q")
         self.long: dict[int, int] = {}  # index → length, for texts cut at the cell limit
+        self.decoded: list[str | LongText | None] = []  # the texts the sheet used, by index
         self.text: CappedText | None = None
         self.in_text = False
         self.phonetic = 0
@@ -179,12 +180,21 @@ class SharedTexts(XmlHandler):
             self.text = None
 
     def __getitem__(self, index: int) -> str | LongText:
+        """Text ``index``: the same object each time it is asked for (a text shared by every cell of
+        the sheet is held once, as in the file)."""
         if not 0 <= index < len(self.ends):
             raise refuse(f"classeur Excel abîmé : texte partagé n° {index} absent ; réenregistrez-le")
+        if not self.decoded:
+            self.decoded = [None] * len(self.ends)  # 8 bytes a text: far less than a dictionary's
+        known = self.decoded[index]
+        if known is not None:
+            return known
         start = self.ends[index - 1] if index else 0
         text = bytes(self.content[start:self.ends[index]]).decode("utf-8", "surrogatepass")
         length = self.long.get(index)
-        return LongText(text[:30], length) if length is not None else text
+        value = LongText(text[:30], length) if length is not None else text
+        self.decoded[index] = value
+        return value
 
 
 class _FirstSheet(XmlHandler):

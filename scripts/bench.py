@@ -425,15 +425,23 @@ def _check_usage(path: Path) -> tuple[float, float, int, str]:
                                     str(ROOT / "scripts" / "forums.py"), "check", str(path)],
                                    cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         assert process.stdout is not None
-        last = b""
-        for line in process.stdout:  # never kept whole: a refused file may print many lines
-            if line.strip():
-                last = line
+        last = first_error = b""
+        for printed in process.stdout:  # never kept whole: a refused file may print many lines
+            if printed.strip():
+                last = printed
+            if not first_error and b": erreur : " in printed:
+                first_error = printed
         _, _, usage = os.wait4(process.pid, 0)
         process.returncode = 0
         peak = Path(peak_file.name).read_text() or "0"
     wall = time.perf_counter() - start
-    return wall, usage.ru_utime + usage.ru_stime, int(peak) * 1024, last.decode("utf-8", "replace").strip()
+    if first_error:  # what it says, without the file's temporary folder
+        said = first_error.decode("utf-8", "replace").split(": erreur : ", 1)
+        where = said[0].rsplit(":", 1)[1] if ":" in said[0] else ""
+        verdict = f"refusé{f' (ligne {where})' if where.isdigit() else ''} : {said[1].strip()}"
+    else:
+        verdict = last.decode("utf-8", "replace").strip()
+    return wall, usage.ru_utime + usage.ru_stime, int(peak) * 1024, verdict
 
 
 def _converted(source: Path, suffix: str, folder: Path) -> Path | None:
@@ -568,15 +576,15 @@ def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[
 def main_limits() -> int:
     """`forums.py check` on the largest files allowed and on hostile ones: time and peak memory by format."""
     territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
-    print("| format | fichier | temps écoulé | temps de processeur | mémoire (pic) | résultat |")
-    print("|---|---|---|---|---|---|")
+    print("| format | fichier | temps de processeur | mémoire (pic) | résultat |")
+    print("|---|---|---|---|---|")
     peaks: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         for fmt, label, path in limit_files(Path(tmp), territory, campaign):
             wall, cpu, peak, last = _check_usage(path)
             peaks[fmt] = max(peaks.get(fmt, 0), peak)
-            print(f"| {fmt} | {label} | {_fr(wall)} s | {_fr(cpu)} s | {_fr(peak / 1024 / 1024, 0)} Mio "
-                  f"| {last[:90]} |", flush=True)
+            shown = last if len(last) <= 80 else last[:80].rstrip() + "…"
+            print(f"| {fmt} | {label} | {_fr(cpu)} s | {_fr(peak / 1024 / 1024, 0)} Mio | {shown} |", flush=True)
             path.unlink()
     print()
     print("Mémoire au plus par format (pic de l'espace d'adressage, `ulimit -v`) :")

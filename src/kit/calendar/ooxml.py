@@ -214,6 +214,7 @@ class _FirstSheet(XmlHandler):
         self.inline = False
         self.phonetic = 0
         self.in_cell = False
+        self.collecting = False  # inside <v>, or inside <t> of an inline text (not its phonetic reading)
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.seen = True
@@ -242,6 +243,7 @@ class _FirstSheet(XmlHandler):
         elif local == "v" or (local == "t" and self.inline and not self.phonetic):
             if self.value is None:
                 self.value = CappedText()
+            self.collecting = True
         elif local == "is":
             self.inline = True
         elif local == "rPh":
@@ -249,7 +251,7 @@ class _FirstSheet(XmlHandler):
 
     def data(self, text: str) -> None:
         self.seen = True
-        if self.value is not None:
+        if self.collecting and self.value is not None:
             self.value.add(text)
 
     def end(self, name: str) -> None:
@@ -261,6 +263,8 @@ class _FirstSheet(XmlHandler):
         elif self.in_cell:
             if local == "rPh":
                 self.phonetic -= 1
+            elif local in ("v", "t"):
+                self.collecting = False
         elif local == "row":
             if self.cells:
                 self.limits.add(self.row, self.cells)

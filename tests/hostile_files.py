@@ -110,6 +110,23 @@ def ods_after_the_last_row(folder: Path) -> Path:
                      ods_row(HEADER) + ods_row([""], 1_048_576) + ods_row(FORUM))
 
 
+def ods_deep_nesting(folder: Path) -> Path:
+    """Twenty million nested elements inside the first table (60 Ko zipped)."""
+    path = write_ods(folder / "imbrication.ods", ods_row(HEADER))
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    head = entries.pop("content.xml").split(b"</table:table>", 1)[0]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(zipfile.ZipInfo(name), data,
+                             compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+        with archive.open("content.xml", "w") as content:
+            content.write(head)
+            for _ in range(20):
+                content.write(b"<a>" * 1_000_000)
+    return path
+
+
 def xlsx_after_the_last_row(folder: Path) -> Path:
     """A forum at row 1,048,577 (no spreadsheet has such a row)."""
     path = _forum_xlsx(folder / "ligne-1048577.xlsx")
@@ -346,6 +363,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape(ods_first_sheet_at_limits, ".ods", "1re feuille aux limites : 49 999 lignes × 40 cases × 2 000 caractères", "erreur"),
     Shape(ods_too_many_repeated_rows, ".ods", "10⁶ lignes répétées de 40 cases", "plus de 50\u202f000 lignes remplies"),
     Shape(ods_after_the_last_row, ".ods", "un forum sous 1 048 576 lignes vides", "apres-la-derniere-ligne.ods:1048578: erreur : valeur à la ligne"),
+    Shape(ods_deep_nesting, ".ods", "20 millions de balises imbriquées", "balises imbriquées"),
     Shape(xlsx_after_the_last_row, ".xlsx", "un forum à la ligne 1 048 577", "ligne-1048577.xlsx:1048577: erreur : valeur à la ligne"),
     Shape(xlsx_first_sheet_at_limits, ".xlsx", "49 999 lignes × 40 cases d'un texte partagé de 2 000 caractères",
           "erreur"),

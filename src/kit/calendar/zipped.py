@@ -22,7 +22,9 @@ from kit.calendar.limits import MAX_UNPACKED_BYTES, Unreadable, megabytes, quote
 
 MAX_ZIP_ENTRIES = 10_000
 # The longest tag (with its attributes), comment or declaration a part may hold.
-MAX_TOKEN_BYTES = 1024 * 1024
+MAX_TOKEN_BYTES = 256 * 1024
+# The deepest nesting of elements a part may hold (a spreadsheet's parts nest a dozen deep).
+MAX_DEPTH = 64
 _CHUNK = 64 * 1024
 _CENTRAL_ENTRY = b"PK\x01\x02"
 _BROKEN = (zlib.error, zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError, ValueError,
@@ -119,8 +121,24 @@ def _no_document_type(*_: object) -> None:
 def parse_part(parts: ZipParts, name: str, handler: XmlHandler, broken: str) -> None:
     """Stream entry ``name`` of ``parts`` through ``handler``; ``broken``: the message of a bad XML."""
     parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = handler.start
-    parser.EndElementHandler = handler.end
+    depth = 0  # expat keeps every open element: their nesting is bounded too
+    handler_start, handler_end = handler.start, handler.end
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise refuse(f"classeur abîmé : plus de {MAX_DEPTH} balises imbriquées dans l'élément "
+                         f"« {quoted(name)} » ; {_REBUILD}")
+        handler_start(tag, attributes)
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+        handler_end(tag)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = handler.data
     parser.StartDoctypeDeclHandler = _no_document_type
     parser.EntityDeclHandler = _no_document_type
@@ -136,7 +154,7 @@ def parse_part(parts: ZipParts, name: str, handler: XmlHandler, broken: str) -> 
             parser.Parse(chunk, False)
             quiet = 0 if handler.seen else quiet + len(chunk)
             if quiet > MAX_TOKEN_BYTES:
-                raise refuse(f"classeur abîmé : balise de plus de {megabytes(MAX_TOKEN_BYTES)} dans "
+                raise refuse(f"classeur abîmé : balise de plus de {MAX_TOKEN_BYTES // 1024} Kio dans "
                              f"l'élément « {quoted(name)} » ; {_REBUILD}")
         parser.Parse(b"", True)
     except Finished:

@@ -99,6 +99,11 @@ def ods_first_sheet_at_limits(folder: Path) -> Path:
     return write_ods(folder / "premiere-feuille.ods", ods_row(HEADER) + ods_wide_row("B" * 2000, 40, 49_999))
 
 
+def ods_long_cells_everywhere(folder: Path) -> Path:
+    """49,999 repeated rows × 40 cells of 2,001 characters: every cell too long."""
+    return write_ods(folder / "cases-trop-longues.ods", ods_row(HEADER) + ods_wide_row("G" * 2001, 40, 49_999))
+
+
 def ods_too_many_repeated_rows(folder: Path) -> Path:
     """10⁶ repeated rows of 40 cells of 100 characters in the first sheet."""
     return write_ods(folder / "lignes-repetees.ods", ods_row(HEADER) + ods_wide_row("C" * 100, 40, 1_000_000))
@@ -361,6 +366,8 @@ class Shape:
 SHAPES: tuple[Shape, ...] = (
     Shape(ods_second_sheet_huge, ".ods", "2e feuille de 10⁶ lignes × 40 cases × 2 000 caractères", "1 forum", accepted=True),
     Shape(ods_first_sheet_at_limits, ".ods", "1re feuille aux limites : 49 999 lignes × 40 cases × 2 000 caractères", "erreur"),
+    Shape(ods_long_cells_everywhere, ".ods", "49 999 lignes × 40 cases de 2 001 caractères",
+          "cellules A, B, C"),
     Shape(ods_too_many_repeated_rows, ".ods", "10⁶ lignes répétées de 40 cases", "plus de 50\u202f000 lignes remplies"),
     Shape(ods_after_the_last_row, ".ods", "un forum sous 1 048 576 lignes vides", "apres-la-derniere-ligne.ods:1048578: erreur : valeur à la ligne"),
     Shape(ods_deep_nesting, ".ods", "20 millions de balises imbriquées", "balises imbriquées"),

@@ -123,19 +123,29 @@ class RowLimits:
             raise refuse(f"plus de {thousands(MAX_ROWS)} lignes remplies : découpez le fichier en "
                          "plusieurs fichiers", line)
         row = list(cells[:last])
+        long: list[tuple[int, str, int]] = []  # (index, start, length) of the cells too long
         for index, value in enumerate(row):
             if isinstance(value, LongText):
-                self._too_long(line, index, value.start, value.length)
+                long.append((index, value.start, value.length))
                 row[index] = ""
             elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                self._too_long(line, index, value, len(value))
+                long.append((index, value[:QUOTED_CHARS], len(value)))
                 row[index] = ""
+        if long:
+            self._too_long(line, long)
         self.sheet.rows.append((line, row))
 
-    def _too_long(self, line: int, index: int, start: str, length: int) -> None:
-        self.sheet.problems.append((line, (
-            f"cellule {column_letter(index)} trop longue ({thousands(length)} caractères, "
-            f"{thousands(MAX_CELL_CHARS)} au plus) : « {quoted(start + '…')} »")))
+    def _too_long(self, line: int, long: list[tuple[int, str, int]]) -> None:
+        """One message for the row, however many of its cells are too long."""
+        index, start, length = long[0]
+        if len(long) == 1:
+            message = (f"cellule {column_letter(index)} trop longue ({thousands(length)} caractères, "
+                       f"{thousands(MAX_CELL_CHARS)} au plus) : « {quoted(start + '…')} »")
+        else:
+            letters = ", ".join(column_letter(cell[0]) for cell in long)
+            message = (f"cellules {letters} trop longues ({thousands(MAX_CELL_CHARS)} caractères au plus ; "
+                       f"{column_letter(index)} en a {thousands(length)}) : « {quoted(start + '…')} »")
+        self.sheet.problems.append((line, message))
 
 
 class CappedText:

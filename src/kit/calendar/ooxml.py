@@ -39,6 +39,10 @@ _MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main ",
 _RELATIONS = "http://schemas.openxmlformats.org/package/2006/relationships Relationship"
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _BROKEN = "classeur Excel abîmé (contenu illisible) : réenregistrez-le au format .xlsx ou en CSV"
+# More than Excel itself allows (64,000 cell styles, a few hundred number formats): a broken file.
+_MAX_RELATIONS = 10_000
+_MAX_FORMATS = 10_000
+_MAX_CELL_STYLES = 100_000
 
 
 def _local(name: str) -> str:
@@ -56,6 +60,8 @@ class _Relations(XmlHandler):
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.seen = True
         if name == _RELATIONS and attributes.get("TargetMode") != "External":
+            if len(self.targets) >= _MAX_RELATIONS:
+                raise refuse(_BROKEN)
             self.targets[attributes.get("Id", "")] = (attributes.get("Type", ""), attributes.get("Target", ""))
 
     def end(self, name: str) -> None:
@@ -107,10 +113,14 @@ class _Styles(XmlHandler):
         self.seen = True
         local = _local(name)
         if local == "numFmt":
+            if len(self.formats) >= _MAX_FORMATS:
+                raise refuse(_BROKEN)
             self.formats[_number(attributes.get("numFmtId", "0"))] = attributes.get("formatCode", "")[:200]
         elif local == "cellXfs":
             self.in_cell_xfs = True
         elif local == "xf" and self.in_cell_xfs:
+            if len(self.cell_formats) >= _MAX_CELL_STYLES:
+                raise refuse(_BROKEN)
             self.cell_formats.append(_number(attributes.get("numFmtId", "0")))
 
     def end(self, name: str) -> None:

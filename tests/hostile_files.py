@@ -243,6 +243,14 @@ def csv_blank_lines(folder: Path) -> Path:
     return path
 
 
+def csv_mixed_encodings(folder: Path) -> Path:
+    """Six million short lines of UTF-8, then one byte of Windows-1252: refused at its line."""
+    path = folder / "encodages-melanges.csv"
+    with path.open("wb") as out:
+        out.write(";".join(HEADER).encode() + b"\n" + b"ab\n" * 6_000_000 + "é".encode() + b"\xe9\n")
+    return path
+
+
 def csv_long_cells(folder: Path) -> Path:
     """Cells of 2,000 characters in every field: each message quotes at most 30 of them."""
     path = folder / "cases-longues.csv"
@@ -380,6 +388,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape(xlsx_lying_sizes, ".xlsx", "feuille qui annonce 100 octets et en donne 200 Mio", "taille-mensongere.xlsx: erreur : classeur"),
     Shape(xlsx_one_wide_row, ".xlsx", "une ligne de 6 millions de cases", "ligne-large.xlsx:3: erreur : valeur dans la colonne AO"),
     Shape(csv_blank_lines, "CSV", "19 Mio de lignes vides", "1 forum", accepted=True),
+    Shape(csv_mixed_encodings, "CSV", "6 millions de lignes puis un octet Windows-1252",
+          "encodages-melanges.csv:6000002: erreur : octet 0xE9 illisible en UTF-8"),
     Shape(csv_long_cells, "CSV", "2 000 lignes de cases de 2 000 caractères", "erreur"),
     Shape(xlsx_encrypted_entry, ".xlsx", "élément chiffré", "chiffre.xlsx: erreur : classeur protégé par un mot de passe"),
     Shape(ods_compression_method_9, ".ods", "compression de méthode 9", "methode-9.ods: erreur : classeur compressé d'une façon"),

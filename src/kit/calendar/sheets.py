@@ -122,25 +122,36 @@ def decode(data: bytes) -> tuple[str, str]:
     return _strict(data, "cp1252", "Windows-1252"), "cp1252"
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
 def _strict(body: bytes, encoding: str, label: str) -> str:
-    """``body`` decoded, or :class:`Unreadable` naming each line with a bad byte."""
+    """``body`` decoded, or :class:`Unreadable` naming each line with a bad byte.
+
+    The bad bytes are found in one decoding that keeps them (as lone surrogates),
+    never by splitting the file into lines: memory stays that of the text.
+    """
     try:
         return body.decode(encoding)
     except UnicodeDecodeError:
         pass
+    text = body.decode(encoding, "surrogateescape")
     errors: list[tuple[int, str]] = []
-    for number, line in enumerate(body.split(b"\n"), 1):
-        try:
-            line.decode(encoding)
-        except UnicodeDecodeError as exc:
-            byte = line[exc.start]
-            errors.append((number, (
-                f"octet 0x{byte:02X} illisible en {label} (caractère {exc.start + 1} de la ligne) : "
-                "le fichier mélange deux encodages ; retapez les caractères accentués de cette ligne "
-                "ou réenregistrez le fichier en « CSV UTF-8 »")))
-            if len(errors) >= 1000:
-                break
-    if not errors:  # a sequence cut across a line break: never reached in practice
+    line, counted = 1, 0
+    for bad in _ESCAPED.finditer(text):
+        position = bad.start()
+        line += text.count("\n", counted, position)
+        counted = position
+        if errors and errors[-1][0] == line:
+            continue  # one message a line
+        column = position - (text.rfind("\n", 0, position) + 1)
+        errors.append((line, (
+            f"octet 0x{ord(bad.group()) - 0xDC00:02X} illisible en {label} (caractère {column + 1} de la ligne) : "
+            "le fichier mélange deux encodages ; retapez les caractères accentués de cette ligne "
+            "ou réenregistrez le fichier en « CSV UTF-8 »")))
+        if len(errors) >= 1000:
+            break
+    if not errors:  # never reached: a decoding that fails has a byte it could not read
         errors.append((0, f"le fichier n'est pas lisible en {label}"))
     raise Unreadable(errors)
 

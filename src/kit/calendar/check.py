@@ -209,17 +209,18 @@ class RowChecker:
                 error(f"statut « {quoted(text['statut'])} » inconnu (valeurs possibles : {', '.join(STATUTS)})")
 
         identifier = text.get("id", "")
+        # A valid identifier has 100 characters at most: only an invalid one is cut in the message.
         if identifier and not _ID.fullmatch(identifier):
             error(f"identifiant « {quoted(identifier)} » invalide : lettres sans accents, chiffres, « - », "
                   "« _ » ou « . » seulement (100 caractères au plus)")
         elif identifier.lower() in RESERVED_IDS:
-            error(f"identifiant « {quoted(identifier)} » réservé (nom d'un fichier du site) : choisissez-en un autre")
+            error(f"identifiant « {identifier} » réservé (nom d'un fichier du site) : choisissez-en un autre")
         elif reserved_device_name(identifier):
-            error(f"identifiant « {quoted(identifier)} » refusé : Windows réserve ce nom à un périphérique "
+            error(f"identifiant « {identifier} » refusé : Windows réserve ce nom à un périphérique "
                   "(CON, PRN, AUX, NUL, COM1, LPT1…) et ne pourrait pas enregistrer son fichier ; "
                   "choisissez-en un autre")
         elif identifier.endswith("."):
-            error(f"identifiant « {quoted(identifier)} » refusé : il ne doit pas finir par un point")
+            error(f"identifiant « {identifier} » refusé : il ne doit pas finir par un point")
 
         annonce = None
         if text.get("annonce"):
@@ -305,10 +306,10 @@ def find_duplicates(forums: Iterable[Forum]) -> list[Problem]:
         if id_key(forum.uid) in by_uid:
             first = by_uid[id_key(forum.uid)]
             if forum.id and first.uid != forum.uid:
-                message = (f"identifiant « {quoted(forum.id)} » trop proche de « {quoted(first.uid)} » ({_place(first, file)}) : "
+                message = (f"identifiant « {forum.id} » trop proche de « {first.uid} » ({_place(first, file)}) : "
                            "les identifiants sont comparés sans tenir compte des majuscules")
             elif forum.id:
-                message = f"identifiant « {quoted(forum.id)} » déjà utilisé par {_place(first, file)}"
+                message = f"identifiant « {forum.id} » déjà utilisé par {_place(first, file)}"
             else:
                 message = (f"deux forums le même jour dans la même commune (voir {_place(first, file)}) : "
                            "donnez à chacun un identifiant distinct dans la colonne id")

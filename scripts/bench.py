@@ -554,7 +554,7 @@ def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[
     files = [("CSV", f"CSV, {_size(len(rows))} forums", plain),
              (".xlsx", f"XLSX, {_size(len(rows))} forums", workbook),
              (".xlsx", "XLSX, une valeur en colonne XFD sur 20 000 lignes", far_path),
-             (".xlsx", "XLSX, une case de 20 millions de caractères", huge_path),
+             (".xlsx", "XLSX, une case de 20 millions de caractères, tronquée à 32 767 par openpyxl", huge_path),
              (".xlsx", "XLSX, 100 Mo de textes partagés", _shared_texts_xlsx(folder))]
     for suffix in (".xls", ".ods"):
         converted = _converted(workbook, suffix, folder)
@@ -564,7 +564,7 @@ def limit_files(folder: Path, territory: Territory, campaign: Campaign) -> list[
             files.append((suffix, f"{suffix.lstrip('.').upper()}, {_size(len(rows))} forums", converted))
     numbers = _converted(_numbers_xlsx(folder), ".xls", folder)
     if numbers is not None and numbers.stat().st_size <= sheets.MAX_FILE_BYTES:
-        files.append((".xls", "XLS, 13 000 lignes × 256 nombres (refusé à la ligne 1)", numbers))
+        files.append((".xls", "XLS, 13 000 lignes × 256 nombres", numbers))
     for fmt, label, make in hostile_files.AT_LIMITS:
         files.append((fmt, f"{fmt.lstrip('.').upper()}, {label}", make(folder)))
     for shape in hostile_files.SHAPES:

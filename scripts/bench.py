@@ -23,6 +23,9 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
                                        de l'enregistrement d'une page ou d'une ligne du calendrier
                                        à la page servie à nouveau (médiane de 5 modifications) ;
                                        avec --hugo, la même chose sous « hugo server » pour comparer
+    python scripts/bench.py --limites  « forums.py check » sur les plus gros fichiers acceptés de chaque
+                                       format et sur les fichiers hostiles des tests : temps de
+                                       processeur et pic de mémoire, puis le pic le plus haut par format
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
@@ -100,6 +101,7 @@ class RowChecker:
 
     def __init__(self, territory: Territory, campaign: Campaign, memo: RowMemo | None = None) -> None:
         self.memo = memo
+        self._last: tuple[object, Forum | None, tuple[Problem, ...]] | None = None
         self.territory = territory
         self.campaign = campaign
         self.departements = Departements({code: d.nom for code, d in territory.departements.items()})
@@ -111,7 +113,7 @@ class RowChecker:
               extra: bool) -> tuple[Forum | None, list[Problem]]:
         """The forum of one row (None if it has an error), and the row's problems."""
         if self.memo is None:
-            return self._check(file, line, cells, excel=excel, extra=extra)
+            return self._like_the_last(file, line, cells, excel=excel, extra=extra)
         key = (file, line, tuple(cells.items()), excel, extra)
 
         def made() -> tuple[Forum | None, tuple[Problem, ...]]:
@@ -123,6 +125,21 @@ class RowChecker:
         except TypeError:  # a cell value that cannot be a key: checked as it is
             return self._check(file, line, cells, excel=excel, extra=extra)
         return forum, list(problems)
+
+    def _like_the_last(self, file: str, line: int, cells: dict[str, Any], *, excel: bool,
+                       extra: bool) -> tuple[Forum | None, list[Problem]]:
+        """The row checked, or, when it repeats the row checked just before (a row copied down, a
+        repeated row of a workbook), that row's forum and problems at this line: the same cells are
+        never checked again, however many times they repeat."""
+        key = (file, tuple(cells.items()), excel, extra)
+        last = self._last
+        if last is not None and last[0] == key:
+            forum, problems = last[1], last[2]
+            return (replace(forum, where=(file, line)) if forum is not None else None,
+                    [replace(problem, line=line) for problem in problems])
+        forum, found = self._check(file, line, cells, excel=excel, extra=extra)
+        self._last = (key, forum, tuple(found))
+        return forum, found
 
     def _check(self, file: str, line: int, cells: dict[str, Any], *, excel: bool,
                extra: bool) -> tuple[Forum | None, list[Problem]]:

@@ -230,6 +230,19 @@ def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path)
     assert len(list(cache.glob(f"*.{SITE_SUFFIX}"))) == 2
 
 
+def test_the_kept_pages_never_hold_a_contact(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    calendar = tmp_path / "forums.csv"
+    calendar.write_text(edited(CALENDAR.read_text(encoding="utf-8"), 2, "contact", "jeanne.martin@exemple.fr"),
+                        encoding="utf-8")
+    assert any(forum.contact for forum in read_calendar(calendar, territory=TERRITORY, campaign=CAMPAIGN).forums)
+    result = build_site(tmp_path / "site", env={"KIT_CALENDAR_CACHE": str(cache), "FORUMS_CSV": str(calendar),
+                                                **NO_DOCUMENTS})
+    assert result.returncode == 0, result.stderr[-2000:]
+    kept = list(cache.rglob("*"))
+    assert kept and all(b"jeanne.martin" not in path.read_bytes() for path in kept if path.is_file())
+
+
 MARK = "<!-- repris d'une construction précédente -->"
 
 

@@ -473,3 +473,21 @@ def test_personal_data_under_data_is_refused(kit: Path) -> None:
     assert [line.split(" : ")[0] for line in slips] == ["data/forums.csv:1", "data/forums.csv:3", "data/forums.csv:4"]
     assert "colonne « contact »" in slips[0] and "cabinet@pref44.example" in slips[1] and "02 40 41 20 20" in slips[2]
     assert all("recu/" in line for line in slips)
+
+
+@pytest.mark.parametrize("name", ["calvados.csv", "recus/Manche.XLSX", "orne.ods", "vieux.xls", "eure.tsv"])
+def test_a_spreadsheet_under_docs_is_refused_and_never_copied_into_the_site(kit: Path, name: str) -> None:
+    from mkdocs.structure.files import File, Files
+
+    from kit.site.calendar import drop_tables
+
+    path = kit / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("departement;date;commune;contact\n14;2009-03-24;Caen;jeanne.martin@exemple.fr\n",
+                    encoding="utf-8")
+    [slip] = [line for line in reported(kit) if name in line]
+    assert slip.startswith(f"docs/{name}:1 : tableur ou fichier CSV dans docs/") and "recu/" in slip
+    files = Files([File(name, str(kit / "docs"), str(kit / "site"), use_directory_urls=True),
+                   File("index.md", str(kit / "docs"), str(kit / "site"), use_directory_urls=True)])
+    assert drop_tables(files) == [name]
+    assert [file.src_uri for file in files] == ["index.md"]

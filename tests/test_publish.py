@@ -107,6 +107,18 @@ def test_refuses_personal_data_committed_under_data(clone: Path) -> None:
     assert not _has_gh_pages(clone)
 
 
+def test_refuses_a_spreadsheet_committed_under_docs(clone: Path) -> None:
+    """A received file committed by mistake under docs/ would be published with the site: refused."""
+    (clone / "docs" / "calvados.csv").write_text(f"departement;date;commune;contact\n14;2009-03-24;Caen;{CONTACT}\n",
+                                                 encoding="utf-8")
+    git(clone, "add", "docs/calvados.csv")
+    git(clone, "commit", "-q", "-m", "Fichier reçu")
+    result = publish(clone, "1.0", "--sans-tests")
+    assert result.returncode == 1 and not _has_gh_pages(clone)
+    assert "docs/calvados.csv:1 : tableur ou fichier CSV dans docs/" in result.stderr
+    assert "recu/" in result.stderr and CONTACT not in result.stderr
+
+
 def test_refuses_a_version_missing_from_the_changelog(clone: Path) -> None:
     result = publish(clone, "9.9", "--sans-tests")
     assert result.returncode == 1

@@ -9,6 +9,7 @@ start-up are tried with their own `scripts/serve.py`, which must stop before bui
 
 from __future__ import annotations
 
+import http.client
 import os
 import subprocess
 import sys
@@ -261,3 +262,19 @@ def test_the_banner_keeps_the_check_s_examples_as_they_are_typed() -> None:
     assert page == b'<html><body class="x"><div>B</div><h1>T</h1></body></html>'
     report.set(Problems(), built=True)
     assert report.banner() == b""
+
+
+def test_an_address_with_a_nul_byte_answers_400_without_a_traceback(kit: ServedKit) -> None:
+    settled(kit, "note/", lambda body: True, "page servie")
+    mark = log_mark(kit)
+    connection = http.client.HTTPConnection("127.0.0.1", kit.port, timeout=ANSWER)
+    try:
+        connection.request("GET", "/note/%00.html")
+        response = connection.getresponse()
+        status, body = response.status, response.read()
+    finally:
+        connection.close()
+    assert status == 400 and "Adresse invalide" in body.decode("utf-8")
+    assert kit.file("note/") is not None  # still serving
+    log = kit.log.read_text(encoding="utf-8", errors="replace")[mark:]
+    assert "Traceback" not in log and "500" not in log

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 RECEIVED_DIR = "recu"
 SPREADSHEETS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+# Files of a table (what a prefecture sends): never part of the site, whatever they hold.
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
 _CONTACT_CELL = re.compile(r"(?:^|[;,\t|])\s*\"?contacts?\"?\s*(?:[;,\t|]|$)", re.IGNORECASE)
 _HEAD_BYTES = 64 * 1024
 
@@ -38,9 +41,8 @@ def holds_contact_column(path: Path) -> bool:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n == "content.xml"
                      or n.startswith("xl/sharedStrings") or n.startswith("xl/worksheets/")]
-            return any(re.search(rb">\s*contacts?\s*<", archive.read(n)[:4 * _HEAD_BYTES], re.IGNORECASE)
-                       for n in names)
-    except (OSError, zipfile.BadZipFile):
+            return any(re.search(rb">\s*contacts?\s*<", _head(archive, n), re.IGNORECASE) for n in names)
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, EOFError, zlib.error):
         return True
 
 
@@ -93,3 +95,21 @@ def data_files_with_personal_data(data_dir: Path) -> list[tuple[Path, int, str]]
             continue
         found.extend((path, line, what) for line, what in personal_data(path))
     return found
+
+
+def _head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of an entry, never the whole of it (an entry may unpack to gigabytes)."""
+    with archive.open(name) as entry:
+        return entry.read(4 * _HEAD_BYTES)
+
+
+def is_table_file(name: str) -> bool:
+    """A spreadsheet or CSV file (by its name, any case): it belongs in recu/, never under docs/."""
+    return name.lower().endswith(TABLE_SUFFIXES)
+
+
+def table_file_advice(name: str) -> str:
+    """What to do with a spreadsheet found under docs/ (French)."""
+    return (f"« {name} » est un tableur ou un fichier CSV : il serait publié avec le site (un fichier reçu "
+            f"d'une préfecture contient la colonne « contact »). Rangez-le dans le dossier {RECEIVED_DIR}/, "
+            "que git ignore ; le calendrier se tient dans data/forums.csv")

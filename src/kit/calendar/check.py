@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
 from kit.calendar.communes import UnknownCommune, load_communes
+from kit.calendar.limits import quoted
 from kit.calendar.model import (
     COLUMNS,
     PROVENANCES,
@@ -76,7 +78,7 @@ def map_header(table: Table, file: str) -> tuple[dict[str, int], list[Problem]]:
             continue
         name = KNOWN_HEADERS.get(key)
         if name is None:
-            problems.append(error_at(file, line, f"colonne inconnue « {cell_text(cell)} » (colonnes "
+            problems.append(error_at(file, line, f"colonne inconnue « {quoted(cell_text(cell))} » (colonnes "
                                                f"possibles : {', '.join(COLUMNS)})"))
         elif name in columns:
             problems.append(error_at(file, line, f"colonne « {name} » en double"))
@@ -101,6 +103,7 @@ class RowChecker:
 
     def __init__(self, territory: Territory, campaign: Campaign, memo: RowMemo | None = None) -> None:
         self.memo = memo
+        self._last: tuple[object, Forum | None, tuple[Problem, ...]] | None = None
         self.territory = territory
         self.campaign = campaign
         self.departements = Departements({code: d.nom for code, d in territory.departements.items()})
@@ -112,7 +115,7 @@ class RowChecker:
               extra: bool) -> tuple[Forum | None, list[Problem]]:
         """The forum of one row (None if it has an error), and the row's problems."""
         if self.memo is None:
-            return self._check(file, line, cells, excel=excel, extra=extra)
+            return self._like_the_last(file, line, cells, excel=excel, extra=extra)
         key = (file, line, tuple(cells.items()), excel, extra)
 
         def made() -> tuple[Forum | None, tuple[Problem, ...]]:
@@ -124,6 +127,21 @@ class RowChecker:
         except TypeError:  # a cell value that cannot be a key: checked as it is
             return self._check(file, line, cells, excel=excel, extra=extra)
         return forum, list(problems)
+
+    def _like_the_last(self, file: str, line: int, cells: dict[str, Any], *, excel: bool,
+                       extra: bool) -> tuple[Forum | None, list[Problem]]:
+        """The row checked, or, when it repeats the row checked just before (a row copied down, a
+        repeated row of a workbook), that row's forum and problems at this line: the same cells are
+        never checked again, however many times they repeat."""
+        key = (file, tuple(cells.items()), excel, extra)
+        last = self._last
+        if last is not None and last[0] == key:
+            forum, problems = last[1], last[2]
+            return (replace(forum, where=(file, line)) if forum is not None else None,
+                    [replace(problem, line=line) for problem in problems])
+        forum, found = self._check(file, line, cells, excel=excel, extra=extra)
+        self._last = (key, forum, tuple(found))
+        return forum, found
 
     def _check(self, file: str, line: int, cells: dict[str, Any], *, excel: bool,
                extra: bool) -> tuple[Forum | None, list[Problem]]:
@@ -207,7 +225,7 @@ class RowChecker:
         if text.get("statut"):
             statut = _STATUT_KEYS.get(normalise(text["statut"]), "")
             if not statut:
-                error(f"statut « {text['statut']} » inconnu (valeurs possibles : {', '.join(STATUTS)})")
+                error(f"statut « {quoted(text['statut'])} » inconnu (valeurs possibles : {', '.join(STATUTS)})")
 
         participants = None
         if text.get("participants"):
@@ -229,8 +247,9 @@ class RowChecker:
                       f"{', '.join(PROVENANCES)})")
 
         identifier = text.get("id", "")
+        # A valid identifier has 100 characters at most: only an invalid one is cut in the message.
         if identifier and not _ID.fullmatch(identifier):
-            error(f"identifiant « {identifier} » invalide : lettres sans accents, chiffres, « - », "
+            error(f"identifiant « {quoted(identifier)} » invalide : lettres sans accents, chiffres, « - », "
                   "« _ » ou « . » seulement (100 caractères au plus)")
         elif identifier.lower() in RESERVED_IDS:
             error(f"identifiant « {identifier} » réservé (nom d'un fichier du site) : choisissez-en un autre")
@@ -262,9 +281,9 @@ class RowChecker:
                     continue
                 cantons.append(part)
                 if known:
-                    warning(f"canton « {part} » inconnu dans le département {departement.nom} ({dep_code})")
+                    warning(f"canton « {quoted(part)} » inconnu dans le département {departement.nom} ({dep_code})")
                 else:
-                    warning(f"canton « {part} » non vérifié : pas de liste de cantons pour "
+                    warning(f"canton « {quoted(part)} » non vérifié : pas de liste de cantons pour "
                             f"{departement.nom} ({dep_code})")
 
         if day is not None:

@@ -16,6 +16,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from kit.calendar.limits import quoted
 from kit.territory import commune_rows
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -82,7 +83,7 @@ class CommuneIndex:
         close = close[:3]
         hint = ("communes proches : " + ", ".join(f"« {names[key]} »" for key in close)
                 if close else "vérifiez l'orthographe ou le département")
-        raise UnknownCommune(f"commune « {text} » inconnue dans le département {departement_name} ({dep}) "
+        raise UnknownCommune(f"commune « {quoted(text)} » inconnue dans le département {departement_name} ({dep}) "
                              f"en 2009 ; {hint} (écrivez le nom officiel de la commune)")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.calendar.check import BadCell, RowChecker, RowMemo, find_duplicates, map_header, parse_cell_date
+from kit.calendar.limits import quoted
 from kit.calendar.model import (
     Calendar,
     Campaign,
@@ -85,7 +86,7 @@ def read_one(path: Path, territory: Territory, campaign: Campaign, data: bytes |
     for line, row in table.rows[footer:]:
         shown = " ".join(cell_text(c) for c in row if cell_text(c))
         problems.append(warning_at(file, line, "ligne ignorée sous le tableau (total ou note) : "
-                                               f"« {shown[:60]}{'…' if len(shown) > 60 else ''} »"))
+                                               f"« {quoted(shown)} »"))
     for line, row in table.rows[:footer]:
         cells = {name: (row[index] if index < len(row) else None) for name, index in columns.items()}
         extra = any(cell_text(value) for index, value in enumerate(row) if index not in named)

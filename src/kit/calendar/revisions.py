@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kit.calendar.limits import quoted
 from kit.calendar.values import BadValue
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def parse_revision(sequence: str, modified: Any) -> tuple[int, datetime | None]:
     number = 0
     if sequence.strip():
         if not _SEQUENCE.fullmatch(sequence.strip()):  # not str.isdigit(): « ¹ » is a digit there
-            raise BadValue(f"séquence « {sequence} » invalide : un nombre entier positif (tenu par la fusion)")
+            raise BadValue(f"séquence « {quoted(str(sequence))} » invalide : un nombre entier positif "
+                           "(tenu par la fusion)")
         number = int(sequence)
     moment = None
     if isinstance(modified, datetime):
@@ -56,7 +58,7 @@ def parse_revision(sequence: str, modified: Any) -> tuple[int, datetime | None]:
         try:
             moment = datetime.fromisoformat(str(modified).strip())
         except ValueError:
-            raise BadValue(f"date de modification « {modified} » illisible (attendu : "
+            raise BadValue(f"date de modification « {quoted(str(modified))} » illisible (attendu : "
                            "2009-04-10T08:00:00Z, tenue par la fusion)") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)

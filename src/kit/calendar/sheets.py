@@ -1,10 +1,12 @@
 """The raw rows of a calendar file, whatever its format, read within fixed limits.
 
 A prefecture may send CSV (UTF-8, Windows-1252 or UTF-16), Excel 2007+
-(``.xlsx``, read with openpyxl in streaming mode), Excel 97-2003 (``.xls``,
-xlrd) or OpenDocument (``.ods``, python-calamine). Every limit is checked
-before the file is loaded, or while it is streamed, so that memory and time
-stay bounded whatever the file holds: nothing here ever echoes a whole cell.
+(``.xlsx``, :mod:`kit.calendar.ooxml`), Excel 97-2003 (``.xls``, xlrd, first
+sheet only) or OpenDocument (``.ods``, :mod:`kit.calendar.ods`); both zipped
+formats are streamed from the archive (:mod:`kit.calendar.zipped`). Every limit
+(:mod:`kit.calendar.limits`) is checked before the file is loaded, or while it
+is streamed, each row counted before it is kept, so that memory and time stay
+bounded whatever the file holds: nothing here ever echoes a whole cell.
 
 The format is told by the file's first bytes (a ``.xls`` that is really a
 CSV file is read as CSV), the suffix only when the content says nothing.
@@ -14,111 +16,40 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
-import warnings
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
-# Limits, generous for a real campaign (tens of thousands of forums, fourteen columns).
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # XML inside an .xlsx or .ods, all parts read
-MAX_ROWS = 50_000  # non-empty rows, header included
-MAX_COLUMNS = 40
-MAX_CELL_CHARS = 2_000
-# Rows of a workbook looked at in all (empty rows included): Excel's own maximum.
-_MAX_SHEET_ROWS = 1_048_576
+from kit.calendar.limits import (
+    LIMITS_TEXT,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_BYTES,
+    RowLimits,
+    Sheet,
+    Unreadable,
+    column_letter,
+    megabytes,
+    refuse,
+    thousands,
+)
+
+__all__ = ["LIMITS_TEXT", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "MAX_SHEET_ROWS",
+           "MAX_UNPACKED_BYTES", "Sheet", "Unreadable", "column_letter", "decode", "detect_delimiter",
+           "is_date_cell", "read_bytes", "read_file", "thousands"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# The longest line a CSV file may hold: every cell of a row at its longest, quoted, with its separator.
+MAX_CSV_LINE_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
 
-
-def thousands(value: int) -> str:
-    """« 50 000 »: digits grouped with a narrow no-break space."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-LIMITS_TEXT = (f"{thousands(MAX_FILE_BYTES // (1024 * 1024))} Mo, {thousands(MAX_ROWS)} lignes, "
-               f"{MAX_COLUMNS} colonnes, {thousands(MAX_CELL_CHARS)} caractères par cellule")
-
-
-class Unreadable(Exception):
-    """The file cannot be read as a table; ``errors`` are (line, French message), line 0 for the file."""
-
-    def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__("; ".join(message for _, message in errors))
-        self.errors = errors
-
-
-def _refuse(message: str, line: int = 0) -> Unreadable:
-    return Unreadable([(line, message)])
-
-
-@dataclass
-class Sheet:
-    """Rows of the first sheet, each with its line (CSV) or row number (workbook)."""
-
-    kind: str  # "csv", "xlsx", "xls" or "ods"
-    rows: list[tuple[int, list[Any]]]
-    # Cells refused without stopping the reading (too long): (line, message).
-    problems: list[tuple[int, str]] = field(default_factory=list)
-    encoding: str = ""
-    delimiter: str = ""
-
-
-def column_letter(index: int) -> str:
-    """0 → « A », 40 → « AO », 16383 → « XFD »."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _preview(text: str) -> str:
-    return text[:30].replace("\n", " ") + "…"
-
-
-class _Limits:
-    """Counts rows and checks widths and cell lengths as rows stream in."""
-
-    def __init__(self, sheet: Sheet) -> None:
-        self.sheet = sheet
-        self.filled = 0
-
-    def add(self, line: int, cells: list[Any]) -> None:
-        last = len(cells)
-        while last and _blank(cells[last - 1]):
-            last -= 1
-        if not last:
-            self.sheet.rows.append((line, []))
-            return
-        if last > MAX_COLUMNS:
-            raise _refuse(f"valeur dans la colonne {column_letter(last - 1)} : le tableau ne doit pas "
-                          f"dépasser {MAX_COLUMNS} colonnes (supprimez les colonnes en trop)", line)
-        self.filled += 1
-        if self.filled > MAX_ROWS:
-            raise _refuse(f"plus de {thousands(MAX_ROWS)} lignes remplies : découpez le fichier en "
-                          "plusieurs fichiers", line)
-        row = list(cells[:last])
-        for index, value in enumerate(row):
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                self.sheet.problems.append((line, (
-                    f"cellule {column_letter(index)} trop longue ({thousands(len(value))} caractères, "
-                    f"{thousands(MAX_CELL_CHARS)} au plus) : « {_preview(value)} »")))
-                row[index] = ""
-        self.sheet.rows.append((line, row))
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+_refuse = refuse
+_megabytes = megabytes
 
 
 # Reading --------------------------------------------------------------------
@@ -141,10 +72,6 @@ def read_file(path: Path) -> Sheet:
 
         raise _refuse(f"fichier illisible ({french_os_error(exc)})") from None
     return read_bytes(data, path.suffix)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def read_bytes(data: bytes, suffix: str = "") -> Sheet:
@@ -195,25 +122,36 @@ def decode(data: bytes) -> tuple[str, str]:
     return _strict(data, "cp1252", "Windows-1252"), "cp1252"
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
 def _strict(body: bytes, encoding: str, label: str) -> str:
-    """``body`` decoded, or :class:`Unreadable` naming each line with a bad byte."""
+    """``body`` decoded, or :class:`Unreadable` naming each line with a bad byte.
+
+    The bad bytes are found in one decoding that keeps them (as lone surrogates),
+    never by splitting the file into lines: memory stays that of the text.
+    """
     try:
         return body.decode(encoding)
     except UnicodeDecodeError:
         pass
+    text = body.decode(encoding, "surrogateescape")
     errors: list[tuple[int, str]] = []
-    for number, line in enumerate(body.split(b"\n"), 1):
-        try:
-            line.decode(encoding)
-        except UnicodeDecodeError as exc:
-            byte = line[exc.start]
-            errors.append((number, (
-                f"octet 0x{byte:02X} illisible en {label} (caractère {exc.start + 1} de la ligne) : "
-                "le fichier mélange deux encodages ; retapez les caractères accentués de cette ligne "
-                "ou réenregistrez le fichier en « CSV UTF-8 »")))
-            if len(errors) >= 1000:
-                break
-    if not errors:  # a sequence cut across a line break: never reached in practice
+    line, counted = 1, 0
+    for bad in _ESCAPED.finditer(text):
+        position = bad.start()
+        line += text.count("\n", counted, position)
+        counted = position
+        if errors and errors[-1][0] == line:
+            continue  # one message a line
+        column = position - (text.rfind("\n", 0, position) + 1)
+        errors.append((line, (
+            f"octet 0x{ord(bad.group()) - 0xDC00:02X} illisible en {label} (caractère {column + 1} de la ligne) : "
+            "le fichier mélange deux encodages ; retapez les caractères accentués de cette ligne "
+            "ou réenregistrez le fichier en « CSV UTF-8 »")))
+        if len(errors) >= 1000:
+            break
+    if not errors:  # never reached: a decoding that fails has a byte it could not read
         errors.append((0, f"le fichier n'est pas lisible en {label}"))
     raise Unreadable(errors)
 
@@ -234,12 +172,26 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends (as a file opened with ``newline=""``), none too long."""
+    for number, match in enumerate(_LINES.finditer(text), 1):
+        line = match.group()
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise _refuse(f"ligne trop longue ({thousands(len(line))} caractères) : une cellule trop longue "
+                          f"({thousands(MAX_CELL_CHARS)} caractères au plus) ou des colonnes en trop "
+                          f"({MAX_COLUMNS} au plus)", number)
+        yield line
+
+
 def _read_csv(data: bytes) -> Sheet:
     text, encoding = decode(data)
     delimiter = detect_delimiter(text)
     sheet = Sheet(kind="csv", rows=[], encoding=encoding, delimiter=delimiter)
-    limits = _Limits(sheet)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limits = RowLimits(sheet)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
@@ -256,155 +208,16 @@ def _read_csv(data: bytes) -> Sheet:
 # Zipped workbooks -----------------------------------------------------------
 
 def _read_zip(data: bytes) -> Sheet:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
-        is_ods = "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _refuse("classeur abîmé (archive illisible) : réenregistrez-le ou exportez-le en CSV") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse(f"classeur trop volumineux une fois décompressé ({_megabytes(unpacked)}, "
-                      f"{_megabytes(MAX_UNPACKED_BYTES)} au plus) : enregistrez-le en CSV ou découpez-le")
-    if is_ods:
-        return _read_ods(data, archive)
-    if "xl/workbook.xml" in names:
-        return _read_xlsx(data)
+    from kit.calendar.ods import MIMETYPE, read_ods
+    from kit.calendar.ooxml import read_xlsx
+    from kit.calendar.zipped import ZipParts
+
+    parts = ZipParts(data)
+    if "mimetype" in parts and parts.head("mimetype", 100).strip() == MIMETYPE:
+        return read_ods(parts)
+    if "_rels/.rels" in parts or "xl/workbook.xml" in parts:
+        return read_xlsx(parts)
     raise _refuse("format non reconnu : enregistrez le tableau en .xlsx, .ods, .xls ou CSV")
-
-
-def _read_xlsx(data: bytes) -> Sheet:
-    from openpyxl import load_workbook
-
-    sheet = Sheet(kind="xlsx", rows=[])
-    limits = _Limits(sheet)
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not keep: harmless here.
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                worksheet = book.worksheets[0]
-                # Rows come as long as their last cell, not padded to a declared width.
-                worksheet.reset_dimensions()
-                for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
-                    if number > _MAX_SHEET_ROWS:
-                        break
-                    limits.add(number, list(cells))
-            finally:
-                book.close()
-    except Unreadable:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on corrupt workbooks
-        raise _refuse(f"classeur Excel illisible ({type(exc).__name__}) : réenregistrez-le "
-                      "au format .xlsx ou en CSV") from None
-    return sheet
-
-
-# OpenDocument ---------------------------------------------------------------
-
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-
-
-class _OdsExtent:
-    """Streams content.xml to find the first table's filled extent, before any loading.
-
-    A spreadsheet stores « 16 000 empty cells » as one element: the extent of
-    the cells that hold something is what a reader will have to allocate.
-    """
-
-    def __init__(self) -> None:
-        self.depth = 0  # inside the first table (1) or past it (-1)
-        self.row = 0
-        self.column = 0
-        self.row_repeat = 1
-        self.cell_repeat = 1
-        self.cell_filled = False
-        self.row_filled = False
-        self.filled_rows = 0
-
-    def start(self, name: str, attributes: dict[str, str]) -> None:
-        if self.depth < 0:
-            return
-        if name == f"{_TABLE} table":
-            self.depth += 1
-        elif self.depth == 1 and name == f"{_TABLE} table-row":
-            self.column = 0
-            self.row_filled = False
-            self.row_repeat = int(attributes.get(f"{_TABLE} number-rows-repeated", "1") or 1)
-        elif self.depth == 1 and name in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"):
-            self.cell_repeat = int(attributes.get(f"{_TABLE} number-columns-repeated", "1") or 1)
-            self.cell_filled = f"{_OFFICE} value-type" in attributes
-        elif self.depth == 1 and name == f"{_TEXT} p":
-            self.cell_filled = True
-
-    def end(self, name: str) -> None:
-        if self.depth < 0:
-            return
-        if name == f"{_TABLE} table":
-            self.depth = -1
-        elif self.depth == 1 and name in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"):
-            if self.cell_filled:
-                last = self.column + self.cell_repeat
-                if last > MAX_COLUMNS:
-                    raise _refuse(f"valeur dans la colonne {column_letter(last - 1)} : le tableau ne doit "
-                                  f"pas dépasser {MAX_COLUMNS} colonnes (supprimez les colonnes en trop)",
-                                  self.row + 1)
-                self.row_filled = True
-            self.column += self.cell_repeat
-        elif self.depth == 1 and name == f"{_TABLE} table-row":
-            if self.row_filled:
-                self.filled_rows += self.row_repeat
-                if self.filled_rows > MAX_ROWS:
-                    raise _refuse(f"plus de {thousands(MAX_ROWS)} lignes remplies : découpez le fichier en "
-                                  "plusieurs fichiers", self.row + 1)
-            self.row += self.row_repeat
-
-
-def _check_ods_extent(archive: zipfile.ZipFile) -> None:
-    extent = _OdsExtent()
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = extent.start
-    parser.EndElementHandler = extent.end
-    try:
-        with archive.open("content.xml") as content:
-            while chunk := content.read(1 << 16):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-    except (expat.ExpatError, KeyError, ValueError, zipfile.BadZipFile, OSError):
-        raise _refuse("classeur OpenDocument abîmé (contenu illisible) : réenregistrez-le") from None
-
-
-def _read_ods(data: bytes, archive: zipfile.ZipFile) -> Sheet:
-    from python_calamine import CalamineWorkbook
-
-    _check_ods_extent(archive)
-    sheet = Sheet(kind="ods", rows=[])
-    limits = _Limits(sheet)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        first = book.get_sheet_by_index(0)
-        rows: Iterator[list[Any]] = first.iter_rows()
-        offset = first.start[0] if first.start else 0
-        for number, cells in enumerate(rows, offset + 1):
-            limits.add(number, [_calamine_value(value) for value in cells])
-    except Unreadable:
-        raise
-    except Exception as exc:  # calamine raises its own error kinds on corrupt files
-        raise _refuse(f"classeur OpenDocument illisible ({type(exc).__name__}) : réenregistrez-le "
-                      "au format .ods ou en CSV") from None
-    return sheet
-
-
-def _calamine_value(value: Any) -> Any:
-    """Calamine's cell values as the other readers give them (empty text as None)."""
-    if isinstance(value, str) and not value:
-        return None
-    if isinstance(value, timedelta) and timedelta(0) <= value < timedelta(days=1):
-        return (datetime.min + value).time()
-    return value
 
 
 # Excel 97-2003 --------------------------------------------------------------
@@ -413,12 +226,12 @@ def _read_xls(data: bytes) -> Sheet:
     import xlrd
 
     sheet = Sheet(kind="xls", rows=[])
-    limits = _Limits(sheet)
+    limits = RowLimits(sheet)
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
         try:
             first = book.sheet_by_index(0)
-            for index in range(min(first.nrows, _MAX_SHEET_ROWS)):
+            for index in range(first.nrows):
                 cells = [_xls_value(cell, book.datemode) for cell in first.row(index)]
                 limits.add(index + 1, cells)
         finally:

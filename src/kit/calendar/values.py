@@ -16,6 +16,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from kit.calendar.limits import quoted
 from kit.calendar.table import cell_text
 
 
@@ -60,16 +61,16 @@ class Departements:
             given_code = _code(match.group("code") or match.group("code2"))
             given_name = (match.group("name") or match.group("name2")).strip()
             if given_code not in names:
-                raise BadValue(f"département « {text} » : code {given_code} inconnu")
+                raise BadValue(f"département « {quoted(text)} » : code {given_code} inconnu")
             named = by_name.get(_fold(given_name))
             if named == given_code:
                 return given_code
             if named is None:
-                raise BadValue(f"département « {text} » : « {given_name} » n'est pas un nom de département ; "
+                raise BadValue(f"département « {quoted(text)} » : « {quoted(given_name)} » n'est pas un nom de département ; "
                                f"le {given_code} est « {names[given_code]} » (écrivez « {given_code} »)")
-            raise BadValue(f"département « {text} » : le {given_code} est « {names[given_code]} » et "
+            raise BadValue(f"département « {quoted(text)} » : le {given_code} est « {names[given_code]} » et "
                            f"« {names[named]} » est le {named} ; écrivez le bon code seul")
-        raise BadValue(f"département « {text} » inconnu : écrivez son code Insee (« 50 ») ou son nom "
+        raise BadValue(f"département « {quoted(text)} » inconnu : écrivez son code Insee (« 50 ») ou son nom "
                        "(« Manche »)")
 
 
@@ -116,7 +117,7 @@ def parse_date(value: Any) -> date:
         return value
     text = cell_text(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise BadValue(f"date illisible « {text} » (un nombre) : écrivez 14/04/2009 ou mardi 14 avril 2009")
+        raise BadValue(f"date illisible « {quoted(text)} » (un nombre) : écrivez 14/04/2009 ou mardi 14 avril 2009")
     weekday = None
     if match := _ISO.fullmatch(text):
         year, month, day = (int(g) for g in match.groups())
@@ -126,24 +127,24 @@ def parse_date(value: Any) -> date:
     elif match := _LONG.fullmatch(_fold(text).replace(",", " ").strip()):
         month_number = _MONTHS.get(match.group("month"))
         if month_number is None:
-            raise BadValue(f"date illisible « {text} » : mois « {match.group('month')} » inconnu "
+            raise BadValue(f"date illisible « {quoted(text)} » : mois « {quoted(match.group('month'))} » inconnu "
                            "(écrivez par exemple mardi 14 avril 2009)")
         day, month = int(match.group("day")), month_number
         year = full_year(int(match.group("year")), len(match.group("year")))
         if match.group("weekday"):
             weekday = _WEEKDAYS.get(match.group("weekday"))
             if weekday is None:
-                raise BadValue(f"date illisible « {text} » : « {match.group('weekday')} » n'est pas un jour "
+                raise BadValue(f"date illisible « {quoted(text)} » : « {quoted(match.group('weekday'))} » n'est pas un jour "
                                "de la semaine")
     else:
-        raise BadValue(f"date illisible « {text} » (écrivez 14/04/2009, 2009-04-14 ou mardi 14 avril 2009)")
+        raise BadValue(f"date illisible « {quoted(text)} » (écrivez 14/04/2009, 2009-04-14 ou mardi 14 avril 2009)")
     try:
         result = date(year, month, day)
     except ValueError:
-        raise BadValue(f"date impossible « {text} »") from None
+        raise BadValue(f"date impossible « {quoted(text)} »") from None
     if weekday is not None and result.weekday() != weekday:
         actual = format_date(result, "EEEE d MMMM y", locale="fr_FR")
-        raise BadValue(f"date « {text} » incohérente : le {result.day} {format_date(result, 'MMMM y', locale='fr_FR')} "
+        raise BadValue(f"date « {quoted(text)} » incohérente : le {result.day} {format_date(result, 'MMMM y', locale='fr_FR')} "
                        f"est un {_WEEKDAY_NAMES[result.weekday()]}, pas un {_WEEKDAY_NAMES[weekday]} "
                        f"(écrivez « {actual} » ou corrigez le jour)")
     return result
@@ -177,8 +178,8 @@ def parse_time(value: Any) -> time:
     text = cell_text(value)
     match = _TIME.fullmatch(_fold(text).replace(" h ", "h").strip()) or _TIME.fullmatch(text.lower())
     if not match:
-        raise BadValue(f"heure illisible « {text} » (écrivez 18:30, 18h30, 18 h ou 18 heures)")
+        raise BadValue(f"heure illisible « {quoted(text)} » (écrivez 18:30, 18h30, 18 h ou 18 heures)")
     hour, minute = int(match.group("h")), int(match.group("m") or 0)
     if hour > 23 or minute > 59:
-        raise BadValue(f"heure impossible « {text} »")
+        raise BadValue(f"heure impossible « {quoted(text)} »")
     return time(hour, minute)

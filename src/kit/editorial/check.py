@@ -14,6 +14,18 @@ from kit.editorial.markdown import Page, read_page
 from kit.editorial.nav import check_nav, read_config
 from kit.editorial.personal import check_data
 from kit.editorial.slips import Slip
+from kit.received import RECEIVED_DIR, is_table_file
+
+
+def check_tables(root: Path) -> list[Slip]:
+    """Spreadsheets and CSV files under docs/: the build would publish them with the site."""
+    docs = root / "docs"
+    return [Slip(path=path.relative_to(root).as_posix(), line=1,
+                 problem="tableur ou fichier CSV dans docs/ : il serait publié avec le site (un fichier reçu "
+                         "d'une préfecture contient la colonne « contact »)",
+                 fix=f"déplacez-le dans le dossier {RECEIVED_DIR}/, que git ignore (le calendrier se tient dans "
+                     "data/forums.csv)")
+            for path in sorted(docs.rglob("*")) if path.is_file() and is_table_file(path.name)]
 
 
 def check_project(root: Path) -> list[Slip]:
@@ -43,4 +55,5 @@ def check_project(root: Path) -> list[Slip]:
     slips += check_nav(config, set(pages))
     slips += check_films(root, config)
     slips += check_data(root)
+    slips += check_tables(root)
     return sorted(set(slips), key=lambda slip: (slip.path, slip.line, slip.problem))

@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from kit.calendar.check import RowMemo
 from kit.calendar.downloads import cached_downloads, download_keys
 from kit.calendar.inputs import calendar_key, setting_key
-from kit.calendar.model import Problem, load_campaign
+from kit.calendar.model import Ordered, Problem, load_campaign
 from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.campaign.datafiles import DataFileError
@@ -43,6 +43,7 @@ from kit.campaign.receipts import CalendarReceipt, read_receipts, receipts_file
 from kit.campaign.syntheses import SynthesisArrival, read_syntheses, syntheses_file
 from kit.french import count, decimal, plural
 from kit.paths import Project
+from kit.received import is_table_file, table_file_advice
 from kit.site import CachingOptions
 from kit.site.rendered import RenderedPages
 from kit.site.session import DeferredFile, EditorSession, session_of
@@ -165,6 +166,18 @@ class _Worker:
         self.report.close()
 
 
+def drop_tables(files: Files) -> list[str]:
+    """Spreadsheets and CSV files found under docs/, taken out of the site (their names).
+
+    Never published, whatever they hold: each one is a warning, on which a strict build stops.
+    """
+    tables = [file for file in files if is_table_file(file.src_uri)]
+    for table in tables:
+        log.warning("%s ; ce fichier n'est pas copié dans le site.", table_file_advice(f"docs/{table.src_uri}"))
+        files.remove(table)
+    return [table.src_uri for table in tables]
+
+
 class CalendarPlugin(BasePlugin[CachingOptions]):
     def __init__(self) -> None:
         super().__init__()
@@ -176,6 +189,7 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         self.rendered: RenderedPages | None = None  # make build: pages rendered by an earlier build, taken back
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        drop_tables(files)
         path = calendar_path(config)
         if not path.is_file():
             raise PluginError(f"Calendrier des forums : le fichier {path} est introuvable "
@@ -284,7 +298,10 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
                 f"synthèses reçus ; le site n'est pas construit.\n{lines}\n"
                 "Corrigez les lignes indiquées puis relancez la construction.")
         progress = compute_progress(calendar.forums, territory, campaign, receipts, arrivals)
-        site = render_calendar(calendar.forums, territory, campaign, warnings=calendar.warnings,
+        # The site never shows the « contact » column (personal data): the pages, and the copy of them
+        # kept in .cache/ for the next build, are made from forums without it.
+        public = Ordered(replace(forum, contact="") if forum.contact else forum for forum in calendar.forums)
+        site = render_calendar(public, territory, campaign, warnings=calendar.warnings,
                                data_date=progress.as_of.day, directory_urls=config.use_directory_urls, memo=pages)
         index_file = "" if config.use_directory_urls else "index.html"
         make = partial(render_progress, progress, territory, index_file=index_file)

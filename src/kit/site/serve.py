@@ -29,6 +29,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -547,6 +548,22 @@ class EditorLoop:
                                  kwargs={"ignore_errors": True}, daemon=True).start()
 
 
+_BAD_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def refuse_bad_address(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes] | None:
+    """A 400 for an address no file can have (a NUL byte, a control character), else None.
+
+    MkDocs' server would try to open such a path and answer 500 with a traceback in the terminal.
+    """
+    if not _BAD_ADDRESS.search(environ.get("PATH_INFO", "")):
+        return None
+    body = "Adresse invalide : elle contient un caractère de contrôle (%00…).\n".encode()
+    start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                       ("Content-Length", str(len(body)))])
+    return [body]
+
+
 class KitServer(LiveReloadServer):
     """MkDocs' live-reload server, told at once of each change (inotify) and of what changed.
 
@@ -577,6 +594,9 @@ class KitServer(LiveReloadServer):
 
     def serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """MkDocs' answer, with the problems' banner at the top of an HTML page."""
+        refused = refuse_bad_address(environ, start_response)
+        if refused is not None:
+            return refused
         answer: dict[str, Any] = {}
 
         def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:

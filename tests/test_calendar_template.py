@@ -71,6 +71,6 @@ def test_template_opens_with_lists_and_help(templates: dict[str, Path], tmp_path
         helps = {" ".join("".join(h.itertext()).split()) for h in root.iter(f"{{{TABLE}}}help-message")}
         for name in calendar_template.template_columns():
             assert calendar_template.help_for(name) in helps, (path.name, name)
-        texts = {"".join(c.itertext()) for c in root.iter(f"{{{TABLE}}}table-cell")}
+        texts = {" ".join("".join(c.itertext()).split()) for c in root.iter(f"{{{TABLE}}}table-cell")}
         assert set(calendar_template.departement_choices(territory)) <= texts
         assert set(calendar_template.template_columns()) <= texts

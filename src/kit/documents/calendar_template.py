@@ -54,6 +54,11 @@ EXAMPLE: dict[str, Value] = {
 }
 
 
+# Columns a row cannot do without (the others may stay empty): the model's required columns whose cell
+# must be filled; « heure_debut » and « lieu » must be there, but their cells may wait.
+MANDATORY = frozenset(name for name in REQUIRED_COLUMNS if name not in ("heure_debut", "lieu"))
+
+
 def template_columns() -> list[str]:
     """The template's columns: the calendar's, less those ``merge`` keeps itself."""
     return [name for name in COLUMNS if name not in REVISION_COLUMNS]
@@ -72,7 +77,7 @@ def template_workbook(territory: Territory) -> Workbook:
     departements = departement_choices(territory)
     columns = []
     for name in template_columns():
-        required = " (obligatoire)" if name in REQUIRED_COLUMNS and name not in ("heure_debut", "lieu") else ""
+        required = " (obligatoire)" if name in MANDATORY else ""
         choices = (Choices(name=DEPARTEMENTS_NAME) if name == "departement" else
                    Choices(STATUTS) if name == "statut" else None)
         columns.append(Column(name, _WIDTHS.get(name, 16), help_title=f"{name}{required}"[:32],

@@ -13,7 +13,6 @@ imprimer » page, which need every page, are done after the build.
 
 from __future__ import annotations
 
-import functools
 import importlib.metadata
 import logging
 import re
@@ -44,6 +43,7 @@ from kit.site import CachingOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
 from kit.territory import load_territory
+from kit.typography import french_html
 
 log = logging.getLogger("mkdocs.hooks.documents")
 # The version, not the module: importing WeasyPrint takes a third of a second.
@@ -83,19 +83,38 @@ class _Build:
         self.session: EditorSession | None = session_of(config)
         self.deferred = 0
         self.made_files: dict[str, list[Download]] = {}  # by group: the files made from code
+        self.made_data: dict[str, bytes] = {}  # their content, by file name
 
     def make_files(self, config: MkDocsConfig) -> None:
-        """The files made from code (mail merge, calendar template), each cached by what it is made from."""
+        """The files made from code (mail merge, calendar template), each cached by what it is made from.
+
+        They take milliseconds: they are made (or taken from the cache) before the pages, whose lists show
+        their sizes, and written into the site after the build, once MkDocs has emptied the folder.
+        """
         territory = load_territory(Project.of_config_file(config.config_file_path).reference)
         key_sources = made.sources(territory)
         for item in registry.MADE_FILES:
             for suffix in item.suffixes:
                 key = content_key(registry.FORMAT_VERSION, item.slug, suffix, *key_sources)
-                make = functools.partial(made.maker(item, suffix), territory)
-                size = self._write(item.slug, suffix, key, make, (item.page,))
+                self.keys.append(key)
+                data = self.cache.get(key, suffix)
+                if data is None:
+                    start = time.monotonic()
+                    data = made.maker(item, suffix)(territory)
+                    self.seconds += time.monotonic() - start
+                    self.cache.put(key, suffix, data)
+                    self.made += 1
+                else:
+                    self.reused += 1
+                self.made_data[f"{item.slug}.{suffix}"] = data
                 self.made_files.setdefault(item.group, []).append(Download(
                     path=f"{registry.OUTPUT_DIR}/{item.slug}.{suffix}", format=registry.FORMATS[suffix],
-                    size=size, label=item.label, title=item.title))
+                    size=len(data), label=item.label, title=item.title))
+
+    def write_made_files(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        for name, data in self.made_data.items():
+            (self.out / name).write_bytes(data)
 
     def _write(self, name: str, suffix: str, key: str, make: Callable[[], bytes],
                pages: tuple[str, ...] = ()) -> int | None:
@@ -234,6 +253,7 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
                 raise PluginError(f"Documents à imprimer : impossible de produire le kit complet : {error}") from error
             whole = Download(path=f"{registry.OUTPUT_DIR}/{registry.WHOLE_KIT_SLUG}.pdf", format="PDF",
                              size=size, label=registry.WHOLE_KIT_LABEL, title="Le kit complet")
+        build.write_made_files()
         for url in build.fetcher.refused:
             log.warning("Documents à imprimer : ressource refusée car extérieure au site : %s", url)
         build.cache.prune(keep=build.keys, days=14)
@@ -291,7 +311,7 @@ def _columns_table() -> str:
     """The calendar template's columns, from the calendar's model, with what each holds."""
     rows = "".join(
         f"<tr><td><code>{name}</code></td><td>{'oui' if name in calendar_template.MANDATORY else 'non'}</td>"
-        f"<td>{html_escape(calendar_template.help_for(name))}</td></tr>"
+        f"<td>{french_html(html_escape(calendar_template.help_for(name), quote=False))}</td></tr>"
         for name in calendar_template.template_columns())
     return ('<table><thead><tr><th scope="col">colonne</th><th scope="col">obligatoire</th>'
             '<th scope="col">ce qu\'elle contient</th></tr></thead><tbody>' + rows + "</tbody></table>")

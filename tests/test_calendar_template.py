@@ -74,3 +74,16 @@ def test_template_opens_with_lists_and_help(templates: dict[str, Path], tmp_path
         texts = {" ".join("".join(c.itertext()).split()) for c in root.iter(f"{{{TABLE}}}table-cell")}
         assert set(calendar_template.departement_choices(territory)) <= texts
         assert set(calendar_template.template_columns()) <= texts
+
+
+def test_page_lists_the_models_columns(site: Path) -> None:
+    """« Envoyer le calendrier à la DICOM » lists the template's columns, taken from the model."""
+    import lxml.html
+
+    from conftest import page
+
+    tree = lxml.html.fromstring(page(site, "envoi-calendrier/"))
+    names = [code.text_content() for code in tree.xpath("//table//tr/td[1]/code")]
+    assert names == calendar_template.template_columns()
+    links = tree.xpath('//a[contains(@class, "kit-fichier")]/@href')
+    assert sorted(links) == sorted(f"../documents/{calendar_template.SLUG}.{suffix}" for suffix in FORMATS)

@@ -42,6 +42,7 @@ from kit.documents.workbook import (
     to_ods,
     to_xlsx,
 )
+from kit.typography import french_text
 
 GUESTS_SLUG = "liste-des-invites"  # also the data source's name in OpenOffice.org (the file's name)
 LETTER_SLUG = "invitation-publipostage"
@@ -202,7 +203,17 @@ class Para:
 
 
 def _p(*pieces: Piece, kind: str = "body") -> Para:
-    return Para(tuple(pieces), kind)
+    """A paragraph, its text with French no-break spaces (before « : », inside « »)."""
+    typeset: list[Piece] = []
+    before = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            piece = french_text(piece, before)
+            before = piece or before
+        else:
+            before = piece[1]
+        typeset.append(piece)
+    return Para(tuple(typeset), kind)
 
 
 def F(text: str) -> tuple[str, str]:  # a field to fill, in the letter below
@@ -239,8 +250,8 @@ LETTER: tuple[Para, ...] = (
        "."),
     _p("Animé par ", F("[prénom et nom, sous-préfet de … / directeur de cabinet / secrétaire général]"),
        ", ce forum réunira les responsables de la police et de la gendarmerie de ", F("[territoire]"),
-       " et les élus du territoire. Il est ouvert au public. Deux thèmes y seront abordés : la sécurité, un "
-       "devoir vis-à-vis de nos concitoyens, et la sécurité, une responsabilité partagée."),
+       " et les élus du territoire. Il est ouvert au public. Deux thèmes y seront abordés : « la sécurité, "
+       "un devoir vis-à-vis de nos concitoyens » et « la sécurité, une responsabilité partagée »."),
     _p("Les avis et les propositions exprimés lors de ce forum nourriront la synthèse que je transmettrai au "
        "ministère, en vue des Assises nationales de la sécurité intérieure."),
     _p("Accessibilité : ", F("[ce que la salle offre vraiment : accès de plain-pied ou par une rampe / boucle "

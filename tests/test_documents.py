@@ -34,10 +34,13 @@ TEMPLATES = [doc for doc in EXISTING if doc.editable]
 PAGES = {
     "lettre.md": (1, 3), "note.md": (4, 10), "fiche-1.md": (2, 6), "fiche-2.md": (1, 4),
     "methode.md": (3, 12), "fil-directeur.md": (3, 7), "modeles/invitation.md": (1, 3),
-    "modeles/compte-rendu.md": (2, 5), "modeles/synthese.md": (1, 4),
+    "modeles/compte-rendu.md": (2, 5), "modeles/synthese.md": (1, 4), "modeles/annonce-falc.md": (1, 3),
     "forum/affiche.md": (1, 2), "forum/affiche-a3.md": (1, 1), "forum/avis.md": (1, 2), "forum/communique.md": (1, 2), "forum/invitation-presse.md": (1, 2),
     "forum/emargement.md": (1, 2), "forum/cartes-questions.md": (1, 2), "forum/comptage.md": (1, 2),
 }
+# The files made from code (mail merge, calendar template), besides those made from pages.
+MADE = sum(len(item.suffixes) for item in registry.MADE_FILES)
+SUFFIXES = {".pdf", ".docx", ".odt", ".xlsx", ".ods"}
 # Screen furniture that the site shows in the article and the PDF leaves out.
 CHROME = ('[contains(@class, "kit-downloads") or contains(@class, "kit-change") or contains(@class, "kit-lang")'
           ' or contains(@class, "md-tags") or contains(@class, "footnote") or @data-search-exclude]')
@@ -286,9 +289,9 @@ def test_documents_page_lists_every_file_with_its_size(site: Path) -> None:
     listed = {}
     for a in tree.xpath('//a[contains(@class, "kit-fichier")]'):
         listed[a.get("href")] = " ".join(a.text_content().split())
-    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in {".pdf", ".docx", ".odt"})
+    files = sorted(p.name for p in (site / "documents").iterdir() if p.suffix in SUFFIXES)
     assert sorted(listed) == files
-    assert len(files) == len(EXISTING) + 2 * len(TEMPLATES) + 1
+    assert len(files) == len(EXISTING) + 2 * len(TEMPLATES) + 1 + MADE
     for name, label in listed.items():
         size = registry.human_size((site / "documents" / name).stat().st_size)
         assert label == " ".join(f"{name.rsplit('.', 1)[1].upper()}, {size}".split())
@@ -435,8 +438,8 @@ def test_file_cache_reuses_and_prunes(tmp_path: Path) -> None:
 def test_second_build_comes_from_the_cache(site: Path, tmp_path: Path) -> None:
     """After a build (the ``site`` fixture's), the next one with nothing changed makes no file, and
     takes back the very same bytes."""
-    made = sorted(path.name for path in (site / "documents").iterdir() if path.suffix in {".pdf", ".docx", ".odt"})
-    assert len(made) == len(EXISTING) + 2 * len(TEMPLATES) + 1
+    made = sorted(path.name for path in (site / "documents").iterdir() if path.suffix in SUFFIXES)
+    assert len(made) == len(EXISTING) + 2 * len(TEMPLATES) + 1 + MADE
     second = build_site(tmp_path / "two")
     assert second.returncode == 0, second.stderr
     assert re.search(rf"Documents à imprimer : {len(made)} fichiers \(0 fait ", second.stderr), second.stderr

@@ -83,6 +83,8 @@ PAGE_TYPES: list[PageType] = [
     *_both("films", "films/"),
     *_both("nouveautes", "nouveautes/"),
     *_both("accessibilite", "accessibilite/"),
+    *_both("publipostage", "publipostage/"),
+    *_both("envoi-calendrier", "envoi-calendrier/"),
     # Not 404.html: MkDocs writes it with absolute URLs from site_url, so it only works
     # when the build's SITE_URL carries the intranet sub-path (a publication setting).
 ]

@@ -50,6 +50,8 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
                 "modeles", editable=True),
     KitDocument("modeles/synthese.md", "modele-synthese-departementale",
                 "le modèle de synthèse départementale", "modeles", editable=True),
+    KitDocument("modeles/annonce-falc.md", "modele-annonce-falc",
+                "le modèle d'annonce en facile à lire et à comprendre", "modeles", editable=True),
     # Each forum's documents: blank here, filled from the calendar by the « Préparer un forum » page.
     KitDocument("forum/affiche.md", "affiche-forum", "l'affiche d'un forum", "forum", editable=True),
     KitDocument("forum/affiche-a3.md", "affiche-forum-a3", "l'affiche d'un forum au format A3", "forum",
@@ -66,9 +68,32 @@ KIT_DOCUMENTS: tuple[KitDocument, ...] = (
                 "forum", editable=True),
     KitDocument("forum/comptage.md", "fiche-comptage-forum", "la fiche de comptage", "forum", editable=True),
 )
+# Files made from code rather than from a page: the mail merge and the calendar template. Each is listed
+# on « Documents à imprimer » in its group, and on the page that explains it (``page``).
+@dataclass(frozen=True)
+class MadeFile:
+    slug: str  # file name without extension, under documents/
+    title: str  # the row's title in the lists
+    label: str  # « Télécharger {label} (XLSX, 12 Ko) »
+    group: str
+    page: str  # the Markdown page that explains it
+    suffixes: tuple[str, ...]
+
+
+MADE_FILES: tuple[MadeFile, ...] = (
+    MadeFile("liste-des-invites", "Liste des invités (publipostage)", "la liste des invités", "publipostage",
+             "publipostage.md", ("xlsx", "ods")),
+    MadeFile("invitation-publipostage", "Lettre d'invitation à fusionner (publipostage)",
+             "la lettre d'invitation à fusionner", "publipostage", "publipostage.md", ("docx", "odt")),
+    MadeFile("modele-calendrier-forums", "Modèle de calendrier à envoyer à la DICOM",
+             "le modèle de calendrier", "envoi-calendrier", "envoi-calendrier.md", ("xlsx", "ods")),
+)
+MADE_GROUPS = frozenset(made.group for made in MADE_FILES)
+
+
 WHOLE_KIT_SLUG = "kit-complet-forums-securite-2009"
 WHOLE_KIT_LABEL = "le kit complet"
-FORMATS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT"}
+FORMATS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "xlsx": "XLSX", "ods": "ODS"}
 
 
 def document_for(src_uri: str) -> KitDocument | None:

@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,7 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from kit.documents import docx, docx_french, fields, odt, pdf, pdfua, registry
+from kit.documents import calendar_template, docx, docx_french, fields, made, odt, pdf, pdfua, registry
 from kit.documents import html as html_module
 from kit.documents.fetch import LocalOnlyFetcher, local_resources
 from kit.documents.fields import mark_fields
@@ -38,9 +39,12 @@ from kit.documents.forum import PLACEHOLDER, PREPARER_PAGES, preparer_html
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import count, decimal
+from kit.paths import Project
 from kit.site import CachingOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
+from kit.territory import load_territory
+from kit.typography import french_html
 
 log = logging.getLogger("mkdocs.hooks.documents")
 # The version, not the module: importing WeasyPrint takes a third of a second.
@@ -50,6 +54,7 @@ _PIKEPDF = importlib.metadata.version("pikepdf")
 DOCUMENTS_PAGE = "documents.md"
 _LIST = re.compile(r'<div class="kit-documents-liste" data-groupe="([a-z-]+)">\s*</div>')
 PREPARING = "en préparation"  # a file's size on a page served by make serve, until the file is made
+_COLUMNS = re.compile(r'<div class="kit-colonnes-calendrier">\s*</div>')
 _SIZE = re.compile(r'(<span class="kit-taille" data-kit-fichier="([^"]+)">)(</span>)')
 
 
@@ -78,6 +83,39 @@ class _Build:
         # Under make serve, files not in the cache are made after the page is served (kit.site.serve).
         self.session: EditorSession | None = session_of(config)
         self.deferred = 0
+        self.made_files: dict[str, list[Download]] = {}  # by group: the files made from code
+        self.made_data: dict[str, bytes] = {}  # their content, by file name
+
+    def make_files(self, config: MkDocsConfig) -> None:
+        """The files made from code (mail merge, calendar template), each cached by what it is made from.
+
+        They take milliseconds: they are made (or taken from the cache) before the pages, whose lists show
+        their sizes, and written into the site after the build, once MkDocs has emptied the folder.
+        """
+        territory = load_territory(Project.of_config_file(config.config_file_path).reference)
+        key_sources = made.sources(territory)
+        for item in registry.MADE_FILES:
+            for suffix in item.suffixes:
+                key = content_key(registry.FORMAT_VERSION, item.slug, suffix, *key_sources)
+                self.keys.append(key)
+                data = self.cache.get(key, suffix)
+                if data is None:
+                    start = time.monotonic()
+                    data = made.maker(item, suffix)(territory)
+                    self.seconds += time.monotonic() - start
+                    self.cache.put(key, suffix, data)
+                    self.made += 1
+                else:
+                    self.reused += 1
+                self.made_data[f"{item.slug}.{suffix}"] = data
+                self.made_files.setdefault(item.group, []).append(Download(
+                    path=f"{registry.OUTPUT_DIR}/{item.slug}.{suffix}", format=registry.FORMATS[suffix],
+                    size=len(data), label=item.label, title=item.title))
+
+    def write_made_files(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        for name, data in self.made_data.items():
+            (self.out / name).write_bytes(data)
 
     def _write(self, name: str, suffix: str, key: str, make: Callable[[], bytes],
                pages: tuple[str, ...] = ()) -> int | None:
@@ -139,6 +177,11 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.build = _Build(config, self.config.folder(config))
+        try:
+            self.build.make_files(config)
+        except (OSError, ValueError, KeyError) as error:
+            raise PluginError(f"Documents à imprimer : impossible de produire les fichiers du publipostage et du "
+                              f"modèle de calendrier : {error}") from error
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self._current().expected = {doc.src_uri for doc in KIT_DOCUMENTS if files.get_file_from_path(doc.src_uri)}
@@ -165,6 +208,9 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
         if page.file.src_uri == DOCUMENTS_PAGE:
             build.documents_page = Path(page.file.abs_dest_path)
             return output
+        output = _LIST.sub(lambda m: _made_list(build, m.group(1), page.url, page.file.src_uri)
+                           if m.group(1) in registry.MADE_GROUPS else m.group(0), output)
+        output = _COLUMNS.sub(lambda _: _columns_table(), output)
         doc = document_for(page.file.src_uri)
         if doc is None:
             return output
@@ -214,6 +260,7 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
                 raise PluginError(f"Documents à imprimer : impossible de produire le kit complet : {error}") from error
             whole = Download(path=f"{registry.OUTPUT_DIR}/{registry.WHOLE_KIT_SLUG}.pdf", format="PDF",
                              size=size, label=registry.WHOLE_KIT_LABEL, title="Le kit complet")
+        build.write_made_files()
         for url in build.fetcher.refused:
             log.warning("Documents à imprimer : ressource refusée car extérieure au site : %s", url)
         build.cache.prune(keep=build.keys, days=14)
@@ -239,12 +286,42 @@ def _list(build: _Build, group: str, pages: list[PrintPage], whole: Download | N
     else:
         rows = [_row(page_url, p.title, p.url, build.downloads[p.doc.src_uri])
                 for p in pages if p.doc.group == group]
+        rows += _made_rows(build, group, page_url, DOCUMENTS_PAGE)
         if not rows:
             return '<p class="kit-documents-vide">Aucun document de cette rubrique n\'est encore publié.</p>'
     # A table without a class, so that it looks like every other table of the site.
     return ('<div class="kit-documents-liste"><table><thead><tr><th scope="col">Document</th>'
             '<th scope="col">Fichiers à télécharger</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></div>")
+
+
+def _made_rows(build: _Build, group: str, page_url: str, src_uri: str) -> list[str]:
+    """One row per file made from code in ``group``, its title linking to the page that explains it."""
+    rows = []
+    for item in registry.MADE_FILES:
+        if item.group != group:
+            continue
+        files = [d for d in build.made_files.get(group, []) if d.path.startswith(f"{registry.OUTPUT_DIR}/{item.slug}.")]
+        target = None if item.page == src_uri else item.page.removesuffix(".md") + "/"
+        rows.append(_row(page_url, item.title, target, files))
+    return rows
+
+
+def _made_list(build: _Build, group: str, page_url: str, src_uri: str) -> str:
+    """The table of the files made from code of ``group``, on the page that explains them."""
+    return ('<div class="kit-documents-liste"><table><thead><tr><th scope="col">Document</th>'
+            '<th scope="col">Fichiers à télécharger</th></tr></thead><tbody>'
+            + "".join(_made_rows(build, group, page_url, src_uri)) + "</tbody></table></div>")
+
+
+def _columns_table() -> str:
+    """The calendar template's columns, from the calendar's model, with what each holds."""
+    rows = "".join(
+        f"<tr><td><code>{name}</code></td><td>{'oui' if name in calendar_template.MANDATORY else 'non'}</td>"
+        f"<td>{french_html(html_escape(calendar_template.help_for(name), quote=False))}</td></tr>"
+        for name in calendar_template.template_columns())
+    return ('<table><thead><tr><th scope="col">colonne</th><th scope="col">obligatoire</th>'
+            '<th scope="col">ce qu\'elle contient</th></tr></thead><tbody>' + rows + "</tbody></table>")
 
 
 def _size_text(size: int | None) -> str:

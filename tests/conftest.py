@@ -66,7 +66,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder every worker of this test run sees (pytest-xdist gives each its own temporary folder)."""
     base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    # Under xdist a worker's folder is <run>/popen-<worker>. A pytest started by a test (the publication
+    # gate of publish.py) inherits PYTEST_XDIST_WORKER without being a worker: its own folder is its run's.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return base.parent if worker and base.name == f"popen-{worker}" else base
 
 
 @contextmanager

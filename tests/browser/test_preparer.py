@@ -260,8 +260,9 @@ def test_notice_of_a_postponed_forum_downloads_filled(suffix: str, forum: dict[s
     assert "[annulé ou reporté]" not in body and "Pour un forum reporté" not in body
 
 
-def test_filled_page_has_no_wcag_violation(forum: dict[str, str], base_url: str, tab) -> None:
-    open_document(tab, base_url, forum, "Communiqué de presse")
+@pytest.mark.parametrize("document", ["Communiqué de presse", "Invitation à fusionner"])
+def test_filled_page_has_no_wcag_violation(document: str, forum: dict[str, str], base_url: str, tab) -> None:
+    open_document(tab, base_url, forum, document)
     violations = run_axe(tab)
     assert not violations, describe(violations)
 

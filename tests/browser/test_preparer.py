@@ -391,6 +391,10 @@ def test_mail_merge_letter_filled_with_the_forum_merges_three_guests(
     open_document(tab, base_url, forum, "Invitation à fusionner")
     assert tab.title() == link_name(forum, "Invitation à fusionner")
     assert tab.locator("[data-kit-preparer-imprimer]").is_hidden()
+    # The page says how to merge, with the guest list to download; the blank letter is not offered there.
+    offered = tab.locator("[data-kit-preparer-document] a[download]").evaluate_all("els => els.map(a => a.href)")
+    assert any(href.endswith(f"{publipostage.GUESTS_SLUG}.{list_suffix}") for href in offered), offered
+    assert not [href for href in offered if publipostage.LETTER_SLUG in href], offered
     with tab.expect_download() as info:
         tab.click(f"[data-kit-preparer-{suffix}]")
     letter = tmp_path / info.value.suggested_filename

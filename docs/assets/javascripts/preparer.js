@@ -336,6 +336,15 @@
     }).then(function (html) {
       var article = blankArticle(html);
       fillHtml(article, facts);
+      if (current.fusion) {
+        // The page's own list offers the blank letter: this forum's is downloaded from the buttons above.
+        Array.prototype.forEach.call(article.querySelectorAll(".kit-documents-liste tr"), function (row) {
+          var links = Array.prototype.slice.call(row.querySelectorAll("a[href]"));
+          if (links.some(function (a) { return a.getAttribute("href").indexOf(current.fichier + ".") === 0; })) {
+            row.remove();
+          }
+        });
+      }
       while (article.firstChild) { output.appendChild(article.firstChild); }
       var left = output.querySelectorAll("mark.kit-champ").length;
       say(current.fusion ? messages.merge :

@@ -622,7 +622,8 @@ def test_each_forum_links_to_its_documents_named_after_it(cal: Path) -> None:
         withdrawn = row["statut"] in {"annulé", "reporté"}
         first = "Avis d'annulation ou de report" if withdrawn else "Affiche"
         assert names == [f"{name} du {forum}" for name in (
-            first, "Communiqué de presse", "Invitation de la presse", "Invitation", "Compte rendu",
+            first, "Communiqué de presse", "Invitation de la presse", "Invitation", "Invitation à fusionner",
+            "Compte rendu",
             "Feuille d'émargement", "Cartes pour les questions écrites", "Fiche de comptage")]
         for a in links[summary]:
             target = urlsplit(a.get("href"))
@@ -638,7 +639,7 @@ def test_forum_facts_for_its_documents(cal: Path) -> None:
     herblain = next(f for f in facts.values() if f["commune"] == "Saint-Herblain")
     assert herblain["date"] == "mardi 14 avril 2009"
     assert herblain["heure_debut"] == french_time(time(17, 30)) and herblain["heure_fin"] == french_time(time(19, 30))
-    assert herblain["du_departement"] == "de la Loire-Atlantique"
+    assert herblain["le_departement"] == "la Loire-Atlantique" and herblain["du_departement"] == "de la Loire-Atlantique"
     assert herblain["adresse"] == "1 rue de la Paix" and herblain["animateur"] == "M. le préfet"
     assert "contact" not in herblain and "accueil@" not in json.dumps(facts)
     reze = next(f for f in facts.values() if f["commune"] == "Rezé")
@@ -658,7 +659,7 @@ def test_preparer_page_without_javascript_offers_the_blank_documents(cal: Path) 
         (tools,) = root.xpath("//*[@data-kit-preparer-outils]")
         assert tools.get("hidden") is not None  # shown by preparer.js once a forum is read
         links = root.xpath("//*[contains(@class, 'kit-preparer__vierges')]//a")
-        assert len(links) == 9  # the poster's notice for a cancelled or postponed forum too
+        assert len(links) == 10  # the poster's notice for a cancelled or postponed forum too
         for a in links:
             target = (cal / url / a.get("href")).resolve()
             assert (target / "index.html").is_file(), a.get("href")
@@ -687,8 +688,9 @@ def test_facts_leave_out_what_the_calendar_does_not_know() -> None:
 
     territory = load_territory(PROJECT.reference)
     bare = forum_facts(Forum("75", date(2009, 5, 12), None, None, "Paris 20e", ""), territory)
-    assert set(bare) == {"id", "statut", "titre", "date", "commune", "a_commune", "departement", "du_departement"}
-    assert bare["du_departement"] == "de Paris" and bare["titre"] == "forum du mardi 12 mai 2009 à Paris 20e"
+    assert set(bare) == {"id", "statut", "titre", "date", "commune", "a_commune", "departement", "le_departement",
+                         "du_departement"}
+    assert bare["le_departement"] == "Paris" and bare["du_departement"] == "de Paris" and bare["titre"] == "forum du mardi 12 mai 2009 à Paris 20e"
     havre = forum_facts(Forum("76", date(2009, 4, 28), time(19, 0), None, "Le Havre", "salons ; mairie",
                               animateur="Mme X"), territory)
     assert havre["a_commune"] == "au Havre" and havre["heure_debut"] == french_time(time(19, 0))

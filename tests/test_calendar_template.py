@@ -11,7 +11,7 @@ import pytest
 
 from clients.tools import convert, require
 from conftest import PROJECT, ROOT
-from kit.calendar.model import COLUMNS, REVISION_COLUMNS, STATUTS, load_campaign
+from kit.calendar.model import COLUMNS, MERGE_COLUMNS, REVISION_COLUMNS, STATUTS, load_campaign
 from kit.calendar.read import read_calendar
 from kit.documents import calendar_template
 from kit.territory import load_territory
@@ -32,10 +32,21 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def test_columns_are_the_models() -> None:
+def test_columns_are_the_models_less_those_merge_fills() -> None:
     columns = calendar_template.template_columns()
-    assert columns == [c for c in COLUMNS if c not in REVISION_COLUMNS]
-    assert not set(REVISION_COLUMNS) & set(columns)
+    assert columns == [c for c in COLUMNS if c not in MERGE_COLUMNS]
+    assert set(REVISION_COLUMNS) <= set(MERGE_COLUMNS)
+    # The provenance is set by `merge` (« préfecture »): a prefecture does not fill it; it copies an id back.
+    assert "provenance" not in columns and "id" in columns and "participants" in columns
+
+
+@pytest.mark.gate
+def test_every_column_has_its_own_help() -> None:
+    generic = calendar_template.help_for("une colonne inconnue")
+    helps = {name: calendar_template.help_for(name) for name in calendar_template.template_columns()}
+    assert [name for name, text in helps.items() if text == generic] == []
+    assert len(set(helps.values())) == len(helps)
+    assert "tenu" in helps["participants"]
 
 
 @pytest.mark.gate
@@ -48,6 +59,7 @@ def test_check_reads_the_example_as_one_valid_forum(templates: dict[str, Path], 
     example = calendar_template.EXAMPLE
     assert (forum.departement, forum.date, forum.heure_debut, forum.commune, forum.lieu, forum.statut) == (
         "44", example["date"], example["heure_debut"], example["commune"], example["lieu"], example["statut"])
+    assert forum.provenance == "" and "provenance" not in forum.given  # `merge` will say « préfecture »
 
 
 @pytest.mark.parametrize("suffix", list(FORMATS))

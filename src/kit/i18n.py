@@ -89,6 +89,10 @@ STRINGS: dict[str, dict[str, str]] = {
                             "persiste, utilisez les documents à remplir ci-dessous."),
         "preparer_withdrawn": "Attention\u00a0: ce forum est {statut}. L'affiche est remplacée par un avis.",
         "preparer_fields": "Les passages surlignés restent à remplir\u00a0: le calendrier ne les connaît pas.",
+        "preparer_merge": ("Les deux fichiers ci-dessus sont la lettre à fusionner de ce forum, déjà remplie avec ce "
+                           "que le calendrier en sait\u00a0; l'adresse, la formule d'appel et la formule de politesse "
+                           "de chaque invité restent des champs de fusion. Complétez les passages surlignés, puis "
+                           "fusionnez-la avec la liste des invités comme l'explique la suite de cette page."),
         "preparer_download_failed": ("Ce navigateur n'a pas pu remplir le fichier\u00a0: imprimez le document "
                                      "depuis cette page, ou téléchargez le document à remplir ci-dessous."),
         "films_none": ("Aucun film n'est encore publié sur cette page\u00a0: les films du kit y paraîtront dès que la "
@@ -150,6 +154,10 @@ STRINGS: dict[str, dict[str, str]] = {
                             "the documents to fill in below."),
         "preparer_withdrawn": "Please note: this forum is {statut}. The poster is replaced by a notice.",
         "preparer_fields": "The highlighted passages are still to fill in: the calendar does not know them.",
+        "preparer_merge": ("The two files above are this forum's letter to merge, already filled in with what the "
+                           "calendar knows; each guest's address, form of address and closing formula stay merge "
+                           "fields. Fill in the highlighted passages, then merge it with the guest list as the rest "
+                           "of this page explains (in French)."),
         "preparer_download_failed": ("This browser could not fill in the file: print the document from this "
                                      "page, or download the document to fill in below."),
         "films_none": ("No film is published on this page yet: the kit’s films will appear here as soon as the "

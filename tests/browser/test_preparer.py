@@ -260,8 +260,9 @@ def test_notice_of_a_postponed_forum_downloads_filled(suffix: str, forum: dict[s
     assert "[annulé ou reporté]" not in body and "Pour un forum reporté" not in body
 
 
-def test_filled_page_has_no_wcag_violation(forum: dict[str, str], base_url: str, tab) -> None:
-    open_document(tab, base_url, forum, "Communiqué de presse")
+@pytest.mark.parametrize("document", ["Communiqué de presse", "Invitation à fusionner"])
+def test_filled_page_has_no_wcag_violation(document: str, forum: dict[str, str], base_url: str, tab) -> None:
+    open_document(tab, base_url, forum, document)
     violations = run_axe(tab)
     assert not violations, describe(violations)
 
@@ -290,3 +291,129 @@ def test_downloads_filled_in_the_browser_open_in_libreoffice(suffix: str, forum:
     # What the calendar does not know is still a field to fill: the press contact.
     assert "[prénom et nom]" in body
     assert "[date du forum]" not in body and "[commune du forum]" not in body
+
+
+# The facts the calendar can know of a forum, as the templates' fields name them (words of the field's text).
+FACT_FIELDS = {
+    "date": r"date du forum|jour et date",
+    "heure": r"\bheure\b",
+    "lieu": r"lieu du forum|^salle\b",
+    "adresse": r"adresse du forum|salle, adresse",
+    "commune": r"commune du forum|adresse, commune",
+    "département": r"loire-atlantique|calvados|département avec son article",
+    "animateur": r"sous-préfet|anime le forum|directeur de cabinet",
+}
+ALL_KNOWN = {"heure_fin": "20 h 30", "adresse": "1, place de la Mairie",
+             "animateur": "Jean Dupont, sous-préfet de l'arrondissement"}
+
+
+def _with_every_fact(facts: dict[str, str]) -> None:
+    for name, value in ALL_KNOWN.items():
+        facts.setdefault(name, value)
+
+
+def departement_of(code: str) -> tuple[str, str]:
+    """« la Loire-Atlantique », « de la Loire-Atlantique »: the département with its article."""
+    from conftest import PROJECT
+    from kit.territory import load_territory
+
+    dep = load_territory(PROJECT.reference).departements[code]
+    return dep.with_article, dep.of
+
+
+@pytest.mark.parametrize("document", ["Invitation", "Compte rendu"])
+def test_no_field_left_for_a_fact_the_calendar_knows(document: str, forum: dict[str, str], base_url: str,
+                                                     tab) -> None:
+    """For a forum whose facts are all known, the invitation and the minutes keep no field naming one of them."""
+    facts_route(tab, _with_every_fact)
+    open_document(tab, base_url, forum, document)
+    fields = [words(text) for text in
+              tab.locator("[data-kit-preparer-document] mark.kit-champ").all_text_contents()]
+    assert fields, "le modèle n'a plus aucun champ : le test ne vérifie plus rien"
+    left = [(fact, field) for field in fields for fact, pattern in FACT_FIELDS.items()
+            if re.search(pattern, field.lower().replace("’", "'"))]
+    assert left == [], f"champs restés à remplir alors que le calendrier les connaît : {left}"
+    text = words(tab.locator("[data-kit-preparer-document]").inner_text()).replace("’", "'")
+    the, of = departement_of(forum["departement"])
+    for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
+                 forum["commune"], ALL_KNOWN["adresse"], ALL_KNOWN["animateur"].replace("’", "'")):
+        assert fact in text, f"« {fact} » manque : {text[:800]}"
+    if document == "Invitation":
+        assert f"PRÉFECTURE {of.upper()}" in text and f"Le préfet {of}" in text
+    else:
+        assert f"Département : {the}" in text and "20 h 30" in text
+
+
+MERGE_GUESTS = (
+    ("Monsieur", "Jean", "Durand", "Maire", "Maire de la commune", "Mairie", "2, rue de l'Hôtel-de-Ville",
+     "44800", "Saint-Herblain"),
+    ("Madame", "Anne", "Martin", "Sénateur", "Sénatrice", "Sénat", "15, rue de Vaugirard", "75291",
+     "Paris Cedex 06"),
+    ("Madame", "Claire", "Petit", "Président d'association", "Présidente de l'association des commerçants",
+     "Association des commerçants", "1, place du Marché", "44800", "Saint-Herblain"),
+)
+MERGE_FORMULAS = (
+    ("Monsieur le Maire", "Je vous prie d'agréer, Monsieur le Maire, l'expression de ma considération distinguée."),
+    ("Madame la Sénatrice", "Je vous prie d'agréer, Madame la Sénatrice, l'expression de ma haute considération."),
+    ("Madame la Présidente",
+     "Je vous prie d'agréer, Madame la Présidente, l'expression de mes sentiments distingués."),
+)
+
+
+def _odf_lines(path: Path) -> list[str]:
+    import zipfile
+
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+    def text_of(element: lxml.etree._Element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            is_space = child.tag in (f"{{{text_ns}}}s", f"{{{text_ns}}}tab", f"{{{text_ns}}}line-break")
+            parts.append(" " if is_space else text_of(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    with zipfile.ZipFile(path) as archive:
+        root = lxml.etree.fromstring(archive.read("content.xml"))
+    return [words(text_of(p)) for p in root.iter(f"{{{text_ns}}}p")]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(("suffix", "list_suffix"), [("odt", "ods"), ("docx", "xlsx")])
+def test_mail_merge_letter_filled_with_the_forum_merges_three_guests(
+        suffix: str, list_suffix: str, forum: dict[str, str], base_url: str, tab, tmp_path: Path) -> None:
+    """The letter to merge, its forum's facts filled in by the page, merged by LibreOffice with three guests."""
+    from clients.mailmerge import mail_merge, require_calc_driver
+    from kit.documents import publipostage
+    from kit.documents.workbook import to_ods, to_xlsx
+
+    require_calc_driver()
+    open_document(tab, base_url, forum, "Invitation à fusionner")
+    assert tab.title() == link_name(forum, "Invitation à fusionner")
+    assert tab.locator("[data-kit-preparer-imprimer]").is_hidden()
+    # The page says how to merge, with the guest list to download; the blank letter is not offered there.
+    offered = tab.locator("[data-kit-preparer-document] a[download]").evaluate_all("els => els.map(a => a.href)")
+    assert any(href.endswith(f"{publipostage.GUESTS_SLUG}.{list_suffix}") for href in offered), offered
+    assert not [href for href in offered if publipostage.LETTER_SLUG in href], offered
+    with tab.expect_download() as info:
+        tab.click(f"[data-kit-preparer-{suffix}]")
+    letter = tmp_path / info.value.suggested_filename
+    assert letter.name.startswith(f"{publipostage.LETTER_SLUG}-") and letter.suffix == f".{suffix}"
+    info.value.save_as(letter)
+    guests = tmp_path / f"{publipostage.GUESTS_SLUG}.{list_suffix}"
+    book = publipostage.guests_workbook(MERGE_GUESTS)
+    guests.write_bytes(to_ods(book) if list_suffix == "ods" else to_xlsx(book))
+    merged = mail_merge(guests, letter, tmp_path / "lettres", source=publipostage.GUESTS_SLUG,
+                        table=publipostage.GUESTS_SHEET)
+    assert len(merged) == 3
+    _, of = departement_of(forum["departement"])
+    for path, guest, (appel, politesse) in zip(merged, MERGE_GUESTS, MERGE_FORMULAS, strict=True):
+        lines = _odf_lines(path)
+        text = " ".join(lines).replace("’", "'")
+        assert f"{guest[0]} {guest[1]} {guest[2]}" in lines and f"{guest[7]} {guest[8]}" in lines
+        assert f"{appel}," in lines and politesse in lines
+        for fact in (french_day(forum["date"]), french_hour(forum["heure_debut"]), words(forum["lieu"]),
+                     forum["commune"], f"PRÉFECTURE {of.upper()}"):
+            assert fact in text, f"« {fact} » manque à la lettre fusionnée ({path.name}) : {text[:800]}"
+        assert "[date du forum]" not in text and "[jour et date]" not in text and "[heure]" not in text
+        assert "[prénom et nom du préfet]" in text  # what the calendar does not know stays a field

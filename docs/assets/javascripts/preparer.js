@@ -24,7 +24,8 @@
   var output = root.querySelector("[data-kit-preparer-document]");
   var current = documents.filter(function (d) { return d.slug === params.get("doc"); })[0] || documents[0];
 
-  // The fields of the templates, by their text (lower case, single spaces), and the fact that fills each.
+  // The fields of the templates, by their text (lower case, single spaces, straight apostrophes), and the
+  // fact that fills each.
   var FIELDS = {
     "date du forum": "date",
     "jour et date": "date",
@@ -34,33 +35,42 @@
     "lieu du forum": "lieu",
     "adresse du forum": "adresse",
     "commune du forum": "commune",
-    "de la loire-atlantique, du calvados…": "du_departement",
     "prénom, nom et fonction de la personne qui anime le forum": "animateur",
     "salle, adresse, commune": ["lieu", "adresse", "commune"],
     "annulé ou reporté": "statut"
   };
-  // Fields known by their first words (the notice's sentence for a postponed forum).
-  var STARTS = { "pour un forum reporté": "suite" };
-  // Fields whose words mean the forum's fact in one template only (« [date] » is the letter's own date elsewhere).
+  // Fields known by their first words: their hint goes on (« [de la Loire-Atlantique / du Calvados / …] »).
+  // Written in capitals (« [DE LA LOIRE-ATLANTIQUE / …] »), a field takes its fact in capitals.
+  var STARTS = {
+    "de la loire-atlantique": "du_departement",
+    "la loire-atlantique / le calvados": "le_departement",
+    "prénom et nom, sous-préfet de": "animateur",
+    "pour un forum reporté": "suite"
+  };
+  // Fields whose words mean the forum's fact in one template only (« [heure] » is a field of the letters only).
   var IN_DOCUMENT = {
-    "compte-rendu": { "date": "date", "département": "departement" },
-    "invitation": { "heure": "heure_debut" }
+    "invitation": { "heure": "heure_debut" },
+    "invitation-publipostage": { "heure": "heure_debut" }
   };
 
   function fieldKey(text) {
-    return text.replace(/[\s\u00a0\u202f]+/g, " ").trim().replace(/^\[|\]$/g, "").toLowerCase();
+    return text.replace(/[\s\u00a0\u202f]+/g, " ").replace(/\u2019/g, "'").trim().replace(/^\[|\]$/g, "")
+      .toLowerCase();
   }
 
   /* What replaces a field: a list of pieces, [text, stays-a-field], or null to leave it as it is. */
   function filling(text, facts) {
     var bare = text.trim().replace(/^\[|\]$/g, "");
-    if (bare === bare.toUpperCase()) { return null; } // « [DÉPARTEMENT] » wants its article: left to fill
+    var capitals = bare.slice(0, 2) !== bare.slice(0, 2).toLowerCase() && bare.slice(0, 2) === bare.slice(0, 2).toUpperCase();
     var key = fieldKey(text);
     var name = (IN_DOCUMENT[current.slug] || {})[key] || FIELDS[key];
     Object.keys(STARTS).forEach(function (start) { if (!name && key.indexOf(start) === 0) { name = STARTS[start]; } });
     if (!name) { return null; }
     // A fact may be empty on purpose (« suite » of a cancelled forum): the field then goes.
-    if (typeof name === "string") { return Object.prototype.hasOwnProperty.call(facts, name) ? [[facts[name], false]] : null; }
+    if (typeof name === "string") {
+      if (!Object.prototype.hasOwnProperty.call(facts, name)) { return null; }
+      return [[capitals ? facts[name].toUpperCase() : facts[name], false]];
+    }
     var parts = key.split(", ");
     var pieces = [];
     var known = 0;
@@ -95,6 +105,9 @@
       list.appendChild(item);
     });
     root.querySelector("[data-kit-preparer-format]").hidden = current.slug !== "affiche" || withdrawn;
+    // The mail-merge letter is not printed from here: its page says how to merge it.
+    // (Material's buttons are displayed as blocks: « hidden » alone would not hide one.)
+    if (current.fusion) { root.querySelector("[data-kit-preparer-imprimer]").style.display = "none"; }
     tools.hidden = false;
   }
 
@@ -323,9 +336,19 @@
     }).then(function (html) {
       var article = blankArticle(html);
       fillHtml(article, facts);
+      if (current.fusion) {
+        // The page's own list offers the blank letter: this forum's is downloaded from the buttons above.
+        Array.prototype.forEach.call(article.querySelectorAll(".kit-documents-liste tr"), function (row) {
+          var links = Array.prototype.slice.call(row.querySelectorAll("a[href]"));
+          if (links.some(function (a) { return a.getAttribute("href").indexOf(current.fichier + ".") === 0; })) {
+            row.remove();
+          }
+        });
+      }
       while (article.firstChild) { output.appendChild(article.firstChild); }
       var left = output.querySelectorAll("mark.kit-champ").length;
-      say((withdrawn ? messages.withdrawn.replace("{statut}", facts.statut) + " " : "") + (left ? messages.fields : ""));
+      say(current.fusion ? messages.merge :
+        (withdrawn ? messages.withdrawn.replace("{statut}", facts.statut) + " " : "") + (left ? messages.fields : ""));
       root.setAttribute("data-kit-preparer-pret", "");
     });
   }

@@ -26,6 +26,10 @@ PROVENANCES = {"presse": "relevé dans la presse", "préfecture": "transmis par 
 UNKNOWN_PROVENANCE = "provenance non précisée"
 # Kept by `merge` (see kit.calendar.revisions), never taken from an incoming file, never exported as columns.
 REVISION_COLUMNS = ("sequence", "modifie")
+# The columns `merge` fills itself: the revision, and the provenance (« préfecture » for a forum merged from
+# a prefecture's file). A prefecture's template leaves them out; ``id`` is not one of them: `merge` gives it to
+# a new forum, but a prefecture copies it back to change a forum already published.
+MERGE_COLUMNS = (*REVISION_COLUMNS, "provenance")
 # A file without these columns cannot be read; empty cells are dealt with row by row.
 REQUIRED_COLUMNS = ("departement", "date", "heure_debut", "commune", "lieu")
 # A forum's own ICS file is calendrier/<département>/<id>.ics: « forums » would replace the département's.

@@ -1,7 +1,7 @@
 """The calendar template a prefecture fills in and sends to the DICOM (XLSX and ODS).
 
 Its columns are the calendar's own (:data:`kit.calendar.model.COLUMNS`, less the
-revision columns that ``merge`` keeps), in the model's order and under the
+columns that ``merge`` fills itself, :data:`kit.calendar.model.MERGE_COLUMNS`), in the model's order and under the
 model's names, so that ``forums.py check`` reads the template back as it reads
 any calendar file, and a column added to the model appears here with nothing
 else to change. Each column carries its input help; the département and the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from kit.calendar.model import COLUMNS, REQUIRED_COLUMNS, REVISION_COLUMNS, STATUTS
+from kit.calendar.model import COLUMNS, MERGE_COLUMNS, REQUIRED_COLUMNS, STATUTS
 from kit.documents.workbook import Choices, Column, NamedRange, Sheet, Value, Workbook, to_ods, to_xlsx
 from kit.territory import Territory
 
@@ -35,6 +35,8 @@ HELP: dict[str, str] = {
                 "regroupé : tous les cantons du regroupement.",
     "animateur": "Qui anime : « sous-préfet de Saint-Nazaire », « directeur de cabinet ». Facultatif.",
     "statut": "prévu, annulé, reporté ou tenu : choisissez dans la liste (vide : prévu).",
+    "participants": "Pour un forum tenu seulement : le nombre de personnes comptées, en chiffres (« 70 »). "
+                    "Laissez vide tant que le forum n'a pas eu lieu.",
     "contact": "Le correspondant à la préfecture (nom, téléphone). Jamais publié.",
     "source": "Adresse d'une annonce du forum (site de la préfecture, presse). Facultative.",
     "id": "Laissez vide : l'identifiant est donné par la DICOM. Pour modifier un forum déjà publié, "
@@ -61,7 +63,7 @@ MANDATORY = frozenset(name for name in REQUIRED_COLUMNS if name not in ("heure_d
 
 def template_columns() -> list[str]:
     """The template's columns: the calendar's, less those ``merge`` keeps itself."""
-    return [name for name in COLUMNS if name not in REVISION_COLUMNS]
+    return [name for name in COLUMNS if name not in MERGE_COLUMNS]
 
 
 def help_for(name: str) -> str:

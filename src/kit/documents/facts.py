@@ -36,7 +36,8 @@ def forum_facts(forum: Forum, territory: Territory) -> dict[str, str]:
         "commune": commune,
         "a_commune": at_commune(commune),  # « à Rouen », « au Havre »
         "departement": dep.nom,
-        "du_departement": dep.of,
+        "le_departement": dep.with_article,  # « la Loire-Atlantique »
+        "du_departement": dep.of,  # « de la Loire-Atlantique »
         "heure_debut": french_time(forum.heure_debut) if forum.heure_debut else "",
         "heure_fin": french_time(forum.heure_fin) if forum.heure_fin else "",
         "lieu": _text(forum.lieu),

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from html import escape
 
+from kit.documents.publipostage import LETTER_SLUG
 from kit.documents.registry import OUTPUT_DIR, document_for
 from kit.i18n import STRINGS
 
@@ -29,6 +30,14 @@ class ForumDocument:
     src_uri: str  # the blank template, a page of the kit
     withdrawn_name: str = ""  # its name for a cancelled or postponed forum, if it changes
     withdrawn_src_uri: str = ""  # and the template that takes its place then
+    # The files (ODT, DOCX) when they are not the page's own, under documents/: the mail-merge letter, whose
+    # page is the one that says how to merge it.
+    file_slug: str = ""
+
+    @property
+    def printable(self) -> bool:
+        """Whether the page shown is the document itself (printed as it is), not the way to use its files."""
+        return not self.file_slug
 
 
 FORUM_DOCUMENTS: tuple[ForumDocument, ...] = (
@@ -36,6 +45,7 @@ FORUM_DOCUMENTS: tuple[ForumDocument, ...] = (
     ForumDocument("communique", "Communiqué de presse", "forum/communique.md"),
     ForumDocument("invitation-presse", "Invitation de la presse", "forum/invitation-presse.md"),
     ForumDocument("invitation", "Invitation", "modeles/invitation.md"),
+    ForumDocument("invitation-publipostage", "Invitation à fusionner", "publipostage.md", file_slug=LETTER_SLUG),
     ForumDocument("compte-rendu", "Compte rendu", "modeles/compte-rendu.md"),
     ForumDocument("emargement", "Feuille d'émargement", "forum/emargement.md"),
     ForumDocument("cartes-questions", "Cartes pour les questions écrites", "forum/cartes-questions.md"),
@@ -56,19 +66,21 @@ def preparer_html(lang: str, root: str, directory_urls: bool = True) -> str:
     forum's documents when the address names one (``?dep=…&forum=…&doc=…``).
     """
     strings = STRINGS[lang]
-    def files(src_uri: str) -> dict[str, str]:
+    def files(src_uri: str, file_slug: str = "") -> dict[str, str]:
         """Where the page and the files (without their suffix) of the template ``src_uri`` are."""
         if not src_uri:
             return {}
         kit_doc = document_for(src_uri)
+        slug = file_slug or (kit_doc.slug if kit_doc is not None else "")
         return {"page": root + page_url(src_uri, directory_urls),
-                "fichier": f"{root}{OUTPUT_DIR}/{kit_doc.slug}" if kit_doc is not None else ""}
+                "fichier": f"{root}{OUTPUT_DIR}/{slug}" if slug else ""}
 
-    documents = []
+    documents: list[dict[str, str | bool]] = []
     blank_pages = []
     for doc in FORUM_DOCUMENTS:
-        own, withdrawn = files(doc.src_uri), files(doc.withdrawn_src_uri)
+        own, withdrawn = files(doc.src_uri, doc.file_slug), files(doc.withdrawn_src_uri)
         documents.append({"slug": doc.slug, "nom": doc.name, "retire": doc.withdrawn_name, **own,
+                          **({} if doc.printable else {"fusion": True}),
                           **{f"retire_{key}": value for key, value in withdrawn.items()}})
         blank_pages.append((doc.name, own["page"]))
         if withdrawn:

@@ -22,7 +22,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -322,7 +322,8 @@ def render_letter_docx() -> bytes:
                 run = paragraph.add_run(piece)
                 run.bold = para.kind in ("head", "subject") and piece.startswith(("PRÉFECTURE", "Objet"))
             elif piece[0] == "field":
-                paragraph.add_run(piece[1], style=highlight)
+                # The style names the field in Word; LibreOffice shows a highlight only when the run has it.
+                paragraph.add_run(piece[1], style=highlight).font.highlight_color = WD_COLOR_INDEX.YELLOW
             else:
                 _docx_merge_field(paragraph, piece[1])
     core = document.core_properties

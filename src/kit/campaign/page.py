@@ -146,8 +146,9 @@ def to_xlsx(progress: Progress) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEEEF8")
     for index, row in enumerate(progress.departements, start=2):
+        values = row_values(row)
         for column, (key, _) in enumerate(TABLE_COLUMNS, start=1):
-            value = row_values(row)[key]
+            value = values[key]
             if value is None:
                 continue
             cell = sheet.cell(row=index, column=column, value=value)

@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from kit.calendar.check import RowMemo
 from kit.calendar.downloads import cached_downloads, download_keys
 from kit.calendar.inputs import calendar_key, setting_key
-from kit.calendar.model import Ordered, Problem, load_campaign
+from kit.calendar.model import Calendar, Campaign, Ordered, Problem, load_campaign
 from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
 from kit.calendar.read import read_calendar
 from kit.campaign.datafiles import DataFileError
@@ -248,7 +248,7 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
             cache = ArtifactCache(self.config.folder(config))
             made = _unpickled(cache.get(key, SITE_SUFFIX))
             if made is None:
-                made = self._read(path, territory, config, None, None)
+                made = self._read(path, territory, config, None)
                 cache.put(key, SITE_SUFFIX, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
                 cache.keep_latest(SITE_SUFFIX, SITES_KEPT)  # several megabytes each at 4,000 forums
             return made
@@ -260,17 +260,27 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         memos: tuple[RowMemo, PageMemo] = session.recall("calendar-memos", settings) or (Memo(), Memo())
         session.remember("calendar-memos", settings, memos)
         rows, pages = memos
-        rows.begin()
+        rows.begin()  # a build that reads no row (the calendar read is kept) leaves the rows memo as it was
         pages.begin()
-        made = self._read(path, territory, config, rows, pages)
+        # Saving data/calendriers.csv or data/syntheses.csv leaves the calendar as it was: its reading is kept.
+        read_key = calendar_key(path, settings)
+        campaign = load_campaign(project_of(config).campaign_file)
+        calendar = session.recall("calendar-read", read_key)
+        if calendar is None:
+            calendar = read_calendar(path, territory=territory, campaign=campaign, memo=rows)
+            session.remember("calendar-read", read_key, calendar)
+        made = self._read(path, territory, config, pages, campaign=campaign, calendar=calendar)
         session.remember("calendar-site", key, made)
         return made
 
-    def _read(self, path: Path, territory: Territory, config: MkDocsConfig,
-              rows: RowMemo | None, pages: PageMemo | None) -> tuple[CalendarSite, list[Problem]]:
-        """Read and check the calendar, then render its pages; errors stop the build."""
-        campaign = load_campaign(project_of(config).campaign_file)
-        calendar = read_calendar(path, territory=territory, campaign=campaign, memo=rows)
+    def _read(self, path: Path, territory: Territory, config: MkDocsConfig, pages: PageMemo | None, *,
+              campaign: Campaign | None = None, calendar: Calendar | None = None) -> tuple[CalendarSite, list[Problem]]:
+        """Read and check the calendar (unless ``calendar`` is its reading), then render its pages; errors stop
+        the build."""
+        if campaign is None:
+            campaign = load_campaign(project_of(config).campaign_file)
+        if calendar is None:
+            calendar = read_calendar(path, territory=territory, campaign=campaign)
         followed: list[Problem] = []
         receipts: list[CalendarReceipt] = []
         arrivals: list[SynthesisArrival] = []

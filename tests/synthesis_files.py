@@ -3,7 +3,7 @@
 The blank template is made by the kit's documents pipeline in-process (the
 Markdown of docs/modeles/synthese.md rendered with the site's extensions,
 its fields marked, then the DOCX and ODT writers), then filled with
-python-docx or lxml on the ODT's XML, the way an agent types over the
+python-docx or lxml on the ODT's XML, the way a prefecture's officer types over the
 highlighted fields, adds rows and writes paragraphs. Used by the tests and by
 ``scripts/bench.py --syntheses``.
 """

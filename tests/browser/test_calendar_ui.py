@@ -7,6 +7,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from kit.calendar.exports import UID_DOMAIN
 
@@ -101,7 +102,8 @@ def test_forum_ics_link_downloads_that_forum(site: Path, base_url: str, tab) -> 
     commune = row.locator("td").nth(column(tab, "Commune")).text_content().strip()
     # Its name says which forum (WCAG 2.5.3: it starts with the visible text).
     link = row.get_by_role("link", name=re.compile(r"^Ajouter à mon agenda le forum du "))
-    assert link.inner_text().strip() == "Ajouter"
+    # Judged once the page has settled (Playwright retries until the text is there, or fails at its timeout).
+    expect(link).to_have_text("Ajouter")
     assert commune.split()[-1] in link.get_attribute("aria-label")
     href = link.get_attribute("href")
     assert link.get_attribute("download") is not None and href.startswith(f"{code}/")

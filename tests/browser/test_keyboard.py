@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import site_path, url_of
 from .pagetypes import documents
@@ -59,13 +60,17 @@ def followed(tab, press, anchor: str) -> None:  # type: ignore[no-untyped-def]
     The navigation is seen as it starts (the Navigation API's ``navigate``): the address's
     #fragment is no proof, Material's section tracking rewrites it half a second after the page
     stops scrolling (``history.replaceState``), sooner than a busy machine may look at it.
+    Material's own ``history.replaceState`` calls are navigations too: the one that leads to
+    ``#anchor`` is looked for among all those seen after ``press``, not taken to be the last one.
     """
     started = len(tab.evaluate(NAVIGATIONS_JS))
     press()
-    tab.wait_for_function("""(n) => JSON.parse(sessionStorage.getItem('kit-navigations') || '[]').length > n""",
-                          arg=started)
-    last = tab.evaluate(NAVIGATIONS_JS)[-1]
-    assert last.endswith("#" + anchor), f"le lien mène à {last}, pas à #{anchor}"
+    try:
+        tab.wait_for_function("""([n, anchor]) => JSON.parse(sessionStorage.getItem('kit-navigations') || '[]')
+                                   .slice(n).some(url => url.endsWith('#' + anchor))""", arg=[started, anchor])
+    except PlaywrightTimeout:
+        seen = tab.evaluate(NAVIGATIONS_JS)[started:]
+        raise AssertionError(f"le lien ne mène pas à #{anchor} (navigations vues : {seen})") from None
 
 
 def tab_until(tab, predicate, limit: int = MAX_TABS) -> dict:

@@ -11,13 +11,15 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date as date_type
 from pathlib import Path
+from typing import TypeVar
 
 from kit.calendar.datafile import file_format
 from kit.calendar.model import Problem, error_at
 from kit.calendar.table import Unreadable, cell_text, decode, detect_delimiter, header_key
-from kit.calendar.values import BadValue, Departements
+from kit.calendar.values import BadValue, Departements, parse_date
 from kit.store import write_atomic
 from kit.territory import Territory
 
@@ -58,6 +60,57 @@ def whole_number(text: str, what: str) -> int:
 
 
 Row = tuple[int, dict[str, str]]
+_T = TypeVar("_T")
+
+
+class RowChecker:
+    """The cells of one row of a file kept one row per département: each read cell's problem is
+    recorded as an error at FILE:LINE, and :meth:`ok` tells whether the row had none."""
+
+    def __init__(self, problems: list[Problem], file: str, line: int, cells: Mapping[str, str]) -> None:
+        self.problems, self.file, self.line, self.cells = problems, file, line, cells
+        self._before = len(problems)
+
+    def error(self, message: str) -> None:
+        self.problems.append(error_at(self.file, self.line, message))
+
+    def value(self, parse: Callable[[], _T]) -> _T | None:
+        """``parse()``, or None once its :class:`BadValue` is recorded."""
+        try:
+            return parse()
+        except BadValue as exc:
+            self.error(str(exc))
+            return None
+
+    def required(self, name: str, missing: str) -> str:
+        """The cell ``name``; :class:`BadValue` saying ``missing`` when it is empty."""
+        if not self.cells[name]:
+            raise BadValue(missing)
+        return self.cells[name]
+
+    def departement(self, parser: Departements | _Codes, seen: dict[str, int], once: str) -> str | None:
+        """The row's département, checked against ``seen`` (département → its line); ``once`` says it is
+        there already (« la synthèse du département {departement} est déjà inscrite »)."""
+        departement = self.value(lambda: parser.parse(self.required("departement", "département manquant")))
+        if departement is not None and departement in seen:
+            self.error(f"{once.format(departement=departement)} ligne {seen[departement]} : gardez une seule ligne")
+        elif departement is not None:
+            seen[departement] = self.line
+        return departement
+
+    def date(self, name: str, missing: str | None = None) -> date_type | None:
+        """The date of the cell ``name``: required when ``missing`` says what is missing, else None when empty."""
+        if missing is None and not self.cells.get(name):
+            return None
+        return self.value(lambda: parse_date(self.required(name, missing or "")))
+
+    def number(self, name: str, what: str) -> int | None:
+        """The whole number of the cell ``name`` (``what`` names it in the message)."""
+        return self.value(lambda: whole_number(self.cells[name], what))
+
+    @property
+    def ok(self) -> bool:
+        return len(self.problems) == self._before
 
 
 def parse_rows(text: str, file: str, columns: Sequence[str], required: Sequence[str],

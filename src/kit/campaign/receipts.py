@@ -18,9 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from kit.calendar.model import Problem, error_at
-from kit.calendar.values import BadValue, parse_date
-from kit.campaign.datafiles import DataFileError, departements, parse_rows, read_text, replace_file
+from kit.calendar.model import Problem
+from kit.campaign.datafiles import DataFileError, RowChecker, departements, parse_rows, read_text, replace_file
 from kit.territory import Territory
 
 FILE_NAME = "calendriers.csv"
@@ -53,34 +52,13 @@ def parse_receipts(text: str, file: str, territory: Territory | None) -> tuple[l
     receipts: list[CalendarReceipt] = []
     seen: dict[str, int] = {}
     for line, cells in rows:
-        before = len(problems)
-        departement = first = None
-        last: date | None = None
-        try:
-            if not cells["departement"]:
-                raise BadValue("département manquant")
-            departement = parser.parse(cells["departement"])
-        except BadValue as exc:
-            problems.append(error_at(file, line, str(exc)))
-        try:
-            if not cells["premiere_reception"]:
-                raise BadValue("date de première réception manquante : écrivez-la AAAA-MM-JJ")
-            first = parse_date(cells["premiere_reception"])
-        except BadValue as exc:
-            problems.append(error_at(file, line, str(exc)))
-        if cells.get("derniere_modification"):
-            try:
-                last = parse_date(cells["derniere_modification"])
-            except BadValue as exc:
-                problems.append(error_at(file, line, str(exc)))
+        row = RowChecker(problems, file, line, cells)
+        departement = row.departement(parser, seen, "le département {departement} est déjà inscrit")
+        first = row.date("premiere_reception", "date de première réception manquante : écrivez-la AAAA-MM-JJ")
+        last = row.date("derniere_modification")
         if first is not None and last is not None and last < first:
-            problems.append(error_at(file, line, "la dernière modification précède la première réception"))
-        if departement is not None and departement in seen:
-            problems.append(error_at(file, line, f"le département {departement} est déjà inscrit ligne "
-                                                 f"{seen[departement]} : gardez une seule ligne"))
-        elif departement is not None:
-            seen[departement] = line
-        if len(problems) == before and departement is not None and first is not None:
+            row.error("la dernière modification précède la première réception")
+        if row.ok and departement is not None and first is not None:
             receipts.append(CalendarReceipt(departement, first, last, cells.get("remarque", "")))
     return receipts, problems
 

@@ -20,9 +20,15 @@ from datetime import date
 from pathlib import Path
 
 from kit.calendar.lock import DEFAULT_WAIT_SECONDS, merge_lock, remove_leftovers
-from kit.calendar.model import Problem, error_at
-from kit.calendar.values import BadValue, parse_date
-from kit.campaign.datafiles import DataFileError, departements, parse_rows, read_text, replace_file, whole_number
+from kit.calendar.model import Problem
+from kit.campaign.datafiles import (
+    DataFileError,
+    RowChecker,
+    departements,
+    parse_rows,
+    read_text,
+    replace_file,
+)
 from kit.territory import Territory
 
 FILE_NAME = "syntheses.csv"
@@ -64,30 +70,11 @@ def parse_syntheses(text: str, file: str,
     arrivals: list[SynthesisArrival] = []
     seen: dict[str, int] = {}
     for line, cells in rows:
-        row_problems = len(problems)
-        departement = recue = comptes = None
-        try:
-            if not cells["departement"]:
-                raise BadValue("département manquant")
-            departement = parser.parse(cells["departement"])
-        except BadValue as exc:
-            problems.append(error_at(file, line, str(exc)))
-        try:
-            if not cells["recue_le"]:
-                raise BadValue("date de réception (recue_le) manquante : écrivez-la AAAA-MM-JJ")
-            recue = parse_date(cells["recue_le"])
-        except BadValue as exc:
-            problems.append(error_at(file, line, str(exc)))
-        try:
-            comptes = whole_number(cells["comptes_rendus"], "nombre de comptes rendus")
-        except BadValue as exc:
-            problems.append(error_at(file, line, str(exc)))
-        if departement is not None and departement in seen:
-            problems.append(error_at(file, line, f"la synthèse du département {departement} est déjà "
-                                                 f"inscrite ligne {seen[departement]} : gardez une seule ligne"))
-        elif departement is not None:
-            seen[departement] = line
-        if len(problems) == row_problems and departement is not None and recue is not None and comptes is not None:
+        row = RowChecker(problems, file, line, cells)
+        departement = row.departement(parser, seen, "la synthèse du département {departement} est déjà inscrite")
+        recue = row.date("recue_le", "date de réception (recue_le) manquante : écrivez-la AAAA-MM-JJ")
+        comptes = row.number("comptes_rendus", "nombre de comptes rendus")
+        if row.ok and departement is not None and recue is not None and comptes is not None:
             arrivals.append(SynthesisArrival(departement, recue, comptes, cells.get("remarque", "")))
     return arrivals, problems
 

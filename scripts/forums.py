@@ -204,17 +204,6 @@ def export(args: argparse.Namespace) -> int:
 
 # command line ---------------------------------------------------------------
 
-def _seconds(text: str) -> float:
-    """A waiting time in seconds, for --attente."""
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre de secondes") from None
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError("attente entre 0 et 3600 secondes")
-    return value
-
-
 def parser() -> argparse.ArgumentParser:
     """The command-line parser, in French."""
     main = argparse.ArgumentParser(
@@ -243,7 +232,7 @@ def parser() -> argparse.ArgumentParser:
     merge_cmd.add_argument("--strict", action="store_true", help="refuser aussi les avertissements")
     merge_cmd.add_argument("--dry-run", action="store_true",
                            help="montrer ce qui changerait, sans rien écrire")
-    merge_cmd.add_argument("--attente", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDES",
+    merge_cmd.add_argument("--attente", type=argparse_fr.seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDES",
                            help="si une autre fusion est en cours, l'attendre au plus ce nombre de secondes "
                                 f"(par défaut : {DEFAULT_WAIT_SECONDS:g})")
     merge_cmd.add_argument("--contacts", metavar="FICHIER",

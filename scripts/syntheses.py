@@ -259,16 +259,6 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre de secondes") from None
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError("attente entre 0 et 3600 secondes")
-    return value
-
-
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="syntheses.py",
@@ -295,7 +285,7 @@ def parser() -> argparse.ArgumentParser:
                             help="nombre de comptes rendus annexés, si la lecture ne peut pas le compter (PDF, "
                                  "comptes rendus envoyés à part)")
     record_cmd.add_argument("--into", metavar="SUIVI", help="fichier de suivi (par défaut : data/syntheses.csv)")
-    record_cmd.add_argument("--attente", type=_seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDES",
+    record_cmd.add_argument("--attente", type=argparse_fr.seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDES",
                             help="si une autre écriture est en cours, l'attendre au plus ce nombre de secondes")
     record_cmd.set_defaults(run=record)
 

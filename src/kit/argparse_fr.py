@@ -55,3 +55,14 @@ def install() -> None:
     """Make argparse speak French (for the scripts; idempotent)."""
     argparse._ = _translate  # type: ignore[attr-defined]
     argparse.ngettext = _translate_plural  # type: ignore[attr-defined]
+
+
+def seconds(text: str) -> float:
+    """A waiting time in seconds (« 2,5 » or « 2.5 »), for the scripts' --attente."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre de secondes") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("attente entre 0 et 3600 secondes")
+    return value

@@ -51,9 +51,9 @@ DATE_FORMAT = "DD/MM/YYYY"
 TIME_FORMAT = "HH:MM"
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 # Fixed dates in the file (properties and ZIP entries), so that the same data gives the same bytes.
-_FIXED = datetime(2009, 2, 26)
+FIXED_DATE = datetime(2009, 2, 26)  # the date of the circular, for reproducible files
 _ZIP_DATE = (2009, 2, 26, 0, 0, 0)
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_MODIFIED = re.compile(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:(?:modified|created)>)")
 
 CellValue = str | date | time | int | None
 
@@ -124,15 +124,15 @@ def to_xlsx(forums: Iterable[Forum], territory: Territory | None = None) -> byte
     properties.title = "Calendrier des forums sécurité 2009"
     properties.language = "fr-FR"
     properties.creator = properties.lastModifiedBy = "Ministère de l'Intérieur"
-    properties.created = properties.modified = _FIXED
+    properties.created = properties.modified = FIXED_DATE
     out = io.BytesIO()
     workbook.save(out)
-    return _without_clock(out.getvalue())
+    return without_clock(out.getvalue())
 
 
-def _without_clock(data: bytes) -> bytes:
-    """The same workbook without the time of saving: ZIP entries dated ``_ZIP_DATE``, and the
-    « modified » property (openpyxl stamps both with the current time) set to ``_FIXED``."""
+def without_clock(data: bytes) -> bytes:
+    """The same Office file (XLSX, DOCX) without the time of saving: ZIP entries dated ``_ZIP_DATE``, and the
+    « created » and « modified » properties (openpyxl and python-docx stamp them) set to ``FIXED_DATE``."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
@@ -142,7 +142,7 @@ def _without_clock(data: bytes) -> bytes:
             entry.external_attr = info.external_attr
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + _FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                content = _MODIFIED.sub(rb"\g<1>" + FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
                                         content)
             target.writestr(entry, content)
     return out.getvalue()

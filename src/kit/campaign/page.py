@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from kit.calendar.exports import neutralise
 from kit.calendar.locations import SECTION
 from kit.calendar.map import map_layout
-from kit.calendar.xlsx import _FIXED, _without_clock
+from kit.calendar.xlsx import FIXED_DATE, without_clock
 from kit.campaign.charts import BLUE, GREEN, RED, Chart, Series, bar_chart, legend
 from kit.campaign.progress import (
     FORUM_STATES,
@@ -165,10 +165,10 @@ def to_xlsx(progress: Progress) -> bytes:
     properties.title = "Suivi de la campagne des forums sécurité 2009"
     properties.language = "fr-FR"
     properties.creator = properties.lastModifiedBy = "Ministère de l'Intérieur"
-    properties.created = properties.modified = _FIXED
+    properties.created = properties.modified = FIXED_DATE
     out = io.BytesIO()
     workbook.save(out)
-    return _without_clock(out.getvalue())
+    return without_clock(out.getvalue())
 
 
 def week_chart(progress: Progress) -> Chart:

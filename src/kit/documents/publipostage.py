@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
+from kit.calendar.xlsx import without_clock
 from kit.documents import docx_french
 from kit.documents.registry import AUTHOR
 from kit.documents.workbook import (
@@ -38,7 +39,6 @@ from kit.documents.workbook import (
     Sheet,
     Value,
     Workbook,
-    fixed_zip,
     to_ods,
     to_xlsx,
 )
@@ -333,7 +333,7 @@ def render_letter_docx() -> bytes:
     docx_french.make_french(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return fixed_zip(buffer.getvalue())
+    return without_clock(buffer.getvalue())
 
 
 # ODT ----------------------------------------------------------------------------------------------------

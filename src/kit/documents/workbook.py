@@ -15,11 +15,10 @@ the same bytes.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook as OpenpyxlWorkbook
@@ -28,10 +27,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kit.calendar.xlsx import FIXED_DATE, without_clock
+
 # Fixed dates in the files, so that the same workbook gives the same bytes.
-_FIXED = datetime(2009, 2, 26)
 _ZIP_DATE = (2009, 2, 26, 0, 0, 0)
-_MODIFIED = re.compile(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:(?:modified|created)>)")
 DATE_FORMAT = "DD/MM/YYYY"
 TIME_FORMAT = "HH:MM"
 HEADER_FILL = "DDE5F0"
@@ -156,24 +155,10 @@ def to_xlsx(book: Workbook) -> bytes:
     workbook.properties.creator = "Ministère de l'Intérieur – DICOM"
     workbook.properties.title = book.title
     workbook.properties.language = "fr-FR"
-    workbook.properties.created = workbook.properties.modified = _FIXED
+    workbook.properties.created = workbook.properties.modified = FIXED_DATE
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return fixed_zip(buffer.getvalue())
-
-
-def fixed_zip(data: bytes) -> bytes:
-    """The same ZIP with fixed dates (entries and document properties), so that it is reproducible."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>2009-02-26T00:00:00Z\g<2>", content)
-            entry = zipfile.ZipInfo(info.filename, _ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, content)
-    return out.getvalue()
+    return without_clock(buffer.getvalue())
 
 
 # ODS ----------------------------------------------------------------------------

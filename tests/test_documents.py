@@ -237,6 +237,22 @@ def test_docx_of_each_template(site: Path, doc: registry.KitDocument) -> None:
     assert document.core_properties.language == "fr-FR"
 
 
+def test_office_files_do_not_carry_the_time_of_the_build(site: Path) -> None:
+    """Every DOCX, ODT, XLSX and ODS of the site is the same bytes from one build to the next: no entry is
+    dated by the clock, and an OpenDocument file's ``mimetype`` stays first and stored, as the format asks."""
+    from kit.calendar.xlsx import FIXED_DATE
+
+    files = [path for suffix in (".docx", ".odt", ".xlsx", ".ods") for path in site.rglob(f"*{suffix}")]
+    assert {path.suffix for path in files} == {".docx", ".odt", ".xlsx", ".ods"}
+    for path in files:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+        dated = {info.date_time for info in infos}
+        assert dated == {FIXED_DATE.timetuple()[:6]}, f"{path.relative_to(site)} : {sorted(dated)}"
+        if path.suffix in (".odt", ".ods"):
+            assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED, path
+
+
 def test_compte_rendu_docx_has_its_tables(site: Path) -> None:
     doc = registry.document_for("modeles/compte-rendu.md")
     document = docx.Document(str(site / "documents" / f"{doc.slug}.docx"))

@@ -131,14 +131,17 @@ def to_xlsx(forums: Iterable[Forum], territory: Territory | None = None) -> byte
 
 
 def without_clock(data: bytes) -> bytes:
-    """The same Office file (XLSX, DOCX) without the time of saving: ZIP entries dated ``_ZIP_DATE``, and the
-    « created » and « modified » properties (openpyxl and python-docx stamp them) set to ``FIXED_DATE``."""
+    """The same Office file (XLSX, DOCX, ODT) without the time of saving: ZIP entries dated ``_ZIP_DATE``, and
+    the « created » and « modified » properties (openpyxl and python-docx stamp them) set to ``FIXED_DATE``.
+
+    Each entry keeps its order and whether it is compressed: an OpenDocument file's first entry,
+    ``mimetype``, must stay stored as it is."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.compress_type = info.compress_type
             entry.external_attr = info.external_attr
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":

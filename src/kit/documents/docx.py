@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
+from kit.calendar.xlsx import without_clock
 from kit.documents import docx_french
 from kit.documents.fields import FIELD_CLASS
 from kit.documents.html import CHROME_CLASSES, CHROME_TAGS, classes_of, remove_element
@@ -284,4 +285,4 @@ def render_docx(page: PrintPage, *, keywords: str = "forums sécurité 2009; mod
     docx_french.make_french(document)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return without_clock(out.getvalue())

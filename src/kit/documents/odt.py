@@ -52,6 +52,7 @@ from odf.text import (
     Span,
 )
 
+from kit.calendar.xlsx import without_clock
 from kit.documents.fields import FIELD_CLASS
 from kit.documents.html import CHROME_CLASSES, classes_of
 from kit.documents.registry import AUTHOR, KIT_SUBTITLE, KIT_TITLE, MINISTRY, STATE, PrintPage, plain_title
@@ -395,7 +396,7 @@ class _Writer:
             meta.addElement(dc.Creator(text=self.page.author))
         out = io.BytesIO()
         self.doc.write(out)
-        return out.getvalue()
+        return without_clock(out.getvalue())
 
 
 def render_odt(page: OdtPage) -> bytes:

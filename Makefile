@@ -74,14 +74,14 @@ test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-# A test that fails by chance shows itself here: the same selection run again and again (tools/repeat.py).
+# A test that fails by chance shows itself here: the same selection run again and again (tools/kitdev/repeat.py).
 FOIS  ?= 20
 TESTS ?= tests/browser/
 repeter: $(VENV)/.installed-test node_modules/.installed
-	$(BIN)/python -m tools.repeat $(FOIS) $(TESTS)
+	$(BIN)/python -m kitdev.repeat $(FOIS) $(TESTS)
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m kitdev.bench
 
 clean:
 	rm -rf site .cache .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -13,14 +13,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kit import argparse_fr
 from kit.calendar.lock import DEFAULT_WAIT_SECONDS, Busy
 from kit.calendar.merge import merge_files
 from kit.calendar.model import Calendar, Forum, Problem, load_campaign
 from kit.calendar.read import read_calendar, read_calendars
 from kit.calendar.values import BadValue, parse_departement
+from kit.cli import argparse_fr
+from kit.cli.oserrors import french_os_error
 from kit.french import format_time
-from kit.oserrors import french_os_error
 from kit.paths import Project
 from kit.store import write_atomic
 from kit.territory import load_territory

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from kit import argparse_fr
 from kit.calendar.lock import DEFAULT_WAIT_SECONDS, Busy
 from kit.calendar.model import Calendar, load_campaign
 from kit.calendar.read import read_calendar
 from kit.calendar.values import BadValue, parse_date
 from kit.campaign.syntheses import SynthesesError, SynthesisArrival, read_syntheses, record_arrivals
+from kit.cli import argparse_fr
+from kit.cli.oserrors import french_os_error
 from kit.french import french_date
-from kit.oserrors import french_os_error
 from kit.paths import Project
 from kit.syntheses.checking import NOT_READ, READABLE, read_received
 from kit.syntheses.model import Received

@@ -46,7 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     (Under pytest-xdist, ``make test`` gives each module's tests to one worker,
     ``--dist loadfile``, so that a module fixture, a build or a served tree, is made once.)
     """
-    from kit.publication_gate import EXTERNAL, check_gate_items
+    from kit.publishing.gate import EXTERNAL, check_gate_items
 
     offending = check_gate_items(items)
     if offending:
@@ -109,7 +109,7 @@ def page(site: Path, url: str) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole session (Playwright allows one per process)."""
-    from tools.chromium import CHROMIUM, launch
+    from kitdev.chromium import CHROMIUM, launch
 
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « chromium ».")

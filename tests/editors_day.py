@@ -96,7 +96,7 @@ def commit_all(clone: Path, message: str) -> bool:
 
 
 def newest_version(changelog: Path) -> str:
-    from kit.changelog import latest, load
+    from kit.publishing.changelog import latest, load
 
     return latest(load(changelog)).version
 

@@ -3,7 +3,7 @@
 Each maker writes one file into a folder and returns its path; ``SHAPES``
 lists them with the format whose memory figure (README, « Mémoire ») they are
 held to and what `forums.py check` must say. Used by the memory tests
-(``tests/test_forums_memory.py``) and by ``scripts/bench.py --limites``.
+(``tests/test_forums_memory.py``) and by ``tools/kitdev/bench.py --limites``.
 """
 
 from __future__ import annotations
@@ -302,7 +302,7 @@ def _flag(path: Path, name: bytes, *, flags: int = 0, method: int | None = None)
     return path
 
 
-# Files at the limits (scripts/bench.py --limites measures them; too slow to check in every test run) ----
+# Files at the limits (tools/kitdev/bench.py --limites measures them; too slow to check in every test run) ----
 
 _WIDE_HEADER = HEADER + [f"colonne{n}" for n in range(35)]
 
@@ -366,7 +366,7 @@ class Shape:
 
     make: Callable[[Path], Path]
     fmt: str  # "CSV", ".xlsx", ".xls", ".ods"
-    label: str  # what it is, in French (scripts/bench.py --limites prints it)
+    label: str  # what it is, in French (tools/kitdev/bench.py --limites prints it)
     expected: str  # a piece of the output (stdout and stderr)
     accepted: bool = False  # read to the end and valid
 

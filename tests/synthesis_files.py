@@ -5,7 +5,7 @@ Markdown of docs/modeles/synthese.md rendered with the site's extensions,
 its fields marked, then the DOCX and ODT writers), then filled with
 python-docx or lxml on the ODT's XML, the way a prefecture's officer types over the
 highlighted fields, adds rows and writes paragraphs. Used by the tests and by
-``scripts/bench.py --syntheses``.
+``tools/kitdev/bench.py --syntheses``.
 """
 
 from __future__ import annotations
@@ -465,7 +465,7 @@ def tiny_pdf(text: str) -> bytes:
     return out.getvalue()
 
 
-# A season's syntheses, for scripts/bench.py --syntheses ----------------------------
+# A season's syntheses, for tools/kitdev/bench.py --syntheses ----------------------------
 
 _SUBJECTS = ("la vidéo-protection", "les cambriolages", "la sécurité routière", "les violences intrafamiliales",
              "les stupéfiants", "l'accueil des victimes", "la police municipale", "la sécurité privée",

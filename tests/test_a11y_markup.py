@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from kit.a11y import label_task_checkboxes, plain_text
+from kit.html.a11y import label_task_checkboxes, plain_text
 
 ITEM = ('<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled/>'
         '<span class="task-list-indicator"></span></label> {text}</li>')

@@ -16,7 +16,7 @@ from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
 from kit.campaign.datafiles import DataFileError
 from kit.campaign.receipts import CalendarReceipt, read_receipts
-from kit.received import data_files_with_personal_data
+from kit.publishing.received import data_files_with_personal_data
 from kit.territory import load_territory
 
 SCRIPT = PROJECT.root / "scripts" / "forums.py"

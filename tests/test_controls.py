@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kit.calendar.controls import without_controls
 from kit.calendar.table import cell_text
-from kit.controls import without_controls
 
 
 def test_controls_become_spaces_but_tab_and_line_feed_stay() -> None:

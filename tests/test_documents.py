@@ -23,7 +23,7 @@ from kit.documents.fetch import LocalOnlyFetcher, RefusedURLError, local_resourc
 from kit.documents.fields import fields_of, mark_fields
 from kit.documents.html import LinkContext, article_html, print_fragment, whole_kit_html
 from kit.store import ArtifactCache, content_key
-from tools.chromium import CHROMIUM, LAUNCH_ARGS
+from kitdev.chromium import CHROMIUM, LAUNCH_ARGS
 
 DOCS = ROOT / "docs"
 EXISTING = [doc for doc in registry.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]

@@ -20,7 +20,7 @@ import pytest
 from conftest import NO_DOCUMENTS, as_data_file, build_site
 from kit.site.serve import DeferredMaker
 from kit.site.session import DeferredFile, EditorSession
-from tools.editor_loop import ServedKit, copy_project
+from kitdev.editor_loop import ServedKit, copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 CALENDAR = ROOT / "tests" / "data" / "calendar" / "forums.csv"

@@ -18,7 +18,8 @@ from lxml import html as lxml_html
 from conftest import ROOT, page
 from editors_day import copy_of_the_repository, run_script
 from films_media import add_the_recipes_film, build_published_tree, need_ffmpeg
-from kit import films, webvtt
+from kit.films import catalogue as films
+from kit.films import webvtt
 from readme_recipes import read_recipes
 
 RECIPES = read_recipes(ROOT / "README.md")

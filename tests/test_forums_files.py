@@ -398,7 +398,7 @@ def test_unreadable_target_folder_is_told_in_french(tmp_path: Path) -> None:
 
 
 def test_os_errors_are_french() -> None:
-    from kit.oserrors import french_os_error
+    from kit.cli.oserrors import french_os_error
 
     assert french_os_error(PermissionError(13, "Permission denied")) == "permission refusée"
     assert french_os_error(OSError(28, "No space left on device")) == "disque plein"

@@ -3,7 +3,7 @@
 Each hostile shape (``tests/hostile_files.py``) is written by the test, then
 `forums.py check` runs on it in a process whose address space is capped at
 the figure the README states for its format (« Mémoire », measured with
-``scripts/bench.py --limites``) plus 50 %: it must end with the French
+``tools/kitdev/bench.py --limites``) plus 50 %: it must end with the French
 refusal, or read the file, never abort or print a traceback.
 """
 

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from conftest import NO_DOCUMENTS
+from kit.publishing import publication
 from publishing import (
     CONTACT,
     ENTRY_1_1,
@@ -608,7 +609,7 @@ def publish_script() -> types.ModuleType:
 
 def test_the_address_comes_from_site_url_then_from_the_committed_file(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    script = publish_script()
+    script = publication
     file = tmp_path / "adresse.txt"
     monkeypatch.setattr(script, "ADDRESS_FILE", file)
     assert script.site_address({}) == (None, "")
@@ -623,15 +624,14 @@ def test_the_address_comes_from_site_url_then_from_the_committed_file(tmp_path: 
 @pytest.mark.parametrize("address", ["http://127.0.0.1:8000/", "http://localhost:8000/kit-forums/",
                                      "http://[::1]/", "http://0.0.0.0/", "http://kit.localhost/", "http://127.1.2.3/"])
 def test_push_refuses_an_address_of_this_machine(address: str) -> None:
-    script = publish_script()
-    problem = script.address_problem(address, "variable SITE_URL", push=True)
+    problem = publication.address_problem(address, "variable SITE_URL", push=True)
     assert problem and "est celle de ce poste" in problem and "https://" in problem
-    assert script.address_problem(address, "variable SITE_URL", push=False) is None
+    assert publication.address_problem(address, "variable SITE_URL", push=False) is None
 
 
 @pytest.mark.parametrize("address", ["intranet/kit-forums", "ftp://intranet.test/", "https://", "https://x.test/?a=1"])
 def test_an_address_that_is_not_one_is_refused(address: str) -> None:
-    problem = publish_script().address_problem(address, "deploy/adresse.txt", push=False)
+    problem = publication.address_problem(address, "deploy/adresse.txt", push=False)
     assert problem and "n'est pas une adresse de site" in problem and "(deploy/adresse.txt)" in problem
 
 

@@ -1,10 +1,10 @@
-"""Which publications scripts/publish.py allows (kit.release_policy), without building anything."""
+"""Which publications scripts/publish.py allows (kit.publishing.release_policy), without building anything."""
 
 from __future__ import annotations
 
 import pytest
 
-from kit.release_policy import Published, decide, key, number_problem
+from kit.publishing.release_policy import Published, decide, key, number_problem
 
 
 @pytest.mark.parametrize("number", ["1.0", "1.1", "2.0", "1.10", "1.2.3", "10.0.0", "0.9"])

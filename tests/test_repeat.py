@@ -1,4 +1,4 @@
-"""tools/repeat.py: a selection run N times in a row, stopped at the first failure, counted in French."""
+"""tools/kitdev/repeat.py: a selection run N times in a row, stopped at the first failure, counted in French."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from conftest import ROOT
 def repeat(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     env.pop("PYTEST_ADDOPTS", None)
-    return subprocess.run([sys.executable, "-m", "tools.repeat", *args, "-p", "no:cacheprovider"], cwd=project,
+    return subprocess.run([sys.executable, "-m", "kitdev.repeat", *args, "-p", "no:cacheprovider"], cwd=project,
                           env=env, capture_output=True, text=True, check=False)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import changelog
+from kit.publishing import changelog
 from publishing import (
     CANCELLATION,
     CONTACT,

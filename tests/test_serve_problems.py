@@ -1,6 +1,6 @@
 """`make serve` serves whatever happens: an editor's mistake is shown, never a hang or a traceback.
 
-A copy of the kit is served by the real `make serve` (tools.editor_loop), started with a broken
+A copy of the kit is served by the real `make serve` (kitdev.editor_loop), started with a broken
 link. Each test makes one of an editor's usual mistakes, waits for the served pages to settle
 (polling, with a bounded wait), checks what the pages and the terminal say, then undoes it and
 waits for the pages to be clean again. The address already taken and mkdocs.yml unreadable at
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import as_data_file
-from tools.editor_loop import ServedKit, copy_project, free_port
+from kitdev.editor_loop import ServedKit, copy_project, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CALENDAR = ROOT / "tests" / "data" / "calendar" / "forums.csv"

@@ -1,4 +1,4 @@
-"""The fixes of the theme's and Markdown's HTML (kit.theme_markup), on the built site and on samples."""
+"""The fixes of the theme's and Markdown's HTML (kit.html.theme_markup), on the built site and on samples."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import page
-from kit.theme_markup import (
+from kit.html.theme_markup import (
     focusable_abbreviations,
     mark_french_quotes,
     name_footnotes,

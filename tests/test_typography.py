@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.typography import NBSP, NNBSP, french_html
+from kit.html.typography import NBSP, NNBSP, french_html
 
 
 @pytest.mark.parametrize(

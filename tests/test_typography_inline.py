@@ -15,7 +15,7 @@ import pytest
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from kit.typography import NBSP, NNBSP, french_html
+from kit.html.typography import NBSP, NNBSP, french_html
 
 # The publication gate: scripts/publish.py runs these tests before each publication.
 pytestmark = pytest.mark.gate

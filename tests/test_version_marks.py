@@ -9,9 +9,9 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import ROOT
-from kit import changelog
+from kit.html.typography import NBSP
+from kit.publishing import changelog
 from kit.site.versions import CHANGELOG, Mark, VersionsPlugin, _History, mark_summary
-from kit.typography import NBSP
 from test_typography_inline import _MISSING, _runs
 
 # The publication gate: scripts/publish.py runs these tests before each publication.

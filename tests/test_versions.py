@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from kit import changelog
+from kit.publishing import changelog
 from publishing import ADDED_TEXT, CHANGE_DAY, ENTRY_1_1, FIRST_EDITION, MARK, PREFIX, Published
 
 # Not in the publication gate: these tests publish a season of their own in a copy (the machinery of
@@ -127,7 +127,7 @@ def test_last_change_date_comes_from_git(published: Published) -> None:
 def test_browser_shows_the_outdated_banner_only_on_the_older_version(
         published: Published, browser) -> None:
     """Material's own script decides from versions.json: checked in Chromium."""
-    from tools.localserve import ServeOptions, serve
+    from kitdev.localserve import ServeOptions, serve
 
     with serve(published.served, ServeOptions(prefix=PREFIX)) as base:
         context = browser.new_context(locale="fr-FR", service_workers="block")

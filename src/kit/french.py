@@ -8,7 +8,7 @@ from functools import lru_cache
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from kit.typography import NBSP, NNBSP
+from kit.html.typography import NBSP, NNBSP
 
 # British English: « 10 March 2009 », as in the English versions of the texts.
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}

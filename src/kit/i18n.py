@@ -63,7 +63,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "provenance_edition_label": "Rédigé pour cette édition du kit",
         "provenance_edition_detail": ("&nbsp;: ce n'est pas un texte officiel du 26&nbsp;février 2009. "
                                       "Les passages cités de ces textes sont entre guillemets, avec leur source."),
-        # The « Films » page (kit.films).
+        # The « Films » page (kit.films.catalogue).
         "film_theme": "Thème",
         "film_duration": "Durée",
         "film_transcript": "Transcription du film",

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools.chromium import CHROMIUM
-from tools.localserve import ServeOptions, serve
+from kitdev.chromium import CHROMIUM
+from kitdev.localserve import ServeOptions, serve
 
 from .settle import init_scripts
 

@@ -92,7 +92,7 @@ def test_outside_request_would_be_caught(base_url: str, browser) -> None:
 @pytest.mark.parametrize("url", ["", "lettre/"])
 def test_works_under_another_sub_path(url: str, site: Path, browser) -> None:
     """Same pages served under a deeper prefix: every asset still loads (relative URLs only)."""
-    from tools.localserve import ServeOptions, serve
+    from kitdev.localserve import ServeOptions, serve
 
     if not (site / url / "index.html").is_file():
         pytest.fail(f"{url} pas construite")

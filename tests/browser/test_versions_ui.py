@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tools.localserve import ServeOptions, serve
+from kitdev.localserve import ServeOptions, serve
 
 from .conftest import PREFIX, site_path, url_of
 from .settle import settle

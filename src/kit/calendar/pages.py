@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from kit.calendar.controls import without_controls
 from kit.calendar.coverage import (
     LEVEL_LABELS,
     LEVELS,
@@ -40,12 +41,11 @@ from kit.calendar.locations import (
 )
 from kit.calendar.map import FranceMap, map_layout
 from kit.calendar.model import Campaign, Forum, Ordered, Problem, in_calendar_order
-from kit.controls import without_controls
 from kit.documents.forum import FORUM_DOCUMENTS
 from kit.french import french_date, number, percent, plural, time_range
+from kit.html.typography import french_text
 from kit.store import Key, Memo
 from kit.territory import Canton, Departement, Territory, normalise
-from kit.typography import french_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 

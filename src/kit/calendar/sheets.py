@@ -68,7 +68,7 @@ def read_file(path: Path) -> Sheet:
     except FileNotFoundError:
         raise _refuse("fichier introuvable") from None
     except OSError as exc:
-        from kit.oserrors import french_os_error
+        from kit.cli.oserrors import french_os_error
 
         raise _refuse(f"fichier illisible ({french_os_error(exc)})") from None
     return read_bytes(data, path.suffix)

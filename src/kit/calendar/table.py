@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from kit.calendar import sheets
+from kit.calendar.controls import without_controls
 from kit.calendar.model import COLUMNS
 from kit.calendar.sheets import decode, detect_delimiter
 from kit.calendar.text import clean
-from kit.controls import without_controls
 from kit.territory import normalise
 
 __all__ = ["KNOWN_HEADERS", "WORKBOOK_SUFFIXES", "Table", "Unreadable", "cell_text", "decode", "detect_delimiter",

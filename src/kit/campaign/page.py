@@ -34,8 +34,8 @@ from kit.campaign.progress import (
     Progress,
 )
 from kit.french import decimal, french_date, number, percent, plural
+from kit.html.typography import french_text
 from kit.territory import Territory
-from kit.typography import french_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PROGRESS_SECTION = "suivi"

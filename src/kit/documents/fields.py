@@ -6,7 +6,7 @@ import re
 
 import lxml.html
 
-from kit.htmltext import map_text
+from kit.html.text import map_text
 
 FIELD_CLASS = "kit-champ"
 # A field may run over several lines of the Markdown source.

@@ -42,7 +42,7 @@ from kit.documents.workbook import (
     to_ods,
     to_xlsx,
 )
-from kit.typography import french_text
+from kit.html.typography import french_text
 
 GUESTS_SLUG = "liste-des-invites"  # also the data source's name in OpenOffice.org (the file's name)
 LETTER_SLUG = "invitation-publipostage"

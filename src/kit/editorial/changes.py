@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kit import changelog
 from kit.editorial.slips import Slip
+from kit.publishing import changelog
 
 FRENCH = "docs/nouveautes.md"
 ENGLISH = "docs/nouveautes.en.md"

@@ -14,7 +14,7 @@ from kit.editorial.markdown import Page, read_page
 from kit.editorial.nav import check_nav, read_config
 from kit.editorial.personal import check_data
 from kit.editorial.slips import Slip
-from kit.received import RECEIVED_DIR, is_table_file
+from kit.publishing.received import RECEIVED_DIR, is_table_file
 
 
 def check_tables(root: Path) -> list[Slip]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kit import films
 from kit.editorial import yamlfr
 from kit.editorial.slips import Slip
+from kit.films import catalogue as films
 
 
 def films_dir(root: Path, config: yamlfr.Loaded | None) -> Path:

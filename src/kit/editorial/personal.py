@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kit.editorial.slips import Slip
-from kit.received import RECEIVED_DIR, data_files_with_personal_data
+from kit.publishing.received import RECEIVED_DIR, data_files_with_personal_data
 
 
 def check_data(root: Path) -> list[Slip]:

@@ -1,4 +1,4 @@
-"""MkDocs plugin: accessibility fixes on each page's HTML (see kit.a11y and kit.theme_markup)."""
+"""MkDocs plugin: accessibility fixes on each page's HTML (see kit.html.a11y and kit.html.theme_markup)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
-from kit.a11y import label_task_checkboxes
+from kit.html.a11y import label_task_checkboxes
+from kit.html.theme_markup import fix_content_names, fix_theme_markup, mark_french_quotes
 from kit.i18n import DEFAULT_LANGUAGE, language_of
 from kit.site import NoOptions
-from kit.theme_markup import fix_content_names, fix_theme_markup, mark_french_quotes
 
 
 class A11yPlugin(BasePlugin[NoOptions]):

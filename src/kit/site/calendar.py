@@ -43,7 +43,7 @@ from kit.campaign.receipts import CalendarReceipt, read_receipts, receipts_file
 from kit.campaign.syntheses import SynthesisArrival, read_syntheses, syntheses_file
 from kit.french import count, decimal, plural
 from kit.paths import Project
-from kit.received import is_table_file, table_file_advice
+from kit.publishing.received import is_table_file, table_file_advice
 from kit.site import CachingOptions
 from kit.site.rendered import RenderedPages
 from kit.site.session import DeferredFile, EditorSession, session_of

@@ -39,12 +39,12 @@ from kit.documents.forum import PLACEHOLDER, PREPARER_PAGES, preparer_html
 from kit.documents.html import article_html, document_html, whole_kit_html
 from kit.documents.registry import KIT_DOCUMENTS, Download, KitDocument, PrintPage, document_for, human_size
 from kit.french import count, decimal
+from kit.html.typography import french_html
 from kit.paths import Project
 from kit.site import CachingOptions
 from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
 from kit.territory import load_territory
-from kit.typography import french_html
 
 log = logging.getLogger("mkdocs.hooks.documents")
 # The version, not the module: importing WeasyPrint takes a third of a second.

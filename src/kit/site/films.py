@@ -1,4 +1,4 @@
-"""MkDocs plugin: the « Films » page, built from data/films.toml (see kit.films).
+"""MkDocs plugin: the « Films » page, built from data/films.toml (see kit.films.catalogue).
 
 The page's Markdown holds a marker (``<div class="kit-films"></div>``) that this
 plugin replaces with the list of films, in the page's language: the browser's own
@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kit import films
+from kit.films import catalogue as films
 from kit.i18n import language_of
 from kit.site import NoOptions
 

@@ -28,7 +28,7 @@ from mkdocs.exceptions import ConfigurationError, MkDocsException
 from kit.editorial import yamlfr
 from kit.editorial.slips import Slip
 from kit.french import count
-from kit.typography import french_html
+from kit.html.typography import french_html
 
 log = logging.getLogger("mkdocs.kit.serve")
 

@@ -55,10 +55,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
+from kit.cli.oserrors import french_os_error
 from kit.editorial.check import check_project
 from kit.editorial.slips import Slip
 from kit.french import count
-from kit.oserrors import french_os_error
 from kit.site.problems import (
     CaughtMessages,
     Problems,

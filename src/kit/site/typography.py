@@ -9,9 +9,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
+from kit.html.typography import french_html
 from kit.i18n import DEFAULT_LANGUAGE, language_of
 from kit.site import NoOptions
-from kit.typography import french_html
 
 
 def _retitle(links: list[AnchorLink]) -> None:

@@ -29,12 +29,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from kit import changelog
 from kit.french import format_day
-from kit.history import last_changes
+from kit.html.typography import french_text
 from kit.i18n import DEFAULT_LANGUAGE, STRINGS, base_source, language_of, relative_url, source_in
+from kit.publishing import changelog
+from kit.publishing.history import last_changes
 from kit.site import NoOptions
-from kit.typography import french_text
 
 CHANGELOG = "nouveautes.md"
 _VERSION_HEADING = re.compile(

@@ -49,7 +49,7 @@ def read_received(path: Path, territory: Territory, forums: Sequence[Forum], *, 
         received.problems.append(Problem(name, "", str(exc)))
         return received
     except OSError as exc:
-        from kit.oserrors import french_os_error
+        from kit.cli.oserrors import french_os_error
 
         received = Received(name, read=False)
         received.problems.append(Problem(name, "", f"lecture impossible ({french_os_error(exc)})"))

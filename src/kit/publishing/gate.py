@@ -1,7 +1,7 @@
 """The publication gate's report: which tests failed, and what they said, for an editor (messages in French).
 
 scripts/publish.py runs the tests marked ``gate`` with this module as a pytest
-plugin (``-p kit.publication_gate --rapport-publication FICHIER``): each failed
+plugin (``-p kit.publishing.gate --rapport-publication FICHIER``): each failed
 test is written to FICHIER (JSON) with its assertion message, its docstring and
 where it is. :func:`describe` turns that into what an editor reads: what is
 wrong, in which file of docs/ when the test is about a page, and what to do;

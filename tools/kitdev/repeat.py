@@ -1,7 +1,7 @@
 """Run a selection of tests several times in a row, stopping at the first failure.
 
-    .venv/bin/python -m tools.repeat 20 tests/browser/
-    .venv/bin/python -m tools.repeat 50 "tests/browser/test_rgaa.py::test_sticky_header_never_hides_the_focus[note-fr]"
+    .venv/bin/python -m kitdev.repeat 20 tests/browser/
+    .venv/bin/python -m kitdev.repeat 50 "tests/browser/test_rgaa.py::test_sticky_header_never_hides_the_focus[note-fr]"
     make repeter FOIS=20 TESTS=tests/browser/
 
 A test that fails by chance shows itself here: the whole selection is run once, then again (the
@@ -69,7 +69,7 @@ class Runs:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.repeat",
+        prog="python -m kitdev.repeat",
         description="Lance une sélection de tests N fois de suite et s'arrête au premier échec.")
     parser.add_argument("fois", type=int, help="nombre de passages (20 pour montrer qu'un test ne dépend pas du hasard)")
     parser.add_argument("pytest", nargs=argparse.REMAINDER,

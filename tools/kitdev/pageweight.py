@@ -1,7 +1,7 @@
 """Page weight and speed of a built kit, measured in Chromium (used by ``bench.py --pages``).
 
 The site is served on 127.0.0.1 under a sub-path with the intranet's gzip and
-cache policy (tools.localserve). For each page: bytes transferred and requests on
+cache policy (kitdev.localserve). For each page: bytes transferred and requests on
 a first visit (empty cache) and on a second one (same browser, cache kept),
 DOMContentLoaded and load times; for the calendar, the filter's response time.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tools.chromium import launch
-from tools.localserve import ServeOptions, serve
+from kitdev.chromium import launch
+from kitdev.localserve import ServeOptions, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kit.htmltext import map_text_in_context
+from kit.html.text import map_text_in_context
 
 NBSP = "\u00a0"  # espace insécable, before « : » and inside guillemets
 NNBSP = "\u202f"  # espace fine insécable, before ; ! ? and %

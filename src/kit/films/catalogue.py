@@ -19,7 +19,7 @@ from pathlib import Path
 
 import markdown
 
-from kit import webvtt
+from kit.films import webvtt
 from kit.i18n import STRINGS, human_size
 
 LIST = "data/films.toml"

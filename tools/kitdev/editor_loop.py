@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # tools/kitdev/ -> the checkout
 # What `make serve` needs from the project, copied as they are.
 COPIED = ("Makefile", "mkdocs.yml", "pyproject.toml", "requirements.txt", "requirements-test.txt",
           "requirements.lock", "requirements-test.lock", "requirements-build.lock",

@@ -14,9 +14,9 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tools.editor_loop import Edits, LoopResult, edit_loop, served, write_rows
+from kitdev.editor_loop import Edits, LoopResult, edit_loop, served, write_rows
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # tools/kitdev/ -> the checkout
 HUGO = shutil.which("hugo")
 
 _CONFIG = """baseURL = "http://127.0.0.1/"

@@ -1,0 +1,1 @@
+"""What the command-line scripts share: French argument types and French messages for system errors."""

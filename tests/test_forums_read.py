@@ -206,6 +206,22 @@ def test_line_numbers_count_multi_line_cells(tmp_path: Path) -> None:
     assert "U+000A (retour à la ligne)" in calendar.errors[0].message
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_line_numbers_count_every_blank_line(tmp_path: Path, end: str) -> None:
+    """Blank lines are read by runs (a file of millions of them is read in seconds): every one still counts,
+    and the line ends inside a quoted cell stay in the cell, whatever their number."""
+    blank = 200_000  # more than one run
+    path = tmp_path / "lignes-vides.csv"
+    path.write_bytes(("departement;date;heure_debut;commune;lieu" + end * (blank + 1)
+                      + "44;2009-04-31;18:00;Rezé;salle B" + end + end * 3
+                      + '44;2009-04-14;18:00;Nantes;"salle A' + end * 3 + 'premier étage"' + end
+                      + "44;2009-04-32;18:00;Rezé;salle C" + end).encode("utf-8"))
+    calendar = read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
+    first = blank + 2
+    assert [p.line for p in calendar.errors] == [first, first + 4, first + 8]
+    assert "U+000A (retour à la ligne)" in calendar.errors[1].message or "U+000D" in calendar.errors[1].message
+
+
 def test_a_windows_1252_file_with_impossible_bytes(tmp_path: Path) -> None:
     path = tmp_path / "illisible.csv"
     path.write_bytes(b"departement;date;heure_debut;commune;lieu\n44;2009-04-14;18:00;Nantes;salle \x81\n")

@@ -172,18 +172,31 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# A run of line ends is one item for the CSV reader (an empty row, or line ends inside a quoted cell, which
+# the reader keeps as they are): a file of millions of blank lines is read in a few thousand steps.
+_LINES = re.compile(r"(?:\r\n|\r|\n){1,65536}|[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their ends (as a file opened with ``newline=""``), none too long."""
-    for number, match in enumerate(_LINES.finditer(text), 1):
-        line = match.group()
-        if len(line) > MAX_CSV_LINE_CHARS:
-            raise _refuse(f"ligne trop longue ({thousands(len(line))} caractères) : une cellule trop longue "
-                          f"({thousands(MAX_CELL_CHARS)} caractères au plus) ou des colonnes en trop "
-                          f"({MAX_COLUMNS} au plus)", number)
-        yield line
+class _Lines:
+    """The lines of ``text`` for ``csv.reader``, none too long, counting the lines read so far."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.read = 0  # lines of the file read so far (a run of line ends counts each of its lines)
+
+    def __iter__(self) -> Iterator[str]:
+        for match in _LINES.finditer(self.text):
+            line = match.group()
+            if line[0] in "\r\n":
+                self.read += line.count("\n") + line.count("\r") - line.count("\r\n")
+                yield line
+                continue
+            self.read += 1
+            if len(line) > MAX_CSV_LINE_CHARS:
+                raise _refuse(f"ligne trop longue ({thousands(len(line))} caractères) : une cellule trop longue "
+                              f"({thousands(MAX_CELL_CHARS)} caractères au plus) ou des colonnes en trop "
+                              f"({MAX_COLUMNS} au plus)", self.read)
+            yield line
 
 
 def _read_csv(data: bytes) -> Sheet:
@@ -191,12 +204,13 @@ def _read_csv(data: bytes) -> Sheet:
     delimiter = detect_delimiter(text)
     sheet = Sheet(kind="csv", rows=[], encoding=encoding, delimiter=delimiter)
     limits = RowLimits(sheet)
-    reader = csv.reader(_lines(text), delimiter=delimiter)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
             limits.add(start, cells)
-            start = reader.line_num + 1
+            start = lines.read + 1
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise _refuse(f"cellule trop longue (plus de {thousands(csv.field_size_limit())} caractères) ; "

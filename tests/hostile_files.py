@@ -8,7 +8,10 @@ held to and what `forums.py check` must say. Used by the memory tests
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import re
+import shutil
 import struct
 import zipfile
 from collections.abc import Callable
@@ -369,6 +372,27 @@ class Shape:
     label: str  # what it is, in French (tools/kitdev/bench.py --limites prints it)
     expected: str  # a piece of the output (stdout and stderr)
     accepted: bool = False  # read to the end and valid
+
+
+# Made once, kept between test runs: the files are a few seconds' work each (a gigabyte of zeros to
+# compress) and depend only on this module and on workbooks.py, whose contents name the folder.
+_KEPT = Path(__file__).resolve().parents[1] / ".cache" / "tests" / "fichiers-hostiles"
+
+
+def kept(make: Callable[[Path], Path]) -> Path:
+    """The file ``make`` writes, made once per version of the generators (read it, never change it)."""
+    source = b"".join((Path(__file__).parent / name).read_bytes() for name in ("hostile_files.py", "workbooks.py"))
+    folder = _KEPT / hashlib.sha256(source).hexdigest()[:16] / make.__name__
+    done = folder / "fait"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:  # two test runs at once make it once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            made = make(folder)
+            done.write_text(made.name, encoding="utf-8")
+    return folder / done.read_text(encoding="utf-8")
 
 
 SHAPES: tuple[Shape, ...] = (

@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 from array import array
+from functools import lru_cache
 from typing import Any
 
 from kit.calendar.limits import (
@@ -45,6 +46,8 @@ _MAX_FORMATS = 10_000
 _MAX_CELL_STYLES = 100_000
 
 
+@lru_cache(maxsize=256)  # a workbook names a few dozen kinds of elements, millions of times each (bounded:
+# a hostile file may name millions of distinct ones)
 def _local(name: str) -> str:
     """« c » for « {main namespace} c »; an element of another namespace keeps its namespace."""
     for namespace in _MAIN:

@@ -90,7 +90,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The kit built once per test run, strict, from the repository as it is (read it, never change it).
 
     The first worker that needs it builds it; the others wait for that build and read the same tree.
+    Under publish.py, the strict build it has just made of the same tree is read instead.
     """
+    from kit.publishing.gate import BUILT_SITE
+
+    built = os.environ.get(BUILT_SITE)
+    if built:
+        assert (Path(built) / "index.html").is_file(), f"{BUILT_SITE}={built} : aucun site construit là"
+        return Path(built)
     with run_lock(tmp_path_factory, "site") as folder:
         dest, done = folder / "site", folder / "built"
         if not done.exists():

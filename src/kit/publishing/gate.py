@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # pytest is only needed when the plugin runs
 
 MARKER = "gate"
 OPTION = "--rapport-publication"
+# The site publish.py has just built, strict, from the tree under test: the tests' ``site`` fixture
+# reads it instead of building the same tree again.
+BUILT_SITE = "KIT_SITE_CONSTRUIT"
 # Markers of tests that need more than Python (a browser, a server, an office suite, node).
 EXTERNAL = ("browser", "nginx", "libreoffice", "icaljs")
 # Lines kept of each failure's message, lines shown for each of them, and the width of a shown line.

@@ -12,13 +12,13 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -284,22 +284,29 @@ def choose_address(tools: Tools, *, push: bool, argv: list[str]) -> None:
     print(f"Adresse du site : {address} ({origin}).", flush=True)
 
 
-def editorial_and_build(tools: Tools, *, build: bool) -> None:
-    """scripts/verifier.py (when present) and a strict build; every problem of both, at once."""
+def editorial_and_build(tools: Tools, *, build: bool) -> Path | None:
+    """scripts/verifier.py (when present) and a strict build; every problem of both, at once.
+
+    The site built is kept in .cache/publication/site until the next publication: the tests that
+    follow read it (``BUILT_SITE``) instead of building the same tree once more. Returns its folder.
+    """
     problems: list[str] = []
     if VERIFIER.exists():
         with step("Vérification des textes"):
             result = _run([sys.executable, str(VERIFIER)], tools)
         if result.returncode != 0:
             problems.append("La vérification des textes signale :\n" + _tail(result.stdout + result.stderr, 60))
-    if build:
-        with step("Construction stricte du site"), tempfile.TemporaryDirectory(prefix="kit-publication-") as site:
-            result = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], tools)
+    site = LOGS / "site" if build else None
+    if site is not None:
+        shutil.rmtree(site, ignore_errors=True)
+        with step("Construction stricte du site"):
+            result = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], tools)
         if result.returncode != 0:
             log = _keep_log("construction.log", result.stdout + result.stderr)
             problems.append(_build_failure(result.stdout + result.stderr, log))
     if problems:
         raise Refusal("rien n'a été publié. Corrigez d'abord :\n\n" + "\n\n".join(problems))
+    return site
 
 
 def _build_failure(output: str, log: str | None = None) -> str:
@@ -310,14 +317,18 @@ def _build_failure(output: str, log: str | None = None) -> str:
             + (f"\n  Journal complet de la construction : {log}" if log else ""))
 
 
-def run_tests(tools: Tools, selection: list[str], label: str) -> None:
-    """Run the gate (or the tests asked for); refuse with each failure's own message, the names in a log."""
+def run_tests(tools: Tools, selection: list[str], label: str, site: Path | None = None) -> None:
+    """Run the gate (or the tests asked for); refuse with each failure's own message, the names in a log.
+
+    ``site``: the strict build of this very tree, which the tests read instead of building it again.
+    """
     report = LOGS / "rapport.json"
     report.unlink(missing_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
+    env = {**tools.env, gate.BUILT_SITE: str(site)} if site is not None else tools.env
     with step(label):
         result = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                       "-p", "kit.publishing.gate", gate.OPTION, str(report), *selection], tools)
+                       "-p", "kit.publishing.gate", gate.OPTION, str(report), *selection], replace(tools, env=env))
     log = _keep_log("tests.log", "$ pytest " + " ".join(map(shlex.quote, selection)) + "\n\n"
                     + result.stdout + result.stderr)
     if result.returncode == 5:
@@ -430,13 +441,13 @@ def publish(args: argparse.Namespace, tools: Tools, argv: list[str],
     if not args.sans_tests:
         install_test_tools(tools, argv)
     # CI has just run the full suite, whose build is strict too: mike's own build is enough there.
-    editorial_and_build(tools, build=not args.sans_tests)
+    site = editorial_and_build(tools, build=not args.sans_tests)
     if args.tests_complets:
-        run_tests(tools, FULL_TESTS, "Tous les tests (plusieurs minutes)")
+        run_tests(tools, FULL_TESTS, "Tous les tests (plusieurs minutes)", site)
     elif args.tests:
-        run_tests(tools, args.tests, "Tests demandés")
+        run_tests(tools, args.tests, "Tests demandés", site)
     elif not args.sans_tests:
-        run_tests(tools, GATE_TESTS, "Vérifications de la publication (textes officiels, traductions, "
+        run_tests(tools, GATE_TESTS, site=site, label="Vérifications de la publication (textes officiels, traductions, "
                                      "typographie, calendrier, téléchargements)")
     title = args.title or (f"{release.version} ({release.date})" if release.date else release.version)
     with step(f"Construction et dépôt de la version {release.version}"):

@@ -33,7 +33,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "switch_label": "Langue de la page",
         "untranslated_home": "page d'accueil\u00a0: cette page n'est pas traduite",
         "untranslated": "cette page n'est pas traduite",
+        # Names of the links Markdown writes (kit.html.theme_markup): heading permalinks, footnote calls
+        # and back-links. Markdown's own titles (toc, footnotes) are replaced on every page.
         "permalink_title": "Lien vers cette section",
+        "footnote_ref": "Note {n}",
+        "footnote_back": "Revenir à l'appel de note {n}",
         "updated": "Page de cette édition du kit mise à jour le",
         "changed_in": "Modifié dans la version {version}",
         "new_in": "Nouveau dans la version {version}",
@@ -104,6 +108,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "untranslated_home": "home page: this page is not translated",
         "untranslated": "this page is not translated",
         "permalink_title": "Link to this section",
+        "footnote_ref": "Note {n}",
+        "footnote_back": "Back to note {n} in the text",
         "updated": "Page of this edition of the kit last updated on",
         "changed_in": "Changed in version {version}",
         "new_in": "New in version {version}",
@@ -292,14 +298,6 @@ def alternate_links(src_uri: str, urls: dict[str, str]) -> dict[str, str]:
             target = urls.get(home_source(lang), page_url)
         result[lang] = target
     return result
-
-
-def translate_permalinks(html: str, lang: str) -> str:
-    """Put the title of the headings' « # » links in the page's language."""
-    if lang == DEFAULT_LANGUAGE:
-        return html
-    french = STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
-    return html.replace(f'title="{french}"', f'title="{STRINGS[lang]["permalink_title"]}"')
 
 
 _HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
-from conftest import build_site
+from conftest import ROOT, build_site
 from kit.html.text import END, START, WHOLE, map_text, map_text_in_context, tokens
 from kit.html.theme_markup import focusable_abbreviations, mark_french_quotes, name_footnotes, name_permalinks
 from kit.html.typography import NBSP, NNBSP, french_html
@@ -98,6 +99,13 @@ def test_names_come_from_the_strings_table(lang: str) -> None:
                               '<a class="footnote-backref" href="#fnref:1" title="Jump back">↩</a>', lang)
     assert f'aria-label="{strings["footnote_ref"].format(n=1)}"' in footnote
     assert f'title="{strings["footnote_back"].format(n=1)}"'.replace("'", "&#x27;") in footnote
+
+
+def test_mkdocs_yml_gives_markdown_no_link_title() -> None:
+    """The permalink and footnote titles live in kit.i18n.STRINGS only: kit-a11y writes them on every page."""
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    assert "permalink_title" not in (config.mdx_configs.get("toc") or {})
+    assert "BACKLINK_TITLE" not in (config.mdx_configs.get("footnotes") or {})
 
 
 PAGE = f"""# Essai

@@ -200,13 +200,13 @@ def mark_french_quotes(page_html: str) -> str:
     head, rest = (page_html[:body], page_html[body:]) if body >= 0 else ("", page_html)
     out: list[str] = []
     raw: str | None = None
-    opens_french = False  # the markup just before the text is a start tag marked French
+    previous, previous_kind = "", END  # the markup just before the text, and its kind
     for text, markup, name, kind in tokens(rest):
-        if raw is None and "«" in text and not opens_french:
+        if raw is None and "«" in text and not (previous_kind == START and _LANG_FRENCH.search(previous)):
             text = _FRENCH_QUOTE.sub(lambda m: f'<span lang="fr">{m.group(0)}</span>', text)
         out.append(text)
         out.append(markup)
-        opens_french = kind == START and _LANG_FRENCH.search(markup) is not None
+        previous, previous_kind = markup, kind
         if raw is None and name in _RAW_TEXT and kind == START:
             raw = name
         elif raw == name and kind == END:

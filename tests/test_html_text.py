@@ -8,6 +8,7 @@ import pytest
 from mkdocs.config import load_config
 
 from conftest import ROOT, build_site
+from kit.html.a11y import plain_text
 from kit.html.text import END, START, WHOLE, map_text, map_text_in_context, tokens
 from kit.html.theme_markup import focusable_abbreviations, mark_french_quotes, name_footnotes, name_permalinks
 from kit.html.typography import NBSP, NNBSP, french_html
@@ -81,6 +82,10 @@ def test_french_quotes_are_never_marked_inside_an_attribute() -> None:
     # A quotation already marked French is left alone, even when another attribute holds a « > ».
     marked = '<body><p><span title="a > b" lang="fr">« Bonjour »</span></p></body>'
     assert mark_french_quotes(marked) == marked
+
+
+def test_plain_text_leaves_attributes_out() -> None:
+    assert plain_text(f"<label>{TITLE} <!-- x > y --> <b>&amp; fin</b></label>") == "ABC & fin"
 
 
 def test_first_abbreviation_takes_the_focus_whatever_its_title() -> None:

@@ -183,7 +183,8 @@ def fix_content_names(content: str, lang: str) -> str:
 
 # --- French phrases on English pages -------------------------------------------------------
 
-_RAW_TEXT = ("script", "style", "title", "textarea")
+# Elements whose text is never a quotation to mark (the tokenizer gives scripts and styles whole).
+_RAW_TEXT = ("title", "textarea")
 _FRENCH_QUOTE = re.compile(r"«[^«»]*»")
 _LANG_FRENCH = re.compile(r'\blang="fr[^"]*"')
 

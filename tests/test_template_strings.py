@@ -30,7 +30,9 @@ def test_templates_get_the_strings_of_the_page_language() -> None:
     assert template.render(page=None) == f"{DEFAULT_LANGUAGE}|{STRINGS[DEFAULT_LANGUAGE]['footer_label']}"
 
 
-KIT_TEMPLATES = ("partials/kit-footer.html", "partials/kit-outdated.html", "partials/kit-provenance.html")
+KIT_TEMPLATES = ("partials/kit-footer.html", "partials/kit-outdated.html", "partials/kit-provenance.html",
+                 "partials/kit-documents.html", "partials/source-file.html", "partials/kit-version-mark.html",
+                 "partials/kit-i18n.html", "partials/kit-skip.html")
 
 
 def test_the_kit_templates_write_no_string_of_their_own() -> None:
@@ -65,3 +67,19 @@ def test_provenance_is_said_in_the_page_language() -> None:
     mark = lxml_html.fragment_fromstring(template.render(page=SimpleNamespace(kit_lang="en", meta={})))
     assert mark.get("data-provenance") == "edition"
     assert mark.findtext("strong") == STRINGS["en"]["provenance_edition_label"]
+
+
+def test_official_texts_are_dated_in_the_page_language() -> None:
+    env = _env()
+    env.loader = FileSystemLoader(ROOT / "overrides")
+    template = env.get_template("partials/source-file.html")
+    updated = SimpleNamespace(label="Mis à jour le", iso="2009-03-10", text="10 mars 2009")
+    for lang, strings in STRINGS.items():
+        for kind, dated in (("officiel", True), ("traduction", True), ("edition", False)):
+            page = SimpleNamespace(kit_lang=lang, kit_updated=updated, meta={"provenance": kind},
+                                   file=SimpleNamespace(src_uri="lettre.md"))
+            fact = lxml_html.fragment_fromstring(template.render(page=page)).find("p")
+            assert fact is not None
+            assert (strings["official_dated"] in template.render(page=page)) is dated, (lang, kind)
+            assert (fact.findtext("time") == lxml_html.fragment_fromstring(
+                strings["official_dated"], create_parent="p").findtext("time")) is dated, (lang, kind)

@@ -20,7 +20,7 @@ def test_built_pages_carry_none_of_the_theme_errors(site: Path) -> None:
         html = page(site, url)
         assert 'tabindex=""' not in html, url
         assert not re.search(r'<input[^>]*type="checkbox"[^>]*autocomplete', html), url
-        assert "Jump back to footnote" not in html, url
+        assert "Jump back to footnote" not in html and "Permanent link" not in html, url
         assert not re.search(r"\brequired\b", re.search(r'<input[^>]*md-search__input[^>]*>', html).group(0)), url
 
 

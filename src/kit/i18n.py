@@ -33,8 +33,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "switch_label": "Langue de la page",
         "untranslated_home": "page d'accueil\u00a0: cette page n'est pas traduite",
         "untranslated": "cette page n'est pas traduite",
+        # Names of the links Markdown writes (kit.html.theme_markup): heading permalinks, footnote calls
+        # and back-links. Markdown's own titles (toc, footnotes) are replaced on every page.
         "permalink_title": "Lien vers cette section",
+        "footnote_ref": "Note {n}",
+        "footnote_back": "Revenir à l'appel de note {n}",
         "updated": "Page de cette édition du kit mise à jour le",
+        # Before the date of the page, on an official text and its translation (overrides/partials/source-file.html).
+        "official_dated": 'Texte officiel daté du <time datetime="2009-02-26">26&nbsp;février 2009</time>.',
         "changed_in": "Modifié dans la version {version}",
         "new_in": "Nouveau dans la version {version}",
         "changelog": "nouveautes.md",
@@ -64,6 +70,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "provenance_edition_detail": ("&nbsp;: ce n'est pas un texte officiel du 26&nbsp;février 2009. "
                                       "Les passages cités de ces textes sont entre guillemets, avec leur source."),
         # The « Films » page (kit.films.catalogue).
+        # The download buttons of a kit document (overrides/partials/kit-documents.html), before its label.
+        "download": "Télécharger",
         "film_theme": "Thème",
         "film_duration": "Durée",
         "film_transcript": "Transcription du film",
@@ -104,7 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "untranslated_home": "home page: this page is not translated",
         "untranslated": "this page is not translated",
         "permalink_title": "Link to this section",
+        "footnote_ref": "Note {n}",
+        "footnote_back": "Back to note {n} in the text",
         "updated": "Page of this edition of the kit last updated on",
+        "official_dated": 'Original French text dated <time datetime="2009-02-26">26 February 2009</time>.',
         "changed_in": "Changed in version {version}",
         "new_in": "New in version {version}",
         "changelog": "nouveautes.en.md",
@@ -130,6 +141,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "provenance_edition_label": "Written for this edition of the kit",
         "provenance_edition_detail": (": not one of the ministry’s texts of 26 February 2009. Passages quoted "
                                       "from those texts are in quotation marks, with their source."),
+        "download": "Download",
         "film_theme": "Theme",
         "film_duration": "Length",
         "film_transcript": "Transcript of the film (in French)",
@@ -292,14 +304,6 @@ def alternate_links(src_uri: str, urls: dict[str, str]) -> dict[str, str]:
             target = urls.get(home_source(lang), page_url)
         result[lang] = target
     return result
-
-
-def translate_permalinks(html: str, lang: str) -> str:
-    """Put the title of the headings' « # » links in the page's language."""
-    if lang == DEFAULT_LANGUAGE:
-        return html
-    french = STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
-    return html.replace(f'title="{french}"', f'title="{STRINGS[lang]["permalink_title"]}"')
 
 
 _HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')

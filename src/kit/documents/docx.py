@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import io
-import re
 from dataclasses import dataclass
+from typing import Any
 
 import docx
 import lxml.html
@@ -13,13 +12,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
-from lxml.html import HtmlElement
 
 from kit.calendar.xlsx import without_clock
 from kit.documents import docx_french
 from kit.documents.fields import FIELD_CLASS
-from kit.documents.html import CHROME_CLASSES, CHROME_TAGS, classes_of, remove_element
+from kit.documents.html import CHROME_CLASSES, CHROME_TAGS, remove_element
 from kit.documents.registry import (
     AUTHOR,
     KIT_SUBTITLE,
@@ -29,192 +28,97 @@ from kit.documents.registry import (
     PrintPage,
     plain_title,
 )
+from kit.documents.walk import PLAIN, OfficeWalker, ParagraphKind, Run
 
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
 _BLUE = RGBColor(0x00, 0x00, 0x91)
 
 
-@dataclass
-class _Run:
-    bold: bool = False
-    italic: bool = False
-    field: bool = False
-    superscript: bool = False
+@dataclass(frozen=True)
+class _List:
+    """A list being written: its paragraphs go to ``container``, in ``style``."""
+
+    container: Any
+    style: str
 
 
-def _add_text(paragraph: Paragraph, text: str, style: _Run) -> None:
-    if not text:
-        return
-    text = re.sub(r"\s+", " ", text)
-    run = paragraph.add_run(text)
-    run.bold = style.bold or None
-    run.italic = style.italic or None
-    if style.superscript:
-        run.font.superscript = True
-    if style.field:
-        # The style names the field in Word; the highlight shows it in LibreOffice too
-        # (which does not read a highlight from a character style).
-        run.style = docx_french.FIELD_STYLE
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+class _DocxWriter(OfficeWalker[Any, Paragraph]):
+    """The page's HTML written into a python-docx document (or a table cell of it)."""
 
+    footnotes = True
 
-def _inline(paragraph: Paragraph, el: HtmlElement, style: _Run) -> None:
-    """Add the text of ``el`` (its children, not its tail) to ``paragraph``."""
-    _add_text(paragraph, el.text or "", style)
-    for child in el:
-        if not isinstance(child.tag, str):
-            _add_text(paragraph, child.tail or "", style)
-            continue
-        classes = classes_of(child)
-        inner = _Run(**vars(style))
-        if child.tag in ("strong", "b"):
-            inner.bold = True
-        elif child.tag in ("em", "i"):
-            inner.italic = True
-        elif child.tag == "sup":
-            inner.superscript = True
-        if child.tag == "mark" or FIELD_CLASS in classes:
-            inner.field = True
-        if child.tag == "br":
-            paragraph.add_run().add_break()
-            _add_text(paragraph, (child.tail or "").lstrip(), style)  # no space at the start of a line
-            continue
-        elif child.tag in ("label", "input") or "task-list-control" in classes:
-            _add_text(paragraph, "☐ ", style)
-        elif "headerlink" in classes or "footnote-backref" in classes:
-            pass
-        else:
-            _inline(paragraph, child, inner)
-            if child.tag == "a" and child.get("href", "").startswith(("http://", "https://")):
-                href = child.get("href", "")
-                if " ".join(child.text_content().split()).rstrip("/") != href.rstrip("/"):
-                    _add_text(paragraph, f" ({href})", style)
-        _add_text(paragraph, child.tail or "", style)
-
-
-_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "div", "blockquote",
-           "details", "hr", "dl", "section", "article", "summary"}
-
-
-def _has_blocks(el: HtmlElement) -> bool:
-    return any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in el)
-
-
-def _cell_blocks(cell, el: HtmlElement) -> None:
-    """Fill a table cell (its first paragraph exists already)."""
-    first = cell.paragraphs[0]
-    if _has_blocks(el):
-        _inline_text_only(first, el)
-        _blocks(cell, el)
-    else:
-        _inline(first, el, _Run(bold=el.tag == "th"))
-
-
-def _inline_text_only(paragraph: Paragraph, el: HtmlElement) -> None:
-    _add_text(paragraph, (el.text or "").strip(), _Run())
-
-
-def _list(container, el: HtmlElement, depth: int) -> None:
-    style = "List Number" if el.tag == "ol" else "List Bullet"
-    if depth:
-        style += f" {min(depth + 1, 3)}"
-    for li in el.findall("li"):
-        paragraph = container.add_paragraph(style=style)
-        # Text before any nested block, then the nested blocks.
-        head = copy.deepcopy(li)
-        for child in list(head):
-            if isinstance(child.tag, str) and child.tag in _BLOCKS and child.tag != "p":
-                head.remove(child)
-        if head.find("p") is not None:
-            for i, p in enumerate(head.findall("p")):
-                if i:
-                    paragraph = container.add_paragraph(style=style)
-                _inline(paragraph, p, _Run())
-        else:
-            _inline(paragraph, head, _Run())
-        for child in li:
-            if child.tag in ("ul", "ol"):
-                _list(container, child, depth + 1)
-
-
-def _table(container, el: HtmlElement) -> None:
-    rows = el.xpath("./thead/tr|./tbody/tr|./tr")
-    if not rows:
-        return
-    width = max(len(row.xpath("./th|./td")) for row in rows)
-    table = container.add_table(rows=0, cols=width)
-    table.style = "Table Grid"
-    for index, row in enumerate(rows):
-        cells = row.xpath("./th|./td")
-        docx_row = table.add_row()
-        if index == 0 and row.getparent().tag == "thead":
-            # Header rows repeat at the top of every printed page.
-            tr_pr = docx_row._tr.get_or_add_trPr()
-            header = OxmlElement("w:tblHeader")
-            header.set(qn("w:val"), "true")
-            tr_pr.append(header)
-        for col, cell in enumerate(cells):
-            _cell_blocks(docx_row.cells[col], cell)
-    container.add_paragraph()
-
-
-def _blocks(container, root: HtmlElement) -> None:
-    """Add the block elements under ``root`` to ``container`` (document or cell)."""
-    for el in root:
-        if not isinstance(el.tag, str):
-            continue
-        classes = classes_of(el)
-        if classes & (CHROME_CLASSES | {"footnote", "kit-consigne"}) or el.tag in CHROME_TAGS:
-            if "footnote" in classes:
-                _footnotes(container, el)
-            continue
-        if el.tag in _HEADINGS:
-            paragraph = container.add_heading(level=_HEADINGS[el.tag]) if hasattr(
-                container, "add_heading") else container.add_paragraph()
-            _inline(paragraph, el, _Run())
-        elif el.tag == "p":
-            paragraph = container.add_paragraph()
-            _inline(paragraph, el, _Run())
-            if "kit-droite" in classes:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # the letter's place and date
-            elif classes & {"kit-destinataire", "kit-signature"}:
-                paragraph.paragraph_format.left_indent = Cm(8.5)  # recipient and signature blocks
-        elif el.tag in ("ul", "ol"):
-            _list(container, el, 0)
-        elif el.tag == "table":
-            _table(container, el)
-        elif el.tag == "hr":
-            container.add_paragraph("—" * 3).alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif el.tag == "dl":
-            for item in el:
-                paragraph = container.add_paragraph()
-                _inline(paragraph, item, _Run(bold=item.tag == "dt"))
-        elif el.tag in ("div", "section", "article", "blockquote", "details", "figure"):
-            if "admonition" in classes:
-                title = el.find("p")
-                if title is not None and "admonition-title" in classes_of(title):
-                    paragraph = container.add_paragraph()
-                    _inline(paragraph, title, _Run(bold=True))
-                    rest = copy.deepcopy(el)
-                    rest.remove(rest.find("p"))
-                    _blocks(container, rest)
-                    continue
-            if _has_blocks(el):
-                _blocks(container, el)
-            else:
-                paragraph = container.add_paragraph()
-                _inline(paragraph, el, _Run())
-        elif el.tag == "summary":
-            paragraph = container.add_paragraph()
-            _inline(paragraph, el, _Run(bold=True))
-
-
-def _footnotes(container, el: HtmlElement) -> None:
-    for number, li in enumerate(el.xpath("./ol/li"), start=1):
+    def paragraph(self, container: Any, kind: ParagraphKind = "body") -> Paragraph:
         paragraph = container.add_paragraph()
-        _add_text(paragraph, f"{number}. ", _Run())
-        for p in li.findall("p") or [li]:
-            _inline(paragraph, p, _Run())
+        if kind == "right":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # the letter's place and date
+        elif kind == "indent":
+            paragraph.paragraph_format.left_indent = Cm(8.5)  # recipient and signature blocks
+        return paragraph
+
+    def heading(self, container: Any, tag: str) -> Paragraph:
+        if hasattr(container, "add_heading"):
+            return container.add_heading(level=_HEADINGS[tag])
+        return container.add_paragraph()
+
+    def text(self, paragraph: Paragraph, text: str, run: Run) -> None:
+        written = paragraph.add_run(text)
+        written.bold = run.bold or None
+        written.italic = run.italic or None
+        if run.superscript:
+            written.font.superscript = True
+        if run.field:
+            # The style names the field in Word; the highlight shows it in LibreOffice too
+            # (which does not read a highlight from a character style).
+            written.style = docx_french.FIELD_STYLE
+            written.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    def line_break(self, paragraph: Paragraph) -> None:
+        paragraph.add_run().add_break()
+
+    def rule(self, container: Any) -> None:
+        container.add_paragraph("—" * 3).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def start_list(self, container: Any, ordered: bool, depth: int) -> _List:
+        # Word's list styles carry the level: « List Bullet », « List Bullet 2 », « List Bullet 3 ».
+        style = "List Number" if ordered else "List Bullet"
+        if depth:
+            style += f" {min(depth + 1, 3)}"
+        return _List(container, style)
+
+    def start_item(self, listing: _List) -> Any:
+        return listing.container  # nested lists follow the item, one level further in
+
+    def item_paragraph(self, listing: _List, item: Any) -> Paragraph:
+        return listing.container.add_paragraph(style=listing.style)
+
+    def start_table(self, container: Any, width: int) -> Table:
+        table = container.add_table(rows=0, cols=width)
+        table.style = "Table Grid"
+        return table
+
+    def start_row(self, table: Table, index: int, header: bool) -> _Row:
+        row = table.add_row()
+        if index == 0 and header:
+            # Header rows repeat at the top of every printed page.
+            tr_pr = row._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            tr_pr.append(repeat)
+        return row
+
+    def cell(self, row: _Row, column: int, header: bool) -> Any:
+        return row.cells[column]
+
+    def cell_paragraph(self, cell: Any) -> Paragraph:
+        return cell.paragraphs[0]  # a new cell has one empty paragraph
+
+    def cell_lead(self, cell: Any, text: str) -> None:
+        self.write(cell.paragraphs[0], text, PLAIN)
+
+    def end_table(self, container: Any, table: Table) -> None:
+        container.add_paragraph()
+
+    def end_footnote(self, paragraph: Paragraph) -> None:
         for run in paragraph.runs:
             run.font.size = Pt(9)
 
@@ -281,7 +185,8 @@ def render_docx(page: PrintPage, *, keywords: str = "forums sécurité 2009; mod
     for h1 in root.iter("h1"):
         remove_element(h1)
         break
-    _blocks(document, root)
+    _DocxWriter(skip_classes=CHROME_CLASSES | {"footnote", "kit-consigne"}, skip_tags=CHROME_TAGS,
+                field_class=FIELD_CLASS).blocks(document, root)
     docx_french.make_french(document)
     out = io.BytesIO()
     document.save(out)

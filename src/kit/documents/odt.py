@@ -12,14 +12,10 @@ its brackets.
 
 from __future__ import annotations
 
-import copy
 import io
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import lxml.html
-from lxml.html import HtmlElement
 from odf import dc, teletype
 from odf.element import Element
 from odf.opendocument import OpenDocumentText
@@ -54,16 +50,20 @@ from odf.text import (
 
 from kit.calendar.xlsx import without_clock
 from kit.documents.fields import FIELD_CLASS
-from kit.documents.html import CHROME_CLASSES, classes_of
+from kit.documents.html import CHROME_CLASSES
 from kit.documents.registry import AUTHOR, KIT_SUBTITLE, KIT_TITLE, MINISTRY, STATE, PrintPage, plain_title
+from kit.documents.walk import PLAIN, OfficeWalker, ParagraphKind, Run
 
 LANGUAGE, COUNTRY = "fr", "FR"
 FIELD_STYLE = "Champ_20_a_20_remplir"  # display name « Champ à remplir »
 FIELD_COLOUR = "#ffff00"
 _BLUE = "#000091"
 _HEADING_LEVELS = {"h1": 1, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 4}
-_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "div", "blockquote",
-           "details", "hr", "dl", "section", "article", "summary", "figure"}
+_PARAGRAPH_STYLES: dict[ParagraphKind, str] = {
+    "body": "Text_20_body",
+    "right": "Kit_20_droite",  # the letter's place and date
+    "indent": "Kit_20_retrait",  # recipient and signature blocks
+}
 
 
 @dataclass(frozen=True)
@@ -80,24 +80,24 @@ class OdtPage:
     field_class: str = "kit-champ"
 
 
-@dataclass(frozen=True)
-class _Run:
-    bold: bool = False
-    italic: bool = False
-    superscript: bool = False
-    field: bool = False
+@dataclass
+class _Table:
+    """A table being written: its rows of the head (repeated on each page) and of the body."""
+
+    table: Table
+    head: list[Element] = field(default_factory=list)
+    body: list[Element] = field(default_factory=list)
 
 
-_PLAIN = _Run()
-
-
-class _Writer:
+class _Writer(OfficeWalker[Element, Element]):
     """One ODT document being written: its styles, then its body."""
 
     def __init__(self, page: OdtPage) -> None:
+        super().__init__(skip_classes=page.skip_classes, skip_tags=("script", "style", "button", "form"),
+                         field_class=page.field_class)
         self.page = page
         self.doc = OpenDocumentText()
-        self._spans: dict[_Run, str] = {}
+        self._spans: dict[Run, str] = {}
         self._styles()
 
     # Styles --------------------------------------------------------------
@@ -184,7 +184,7 @@ class _Writer:
         header = Header()
         for index, line in enumerate(self.page.header_lines):
             paragraph = P(stylename="Header")
-            paragraph.addElement(Span(stylename=self._span(_Run(bold=index == 0)), text=line))
+            paragraph.addElement(Span(stylename=self._span(Run(bold=index == 0)), text=line))
             header.addElement(paragraph)
         master.addElement(header)
         footer = Footer()
@@ -197,7 +197,7 @@ class _Writer:
         master.addElement(footer)
         self.doc.masterstyles.addElement(master)
 
-    def _span(self, run: _Run) -> str:
+    def _span(self, run: Run) -> str:
         """The name of the automatic text style for ``run``'s bold, italic, superscript (made once)."""
         name = self._spans.get(run)
         if name is None:
@@ -215,176 +215,85 @@ class _Writer:
             self._spans[run] = name
         return name
 
-    # Inline content ------------------------------------------------------
+    # What the walk writes ------------------------------------------------------------
 
-    def _text(self, parent: Element, text: str, run: _Run) -> None:
-        text = re.sub(r"\s+", " ", text)
-        if not text:
-            return
+    def paragraph(self, container: Element, kind: ParagraphKind = "body") -> Element:
+        paragraph = P(stylename=_PARAGRAPH_STYLES[kind])
+        container.addElement(paragraph)
+        return paragraph
+
+    def heading(self, container: Element, tag: str) -> Element:
+        level = _HEADING_LEVELS[tag]
+        heading = H(outlinelevel=level, stylename=f"Heading_20_{level}")
+        container.addElement(heading)
+        return heading
+
+    def text(self, paragraph: Element, text: str, run: Run) -> None:
         if run.field:
             # A field is always a span in the « Champ à remplir » style, its own formatting inside.
-            field = Span(stylename=FIELD_STYLE)
-            parent.addElement(field)
-            parent, run = field, replace(run, field=False)
-        if run == _Run():
-            teletype.addTextToElement(parent, text)
+            holder = Span(stylename=FIELD_STYLE)
+            paragraph.addElement(holder)
+            paragraph, run = holder, replace(run, field=False)
+        if run == PLAIN:
+            teletype.addTextToElement(paragraph, text)
             return
         span = Span(stylename=self._span(run))
         teletype.addTextToElement(span, text)
-        parent.addElement(span)
+        paragraph.addElement(span)
 
-    def _inline(self, parent: Element, el: HtmlElement, run: _Run) -> None:
-        """The text of ``el`` and its inline children (not its tail) into ``parent``."""
-        self._text(parent, el.text or "", run)
-        for child in el:
-            if not isinstance(child.tag, str):
-                self._text(parent, child.tail or "", run)
-                continue
-            classes = classes_of(child)
-            inner = run
-            if child.tag in ("strong", "b"):
-                inner = replace(run, bold=True)
-            elif child.tag in ("em", "i"):
-                inner = replace(run, italic=True)
-            elif child.tag == "sup":
-                inner = replace(run, superscript=True)
-            if child.tag == "mark" or self.page.field_class in classes:
-                inner = replace(inner, field=True)
-            if child.tag == "br":
-                parent.addElement(LineBreak())
-                self._text(parent, (child.tail or "").lstrip(), run)
-                continue
-            if child.tag in ("label", "input") or "task-list-control" in classes:
-                self._text(parent, "☐ ", run)
-            elif not classes & {"headerlink", "footnote-backref"}:
-                self._inline(parent, child, inner)
-                href = child.get("href", "")
-                if child.tag == "a" and href.startswith(("http://", "https://")):
-                    if " ".join(child.text_content().split()).rstrip("/") != href.rstrip("/"):
-                        self._text(parent, f" ({href})", run)
-            self._text(parent, child.tail or "", run)
+    def line_break(self, paragraph: Element) -> None:
+        paragraph.addElement(LineBreak())
 
-    # Blocks ------------------------------------------------------------------
+    def rule(self, container: Element) -> None:
+        container.addElement(P(stylename="Kit_20_centre", text="———"))
 
-    def _paragraph(self, parent: Element, el: HtmlElement, *, style: str = "Text_20_body",
-                   run: _Run = _PLAIN) -> None:
-        paragraph = P(stylename=style)
-        self._inline(paragraph, el, run)
-        parent.addElement(paragraph)
+    def start_list(self, container: Element, ordered: bool, depth: int) -> Element:
+        return List(stylename="Kit_20_numeros" if ordered else "Kit_20_puces")
 
-    def blocks(self, parent: Element, root: HtmlElement) -> None:
-        """The block elements under ``root``, added to ``parent`` (the body, a cell, a list item)."""
-        for el in root:
-            if not isinstance(el.tag, str):
-                continue
-            classes = classes_of(el)
-            if classes & self.page.skip_classes or el.tag in ("script", "style", "button", "form"):
-                continue
-            handler = self._handlers.get(el.tag)
-            if handler is not None:
-                handler(self, parent, el)
-            elif el.tag in ("div", "section", "article", "blockquote", "details", "figure"):
-                self._container(parent, el)
+    def start_item(self, listing: Element) -> Element:
+        return ListItem()  # nested lists go inside the item
 
-    def _heading(self, parent: Element, el: HtmlElement) -> None:
-        level = _HEADING_LEVELS[el.tag]
-        heading = H(outlinelevel=level, stylename=f"Heading_20_{level}")
-        self._inline(heading, el, _Run())
-        parent.addElement(heading)
+    def item_paragraph(self, listing: Element, item: Element) -> Element:
+        return self.paragraph(item)
 
-    def _p(self, parent: Element, el: HtmlElement) -> None:
-        classes = classes_of(el)
-        style = "Text_20_body"
-        if "kit-droite" in classes:
-            style = "Kit_20_droite"  # the letter's place and date
-        elif classes & {"kit-destinataire", "kit-signature"}:
-            style = "Kit_20_retrait"  # recipient and signature blocks
-        self._paragraph(parent, el, style=style)
+    def end_item(self, listing: Element, item: Element) -> None:
+        listing.addElement(item)
 
-    def _list(self, parent: Element, el: HtmlElement) -> None:
-        style = "Kit_20_numeros" if el.tag == "ol" else "Kit_20_puces"
-        listing = List(stylename=style)
-        for li in el.findall("li"):
-            item = ListItem()
-            head = copy.deepcopy(li)
-            for child in list(head):
-                if isinstance(child.tag, str) and child.tag in _BLOCKS and child.tag != "p":
-                    head.remove(child)
-                    child.tail = None
-            paragraphs = head.findall("p")
-            if paragraphs:
-                for p in paragraphs:
-                    self._paragraph(item, p)
-            else:
-                self._paragraph(item, head)
-            for child in li:
-                if child.tag in ("ul", "ol"):
-                    self._list(item, child)
-            listing.addElement(item)
-        parent.addElement(listing)
+    def end_list(self, container: Element, listing: Element) -> None:
+        container.addElement(listing)
 
-    def _table(self, parent: Element, el: HtmlElement) -> None:
-        rows = el.xpath("./thead/tr|./tbody/tr|./tr")
-        if not rows:
-            return
-        width = max(len(row.xpath("./th|./td")) for row in rows)
+    def start_table(self, container: Element, width: int) -> _Table:
         table = Table(name=f"Tableau{len(self.doc.getElementsByType(Table)) + 1}", stylename="Kit_20_tableau")
         table.addElement(TableColumn(numbercolumnsrepeated=width))
-        head: list[Element] = []
-        body: list[Element] = []
-        for row in rows:
-            odf_row = TableRow()
-            cells = row.xpath("./th|./td")
-            for cell in cells:
-                odf_cell = TableCell(valuetype="string",
-                                     stylename="Kit_20_entete" if cell.tag == "th" else "Kit_20_cellule")
-                if any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in cell):
-                    self.blocks(odf_cell, cell)
-                else:
-                    self._paragraph(odf_cell, cell, run=_Run(bold=cell.tag == "th"))
-                odf_row.addElement(odf_cell)
-            for _ in range(width - len(cells)):
-                odf_row.addElement(TableCell(stylename="Kit_20_cellule"))
-            (head if row.getparent().tag == "thead" else body).append(odf_row)
-        if head:
+        return _Table(table)
+
+    def start_row(self, table: _Table, index: int, header: bool) -> Element:
+        row = TableRow()
+        (table.head if header else table.body).append(row)
+        return row
+
+    def cell(self, row: Element, column: int, header: bool) -> Element:
+        cell = TableCell(valuetype="string", stylename="Kit_20_entete" if header else "Kit_20_cellule")
+        row.addElement(cell)
+        return cell
+
+    def cell_paragraph(self, cell: Element) -> Element:
+        return self.paragraph(cell)
+
+    def end_row(self, table: _Table, row: Element, missing: int) -> None:
+        for _ in range(missing):
+            row.addElement(TableCell(stylename="Kit_20_cellule"))
+
+    def end_table(self, container: Element, table: _Table) -> None:
+        if table.head:
             # Header rows repeat at the top of every printed page.
             header_rows = TableHeaderRows()
-            for odf_row in head:
-                header_rows.addElement(odf_row)
-            table.addElement(header_rows)
-        for odf_row in body:
-            table.addElement(odf_row)
-        parent.addElement(table)
-
-    def _hr(self, parent: Element, el: HtmlElement) -> None:
-        parent.addElement(P(stylename="Kit_20_centre", text="———"))
-
-    def _dl(self, parent: Element, el: HtmlElement) -> None:
-        for item in el:
-            if isinstance(item.tag, str):
-                self._paragraph(parent, item, run=_Run(bold=item.tag == "dt"))
-
-    def _summary(self, parent: Element, el: HtmlElement) -> None:
-        self._paragraph(parent, el, run=_Run(bold=True))
-
-    def _container(self, parent: Element, el: HtmlElement) -> None:
-        if "admonition" in classes_of(el):
-            title = el.find("p")
-            if title is not None and "admonition-title" in classes_of(title):
-                self._paragraph(parent, title, run=_Run(bold=True))
-                rest = copy.deepcopy(el)
-                rest.remove(rest.find("p"))
-                self.blocks(parent, rest)
-                return
-        if any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in el):
-            self.blocks(parent, el)
-        else:
-            self._paragraph(parent, el)
-
-    _handlers: dict[str, Callable[[_Writer, Element, HtmlElement], None]] = {
-        **dict.fromkeys(_HEADING_LEVELS, _heading),
-        "p": _p, "ul": _list, "ol": _list, "table": _table, "hr": _hr, "dl": _dl, "summary": _summary,
-    }
+            for row in table.head:
+                header_rows.addElement(row)
+            table.table.addElement(header_rows)
+        for row in table.body:
+            table.table.addElement(row)
+        container.addElement(table.table)
 
     def save(self) -> bytes:
         meta = self.doc.meta

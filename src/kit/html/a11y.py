@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from kit.html.text import tokens
+
 # pymdownx.tasklist writes a checkbox with no name: « <label class="task-list-control">
 # <input type="checkbox" disabled/><span …></span></label> Text of the item ».
 _TASK_ITEM = re.compile(
@@ -12,13 +14,13 @@ _TASK_ITEM = re.compile(
     r"(.*?)(?=<ul|<ol|</li>)",
     re.S,
 )
-_TAG = re.compile(r"<[^>]+>")
 
 
 def plain_text(fragment: str) -> str:
-    """The text of an HTML fragment, tags removed, entities decoded, spaces collapsed."""
+    """The text of an HTML fragment, tags removed (a space each), entities decoded, spaces collapsed."""
+    text = " ".join(run for run, _, _, _ in tokens(fragment))
     # Only ASCII white space: the no-break spaces of French typography stay.
-    return re.sub(r"[ \t\r\n]+", " ", html.unescape(_TAG.sub(" ", fragment))).strip()
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(text)).strip()
 
 
 def label_task_checkboxes(page_html: str) -> str:

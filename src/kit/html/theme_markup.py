@@ -19,23 +19,13 @@ from __future__ import annotations
 import html
 import re
 
-# Interface strings, per page language (French first, the default).
-NAMES: dict[str, dict[str, str]] = {
-    "fr": {
-        "footnote_ref": "Note {n}",
-        "footnote_back": "Revenir à l'appel de note {n}",
-        "permalink": "Lien vers cette section",
-    },
-    "en": {
-        "footnote_ref": "Note {n}",
-        "footnote_back": "Back to note {n} in the text",
-        "permalink": "Link to this section",
-    },
-}
+from kit.html.text import ATTRIBUTES, END, START, tokens
+from kit.i18n import DEFAULT_LANGUAGE, STRINGS
 
 
 def _names(lang: str) -> dict[str, str]:
-    return NAMES.get(lang, NAMES["fr"])
+    """The interface strings of a page in ``lang`` (:data:`kit.i18n.STRINGS`; French by default)."""
+    return STRINGS.get(lang, STRINGS[DEFAULT_LANGUAGE])
 
 
 # --- Validity of the theme's markup -------------------------------------------------------
@@ -157,14 +147,14 @@ def name_footnotes(content: str, lang: str) -> str:
 
 def name_permalinks(content: str, lang: str) -> str:
     """The « # » after each heading is named « Lien vers cette section » (title and name)."""
-    label = html.escape(_names(lang)["permalink"], quote=True)
+    label = html.escape(_names(lang)["permalink_title"], quote=True)
     return _PERMALINK.sub(
         lambda m: f'<a class="headerlink" href="{m.group(1)}" title="{label}" aria-label="{label}"{m.group(2)}>',
         content,
     )
 
 
-_ABBR_OPEN = re.compile(r"<abbr\b([^>]*)>([^<]+)</abbr>")
+_ABBR_OPEN = re.compile(rf"<abbr\b({ATTRIBUTES})>([^<]+)</abbr>")
 
 
 def focusable_abbreviations(content: str) -> str:
@@ -193,10 +183,10 @@ def fix_content_names(content: str, lang: str) -> str:
 
 # --- French phrases on English pages -------------------------------------------------------
 
-_TOKENS = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
-_RAW_TEXT = ("script", "style", "title", "textarea")
+# Elements whose text is never a quotation to mark (the tokenizer gives scripts and styles whole).
+_RAW_TEXT = ("title", "textarea")
 _FRENCH_QUOTE = re.compile(r"«[^«»]*»")
-_OPENS_FRENCH = re.compile(r'<[a-z][^>]*\blang="fr[^"]*"[^>]*>$')
+_LANG_FRENCH = re.compile(r'\blang="fr[^"]*"')
 
 
 def mark_french_quotes(page_html: str) -> str:
@@ -211,17 +201,15 @@ def mark_french_quotes(page_html: str) -> str:
     head, rest = (page_html[:body], page_html[body:]) if body >= 0 else ("", page_html)
     out: list[str] = []
     raw: str | None = None
-    for token in _TOKENS.split(rest):
-        if token.startswith("<"):
-            name = re.match(r"</?([a-zA-Z0-9]+)", token)
-            tag = name.group(1).lower() if name else ""
-            if raw is None and tag in _RAW_TEXT and not token.startswith("</"):
-                raw = tag
-            elif raw == tag and token.startswith("</"):
-                raw = None
-            out.append(token)
-            continue
-        if raw is None and "«" in token and not (out and _OPENS_FRENCH.search(out[-1])):
-            token = _FRENCH_QUOTE.sub(lambda m: f'<span lang="fr">{m.group(0)}</span>', token)
-        out.append(token)
+    previous, previous_kind = "", END  # the markup just before the text, and its kind
+    for text, markup, name, kind in tokens(rest):
+        if raw is None and "«" in text and not (previous_kind == START and _LANG_FRENCH.search(previous)):
+            text = _FRENCH_QUOTE.sub(lambda m: f'<span lang="fr">{m.group(0)}</span>', text)
+        out.append(text)
+        out.append(markup)
+        previous, previous_kind = markup, kind
+        if raw is None and name in _RAW_TEXT and kind == START:
+            raw = name
+        elif raw == name and kind == END:
+            raw = None
     return head + "".join(out)

@@ -10,9 +10,10 @@
   the nav: it listed every page twice (French and English). It is filtered here
   for French; and once each page is written, the shared configuration (interface
   language, site name) is set back to French for whatever runs next.
-- English pages get an English site name, English heading-link titles and
-  English tooltips (includes/abbreviations.en.md; the French ones, includes/abbreviations.md,
-  are given to Markdown as its glossary), and weigh half in the search.
+- English pages get an English site name and English tooltips
+  (includes/abbreviations.en.md; the French ones, includes/abbreviations.md,
+  are given to Markdown as its glossary), and weigh half in the search. Their
+  heading links and footnotes are named by kit-a11y (kit.html.theme_markup).
 - Material's head links ``<link rel="alternate" hreflang>`` are dropped: its
   script fetched ``sitemap.xml`` beside each page they named (404 every time).
 """
@@ -43,7 +44,6 @@ from kit.i18n import (
     read_abbreviations,
     strip_injected_links,
     translate_abbreviations,
-    translate_permalinks,
 )
 from kit.paths import Project
 from kit.site import NoOptions
@@ -137,17 +137,13 @@ class I18nPlugin(BasePlugin[NoOptions]):
         return nav
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, **_: Any) -> str:
-        toc = config.mdx_configs.get("toc", {}) or {}
-        french_title = toc.get("permalink_title") or STRINGS[DEFAULT_LANGUAGE]["permalink_title"]
         lang = language_of(page.file.src_uri)
         if lang == DEFAULT_LANGUAGE:
             return html
         # Tooltips: Markdown's glossary is the French one (includes/abbreviations.md, see on_config).
         if lang in self.abbreviations:
             html = translate_abbreviations(html, self.abbreviations[lang])
-        if french_title != STRINGS[DEFAULT_LANGUAGE]["permalink_title"]:
-            return html
-        return translate_permalinks(html, lang)
+        return html
 
     def _set_language(self, config: MkDocsConfig, lang: str) -> None:
         # Material reads config.theme.language, which mkdocs-i18n sets as an attribute.

@@ -19,6 +19,8 @@ too, so unchanged PDFs are made once).
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -198,27 +200,64 @@ class Step:
 
 @dataclass
 class Season:
-    """A clone in which the season is played lazily, one step at a time (see the module's docstring)."""
+    """A clone in which the season is played lazily, one step at a time (see the module's docstring).
+
+    One clone for the whole test run, shared by every worker: a step is played once, by whichever
+    worker first needs it, and its record (``steps/<name>.json``) read by the others. The lock file
+    keeps the clone to one worker at a time while it plays a step, and for any other change a test
+    makes to it (``held``).
+    """
 
     repo: Path
     work: Path
-    port: int
     env: dict[str, str]
+    lock: Path
     steps: dict[str, Step] = field(default_factory=dict)
 
     ORDER = ("1.0", "1.1", "1.2", "retour-1.1", "1.3")
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """The clone to this worker alone (never nested)."""
+        with open(self.lock, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def upto(self, name: str) -> Step:
-        """Play the season until step ``name`` (once); the step's record."""
-        for step in self.ORDER[:self.ORDER.index(name) + 1]:
-            if step not in self.steps:
-                started = time.monotonic()
-                result, latest = getattr(self, "_step_" + step.replace(".", "_").replace("-", "_"))()
-                assert result.returncode == 0, f"étape {step} :\n{result.stdout}\n{result.stderr}"
-                branch = f"season/{step}"
-                git(self.repo, "branch", "--force", branch, "gh-pages")
-                self.steps[step] = Step(step, result, branch, latest, time.monotonic() - started)
+        """Play the season until step ``name`` (once in the test run); the step's record."""
+        with self.held():
+            for step in self.ORDER[:self.ORDER.index(name) + 1]:
+                if step not in self.steps:
+                    self.steps[step] = self._recorded(step) or self._play(step)
         return self.steps[name]
+
+    def _record(self, step: str) -> Path:
+        return self.work / "steps" / f"{step}.json"
+
+    def _recorded(self, step: str) -> Step | None:
+        record = self._record(step)
+        if not record.exists():
+            return None
+        data = json.loads(record.read_text(encoding="utf-8"))
+        result = subprocess.CompletedProcess(data["args"], data["returncode"], data["stdout"], data["stderr"])
+        return Step(step, result, data["branch"], data["latest"], data["seconds"])
+
+    def _play(self, step: str) -> Step:
+        started = time.monotonic()
+        result, latest = getattr(self, "_step_" + step.replace(".", "_").replace("-", "_"))()
+        assert result.returncode == 0, f"étape {step} :\n{result.stdout}\n{result.stderr}"
+        branch = f"season/{step}"
+        git(self.repo, "branch", "--force", branch, "gh-pages")
+        played = Step(step, result, branch, latest, time.monotonic() - started)
+        record = self._record(step)
+        record.parent.mkdir(exist_ok=True)
+        record.write_text(json.dumps({"args": result.args, "returncode": result.returncode, "stdout": result.stdout,
+                                      "stderr": result.stderr, "branch": branch, "latest": latest,
+                                      "seconds": played.seconds}), encoding="utf-8")
+        return played
 
     def _publish(self, *args: str) -> subprocess.CompletedProcess[str]:
         return publish(self.repo, *args, env=self.env)
@@ -298,10 +337,15 @@ def add_to_nav(repo: Path, title: str, page: str, english: str) -> None:
 
 @pytest.fixture(scope="session")
 def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
-    """The season's clone; steps are played on demand (``season.upto("1.2")``)."""
-    work = tmp_path_factory.mktemp("season")
-    repo = clone_work_tree(work / "repo")
-    port = free_port()
+    """The season's clone, one for the test run; steps are played on demand (``season.upto("1.2")``)."""
+    from conftest import run_lock
+
+    with run_lock(tmp_path_factory, "season") as work:
+        repo = work / "repo"
+        if not (work / "cloned").exists():
+            shutil.rmtree(repo, ignore_errors=True)
+            clone_work_tree(repo)
+            (work / "cloned").touch()
     # The season's documents and calendar files are kept from one test run to the next in the
     # repository's .cache/ (keyed by content, like every cache of the kit: a changed page is made
     # again, an unchanged one taken back), so that only a first run makes them all. KIT_SEASON_CACHE
@@ -311,7 +355,7 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
     # documents, whose links carry it, are taken from the cache.
     env = {"SITE_URL": SITE_URL,
            "KIT_DOCUMENTS_CACHE": str(caches / "documents"), "KIT_CALENDAR_CACHE": str(caches / "calendar")}
-    return Season(repo, work, port, env)
+    return Season(repo, work, env, work.with_suffix(".steps.lock"))
 
 
 def export_branch(repo: Path, branch: str, dest: Path) -> Path:
@@ -335,12 +379,14 @@ def free_port() -> int:
 class Published:
     """Versions 1.0 and 1.1 published into a temporary clone."""
 
-    repo: Path
+    repo: Path  # the season's clone, which goes on with later steps: read ``branch`` and ``changelog``
     # The gh-pages branch as files: <tree>/kit-forums/{1.0,1.1,latest,versions.json,index.html}.
     tree: Path
     port: int
     first: subprocess.CompletedProcess[str]
     second: subprocess.CompletedProcess[str]
+    branch: str  # gh-pages right after 1.1
+    changelog: Path  # docs/nouveautes.md of the clone as it was read (later steps only add entries)
 
     @property
     def served(self) -> Path:
@@ -357,9 +403,13 @@ def published(season: Season, tmp_path_factory: pytest.TempPathFactory) -> Publi
     """The season's gh-pages right after 1.1: versions 1.0 and 1.1, « latest » on 1.1."""
     second = season.upto("1.1")
     first = season.steps["1.0"]
-    tree = tmp_path_factory.mktemp("published") / "www"
+    work = tmp_path_factory.mktemp("published")
+    tree = work / "www"
     export_branch(season.repo, second.branch, tree / PREFIX.strip("/"))
-    return Published(season.repo, tree, season.port, first.result, second.result)
+    changelog = work / "nouveautes.md"
+    with season.held():  # never read while another worker's step writes it
+        shutil.copyfile(season.repo / "docs" / "nouveautes.md", changelog)
+    return Published(season.repo, tree, free_port(), first.result, second.result, second.branch, changelog)
 
 
 # -- nginx --------------------------------------------------------------------------------------

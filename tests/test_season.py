@@ -131,8 +131,9 @@ def check_step(season: Season, name: str, work: Path, browser: object) -> float:
         first = versions[-1]["version"]
         for entry in versions:
             version = entry["version"]
-            assert found_marks(found, server, version) == expected_marks(season.repo, version, first, served), \
-                (name, version)
+            with season.held():  # the clone's changelog, never while another worker's step writes it
+                expected = expected_marks(season.repo, version, first, served)
+            assert found_marks(found, server, version) == expected, (name, version)
         selector_matches_versions_json(browser, server, versions, latest)
     return time.monotonic() - started
 
@@ -182,7 +183,7 @@ def test_a_season_of_publications(season: Season, browser, tmp_path: Path) -> No
         if name == "1.3":
             out = step.result.stdout
             assert "Tests demandés…" in out and re.search(r"Vérifications réussies : [1-9]\d*\.", out), out
-            assert FIXED_TEXT in git(season.repo, "show", "gh-pages:latest/fiche-1/index.html")
+            assert FIXED_TEXT in git(season.repo, "show", f"{step.branch}:latest/fiche-1/index.html")
     total = sum(timings.values())
     print("\nSaison simulée : " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + f" ; total {total:.0f} s")
 
@@ -205,16 +206,17 @@ def nothing_older_nothing_twice(season: Season) -> None:
     have already played on the shared clone: its sources at the 1.2 commit, gh-pages at that step.
     """
     repo = season.repo
-    branch, gh_pages = git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip(), _head(repo)
-    source = git(repo, "log", "--format=%H", "-1", "--grep=^Version 1.2", branch).strip()
-    git(repo, "checkout", "--quiet", "-B", "apres-retour", source)
-    git(repo, "branch", "--force", "gh-pages", season.steps["retour-1.1"].branch)
-    try:
-        _refusals(season)
-    finally:
-        git(repo, "checkout", "--quiet", branch)
-        git(repo, "branch", "--force", "gh-pages", gh_pages)
-        git(repo, "branch", "--quiet", "--delete", "--force", "apres-retour")
+    with season.held():  # the clone is shared by the test run's workers: put back as it was, alone
+        branch, gh_pages = git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip(), _head(repo)
+        source = git(repo, "log", "--format=%H", "-1", "--grep=^Version 1.2", branch).strip()
+        git(repo, "checkout", "--quiet", "-B", "apres-retour", source)
+        git(repo, "branch", "--force", "gh-pages", season.steps["retour-1.1"].branch)
+        try:
+            _refusals(season)
+        finally:
+            git(repo, "checkout", "--quiet", branch)
+            git(repo, "branch", "--force", "gh-pages", gh_pages)
+            git(repo, "branch", "--quiet", "--delete", "--force", "apres-retour")
 
 
 def _refusals(season: Season) -> None:

@@ -44,7 +44,7 @@ def test_root_redirects_to_latest(published: Published) -> None:
 
 def test_latest_is_a_real_copy_not_a_symlink(published: Published) -> None:
     """alias_type: copy — the intranet server follows no symlink (deploy/nginx.conf)."""
-    tree = subprocess.run(["git", "ls-tree", "-r", "gh-pages"], cwd=published.repo,
+    tree = subprocess.run(["git", "ls-tree", "-r", published.branch], cwd=published.repo,
                           capture_output=True, text=True, check=True).stdout
     modes = {line.split()[0] for line in tree.splitlines()}
     assert modes <= {"100644", "100755"}, "un lien symbolique a été publié"
@@ -106,9 +106,9 @@ def test_changelog_links_each_change_to_its_pages(published: Published) -> None:
     section = html[html.index('id="version-1-1"'):html.index('id="version-1-0"')]
     assert 'href="../note/"' in section
     # The clone's changelog has moved on since (the season goes on): 1.1's entry is unchanged.
-    releases = [r.version for r in changelog.load(published.repo / "docs" / "nouveautes.md")]
+    releases = [r.version for r in changelog.load(published.changelog)]
     assert releases.index("1.1") < releases.index("1.0")
-    release = changelog.find(changelog.load(published.repo / "docs" / "nouveautes.md"), "1.1")
+    release = changelog.find(changelog.load(published.changelog), "1.1")
     assert release is not None and release.changes[0].pages == ("note.md",)
 
 

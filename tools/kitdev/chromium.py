@@ -9,7 +9,12 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Nothing but the site under test: no sync, no updates, no background traffic.
+# Nothing but the site under test: no sync, no updates, no background traffic, and no request that
+# leaves this machine. Chromium sends every request to a proxy at a closed port of 127.0.0.1 (it fails
+# there, net::ERR_PROXY_CONNECTION_FAILED), except those to this machine itself, which it never sends
+# to a proxy; no name is resolved but 127.0.0.1's. The guard is the browser's own: no request waits on
+# the test's Python (a Playwright route costs a round trip for each request). Tests still record every
+# request a page makes, and fail on one to another host.
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -18,6 +23,8 @@ LAUNCH_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 

@@ -40,6 +40,13 @@ def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | 
     return subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The test modules run longest first, from the last whole run's durations (tests/ordering.py)."""
+    from ordering import LongestFirst
+
+    config.pluginmanager.register(LongestFirst(config), "kit-longest-first")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The publication gate (marker ``gate``) runs on an editor's machine: Python only.
 

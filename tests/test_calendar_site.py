@@ -31,6 +31,7 @@ from kit.calendar.map import load_map
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import at_commune, render_calendar
 from kit.calendar.read import read_calendar
+from kit.calendar.site_build import keep_site
 from kit.french import french_date, french_time, plural, time_range
 from kit.site import calendar as calendar_plugin
 from kit.site.calendar import CalendarPlugin
@@ -570,20 +571,22 @@ def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.
     plugin = CalendarPlugin()
     monkeypatch.setattr(calendar_plugin, "PARALLEL_FROM", 1)
     plugin.site, plugin.territory = site, territory
-    plugin._start_downloads(site, territory, site_dir, tmp_path / "cache")
+    cache = tmp_path / "cache"
+    keep_site(cache, "clé", (site, []))  # the worker process reads the pages from the cache
+    plugin._start_downloads(len(forums), "clé", PROJECT.reference, site_dir, cache)
     worker = plugin.worker
     assert worker is not None
 
     def not_here(*args: object) -> None:
         raise AssertionError("the download process should have written the files")
 
-    monkeypatch.setattr(calendar_plugin, "_publish", not_here)
+    monkeypatch.setattr(calendar_plugin, "publish", not_here)
     plugin.on_post_build(config=cast(MkDocsConfig, SimpleNamespace(site_dir=str(site_dir))))
     assert worker.process.exitcode == 0 and plugin.worker is None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
     assert written == downloads(site, territory) and len(written) == 4 + 2 + 2 + len(forums)
     # A build that fails after on_files leaves no process writing behind it.
-    plugin._start_downloads(site, territory, tmp_path / "other", tmp_path / "cache")
+    plugin._start_downloads(len(forums), "clé", PROJECT.reference, tmp_path / "other", cache)
     worker = plugin.worker
     assert worker is not None
     plugin.on_build_error(error=RuntimeError("échec"))

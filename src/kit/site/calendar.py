@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
-import os
 import pickle
 import time
 from dataclasses import replace
 from functools import partial
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from jinja2 import Environment
@@ -31,11 +27,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from kit.calendar.check import RowMemo
-from kit.calendar.downloads import cached_downloads, download_keys
+from kit.calendar.downloads import download_keys
 from kit.calendar.inputs import calendar_key, setting_key
 from kit.calendar.model import Calendar, Campaign, Ordered, Problem, load_campaign
 from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
 from kit.calendar.read import read_calendar
+from kit.calendar.site_build import PARALLEL_FROM, DownloadsWorker, keep_site, kept_site, publish, publish_changed
 from kit.campaign.datafiles import DataFileError
 from kit.campaign.page import PROGRESS_URI, render_progress
 from kit.campaign.progress import compute_progress
@@ -46,20 +43,11 @@ from kit.paths import Project
 from kit.publishing.received import is_table_file, table_file_advice
 from kit.site import CachingOptions
 from kit.site.rendered import RenderedPages
-from kit.site.session import DeferredFile, EditorSession, session_of
-from kit.store import ArtifactCache, LinkedFiles, Memo, content_key, unpickled
+from kit.site.session import DeferredFile, EditorSession, no_keeping, session_of
+from kit.store import Memo, content_key
 from kit.territory import Territory, load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")
-
-# The calendar's pages as a build made them, kept in the calendar's cache under the key of their inputs.
-SITE_SUFFIX = "pages.pickle"
-SITES_KEPT = 3  # the pages of the last calendars built: going back and forth between versions stays quick
-# Below this many forums the downloads take less time than starting a process.
-PARALLEL_FROM = 500
-# Subfolder of the calendar's cache holding one copy of each download, linked into the site folders.
-LINKED_FOLDER = "site-files"
-
 
 def project_of(config: MkDocsConfig) -> Project:
     """The project being built: the folder of its mkdocs.yml."""
@@ -89,83 +77,6 @@ def _bytes(path: Path) -> bytes:
         return b""
 
 
-def _unpickled(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:
-    """The pages an earlier build kept, or None if there are none or they cannot be read back."""
-    if data is None:
-        return None
-    try:
-        made = unpickled(data)
-    except Exception:  # a cache written by another version: made again
-        return None
-    if isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], CalendarSite) \
-            and isinstance(made[1], list):
-        return made[0], made[1]
-    return None
-
-
-def _site_files(cache_dir: Path) -> LinkedFiles:
-    """The downloads as written into site folders, linked from here (one copy of each content)."""
-    return LinkedFiles(cache_dir / LINKED_FOLDER)
-
-
-def _publish(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> tuple[int, int, float]:
-    """Make (or reuse) and write every download: how many files, how many reused, seconds to make them."""
-    start = time.perf_counter()
-    files, reused = cached_downloads(site, territory, cache_dir)
-    seconds = time.perf_counter() - start
-    linked = _site_files(cache_dir)
-    _write(site_dir, files, linked)
-    linked.prune()
-    return len(files), reused, seconds
-
-
-def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path,
-                       report: Connection) -> None:
-    try:
-        report.send(_publish(site, territory, site_dir, cache_dir))
-    except Exception:  # on_post_build does it again, and reports what goes wrong
-        os._exit(1)
-
-
-def _write(site_dir: Path, files: dict[str, bytes], linked: LinkedFiles) -> None:
-    """Write the downloads under ``site_dir``, each complete or absent (thousands of small files,
-    linked from ``linked`` rather than created one by one)."""
-    made: set[str] = set()
-    for relative, content in files.items():
-        target = os.path.join(site_dir, relative)
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        linked.place(target, content)
-
-
-class _Worker:
-    """The second process that makes and writes the downloads while MkDocs writes the pages."""
-
-    def __init__(self, process: BaseProcess, report: Connection) -> None:
-        self.process = process
-        self.report = report
-
-    def result(self) -> tuple[int, int, float] | None:
-        """Wait for it: what it did, or None if it failed."""
-        self.process.join()
-        counts: tuple[int, int, float] | None = None
-        try:
-            if self.process.exitcode == 0 and self.report.poll():
-                counts = self.report.recv()
-        except (EOFError, OSError):
-            counts = None
-        self.stop()
-        return counts
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.report.close()
-
-
 def drop_tables(files: Files) -> list[str]:
     """Spreadsheets and CSV files found under docs/, taken out of the site (their names).
 
@@ -184,7 +95,7 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         # What the current build renders: set in on_files, used by the later events.
         self.site: CalendarSite | None = None
         self.territory: Territory | None = None
-        self.worker: _Worker | None = None
+        self.worker: DownloadsWorker | None = None
         self.handed_over = False  # under make serve, the downloads are written after the pages are served
         self.rendered: RenderedPages | None = None  # make build: pages rendered by an earlier build, taken back
 
@@ -224,7 +135,8 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
             # make build: the forums and pages stay until the process ends; the garbage collector
             # need not walk them again at each of its passes (make serve does this after each build).
             gc.freeze()
-            self._start_downloads(site, territory, Path(config.site_dir), self.config.folder(config))
+            self._start_downloads(len(site.forums), key, project.reference, Path(config.site_dir),
+                                  self.config.folder(config))
         else:
             session.read_at_every_build(path)  # saving the calendar renders its changed pages only
             for other in followed:
@@ -245,12 +157,10 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
               config: MkDocsConfig, session: EditorSession | None) -> tuple[CalendarSite, list[Problem]]:
         """The calendar's pages: reused if the same inputs made them before, else read and rendered."""
         if session is None:  # make build: the pages of the same inputs, kept on disk by an earlier build
-            cache = ArtifactCache(self.config.folder(config))
-            made = _unpickled(cache.get(key, SITE_SUFFIX))
+            made = kept_site(self.config.folder(config), key)
             if made is None:
                 made = self._read(path, territory, config, None)
-                cache.put(key, SITE_SUFFIX, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
-                cache.keep_latest(SITE_SUFFIX, SITES_KEPT)  # several megabytes each at 4,000 forums
+                keep_site(self.config.folder(config), key, made)
             return made
         # make serve: the pages of the previous build if the inputs did not change; otherwise only the
         # rows, forums and département pages that changed are done again (the first build fills the memos).
@@ -345,16 +255,12 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         if not changed:
             return
 
-        def publish() -> bytes:
-            files, _ = cached_downloads(site, territory, cache_dir, only=changed)
-            _write(site_dir, files, _site_files(cache_dir))
-            return b""
-
         # One job per build, never merged with another's: they run in order, so the last build's files win.
-        session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}",
-                                   targets=(), make=publish, keep=lambda _: None, kind="calendar"))
+        session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}", targets=(),
+                                   make=partial(publish_changed, site, territory, site_dir, cache_dir, changed),
+                                   keep=no_keeping, kind="calendar"))
 
-    def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> None:
+    def _start_downloads(self, forums: int, key: str, reference: Path, site_dir: Path, cache_dir: Path) -> None:
         """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
 
         The ICS, JSON and CSV files do not depend on the pages, and MkDocs has
@@ -364,18 +270,8 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         could not start or failed, on_post_build does it all itself.
         """
         self._stop_worker()
-        if len(site.forums) < PARALLEL_FROM:
-            return
-        try:
-            context = multiprocessing.get_context("fork")
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, cache_dir, sender),
-                                      daemon=True)
-            process.start()
-            sender.close()
-            self.worker = _Worker(process, receiver)
-        except (ValueError, OSError):
-            self.worker = None
+        if forums >= PARALLEL_FROM:
+            self.worker = DownloadsWorker.start(cache_dir, key, reference, site_dir)
 
     def _stop_worker(self) -> None:
         """Stop a process left by a build that failed before on_post_build (``mkdocs serve``)."""
@@ -449,7 +345,7 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
             counts = self.worker.result()
             self.worker = None
         if counts is None:
-            counts = _publish(self.site, self.territory, Path(config.site_dir), self.config.folder(config))
+            counts = publish(self.site, self.territory, Path(config.site_dir), self.config.folder(config))
         total, reused, seconds = counts
         log.info("Calendrier des forums : %s à télécharger (%s en %s s, %s du cache)",
                  count(total, "fichier", "fichiers"), count(total - reused, "fait", "faits"), decimal(seconds),

@@ -144,7 +144,7 @@ class RenderedPages:
             code_digest(), _versions(),
             folder_digest(Path(theme.custom_dir)) if theme.custom_dir else "",
             folder_digest(includes),
-            _text(settings), _text({"name": theme.name, "dirs": theme.dirs, "options": _theme(config),
+            _text(settings), _text({"name": theme.name, "dirs": theme.dirs, "options": _theme(theme),
                                     "static": theme.static_templates}),
             _text({name: _plugin_setting(plugin) for name, plugin in config.plugins.items()}),
             _text(sorted((file.src_uri, file.dest_uri, file.url, str(file.inclusion)) for file in files)))
@@ -213,8 +213,11 @@ class RenderedPages:
                "next": _neighbour(page.next_page), "ancestors": [item.title for item in page.ancestors],
                "kit": {key: value for key, value in vars(page).items()
                        if key.startswith("kit_") and key != "kit_reused"}}
+        # The configuration as this page's templates read it (kit-i18n gives each page its language's).
+        page_config = context.get("config", config)
         key = content_key(made.content_key, self.globals, _text(drawn), _text(own),
-                          _text({"site_name": config.site_name, "extra": config.extra, "theme": _theme(config)}),
+                          _text({"site_name": page_config["site_name"], "extra": page_config["extra"],
+                                 "theme": _theme(page_config["theme"])}),
                           _text(_nav_text(nav.items)), _text(_neighbour(nav.homepage)))
         kept = self.kept.get(page.file.src_uri)
         if page.file.src_uri in self.content_taken and kept is not None and kept.context_key == key:
@@ -254,8 +257,7 @@ def _plugin_setting(plugin: Any) -> Any:
     return content_key(Path(source).read_bytes()) if source and Path(source).is_file() else type(plugin).__name__
 
 
-def _theme(config: MkDocsConfig) -> dict[str, Any]:
+def _theme(theme: Mapping[str, Any]) -> dict[str, Any]:
     """The theme's options as the pages read them (the locale follows the language, which is there)."""
-    theme = config.theme
     return {**{key: value for key, value in theme.items() if key != "locale"},
             "language_attribute": getattr(theme, "language", None)}

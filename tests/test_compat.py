@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import threading
 from pathlib import Path
@@ -12,7 +13,8 @@ from jinja2 import DictLoader, Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from kit.site import compat
@@ -61,8 +63,6 @@ def test_dirty_build_asks_is_modified_which_can_be_replaced(tmp_path: Path) -> N
     compat.render_only_if(file, False)
     assert file.is_modified() is False
     # MkDocs' dirty build still asks it (mkdocs.commands.build).
-    import inspect
-
     from mkdocs.commands import build
     assert "page.file.is_modified()" in inspect.getsource(build)
 
@@ -79,10 +79,11 @@ def test_theme_env_passes_through_the_change() -> None:
     compat.wrap_theme_env(theme, change)
     env = theme.get_env()
     assert seen == [env] and env.list_templates() == ["x.html"]
-    # MkDocs lists the theme's files from get_env()'s environment, before on_env.
-    import inspect
-
+    # MkDocs lists the theme's files from get_env()'s environment (its list_templates()), before on_env.
     from mkdocs.commands import build
+    from mkdocs.structure.files import Files as MkDocsFiles
+
+    assert "env.list_templates(" in inspect.getsource(MkDocsFiles.add_files_from_theme)
     source = inspect.getsource(build.build)
     assert source.index("config.theme.get_env()") < source.index("add_files_from_theme") \
         < source.index("plugins.on_env")
@@ -127,3 +128,50 @@ def test_page_config_leaves_the_shared_configuration_alone() -> None:
     assert page.use_directory_urls is config.use_directory_urls
     assert (config.site_name, config.theme["language"], getattr(config.theme, "language", None)) == ("Kit", "fr", None)
     assert config.extra["alternate"][1]["link"] == "index.en/"
+
+
+def test_server_build_delay_and_request_handler(tmp_path: Path) -> None:
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        assert server.build_delay > 0
+        compat.set_build_delay(server, 0.05)
+        assert server.build_delay == 0.05
+        # Overridden by the kit's server (kit.site.serve.KitServer), set by MkDocs' own serve.
+        assert list(inspect.signature(server.serve_request).parameters) == ["environ", "start_response"]
+        assert callable(server.error_handler)
+    finally:
+        server.server_close()
+
+
+def test_dirty_build_warning_is_mkdocs_own() -> None:
+    from mkdocs.commands import build
+
+    assert compat.DIRTY_BUILD_WARNING in inspect.getsource(build.build)
+
+
+def test_search_index_is_written_as_material_writes_it() -> None:
+    from material.plugins.search.plugin import SearchIndex
+
+    source = inspect.getsource(SearchIndex.generate_search_index)
+    assert re.search(r'json\.dumps\(\s*data,\s*separators = \(",", ":"\),\s*default = str\s*\)', source)
+    assert compat.search_index_text({"config": {"lang": ["fr"]}, "docs": [{"location": "é/"}]}) == \
+        '{"config":{"lang":["fr"]},"docs":[{"location":"\\u00e9/"}]}'
+
+
+def test_page_anchors_are_mkdocs_own(tmp_path: Path) -> None:
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Kit", "docs_dir": str(tmp_path)})
+    assert not config.validate()[0]
+    (tmp_path / "autre.md").write_text("# Autre\n\n## Partie\n", encoding="utf-8")
+    (tmp_path / "page.md").write_text("# Titre\n\n[lien](autre.md#partie)\n", encoding="utf-8")
+    files = Files([File(name, str(tmp_path), str(tmp_path / "site"), use_directory_urls=True)
+                   for name in ("page.md", "autre.md")])
+    page = Page(None, files.get_file_from_path("page.md"), config)
+    page.read_source(config)
+    page.render(config, files)
+    present, links = compat.page_anchors(page)
+    assert "titre" in present
+    assert {file.src_uri: anchors for file, anchors in links.items()} == {"autre.md": {"partie": "autre.md#partie"}}
+    other = Page(None, files.get_file_from_path("autre.md"), config)
+    compat.restore_anchors(other, {"partie"}, {})
+    assert compat.page_anchors(other) == ({"partie"}, {})

@@ -1,6 +1,13 @@
-"""The calendar's downloads as a site build writes them: made (or taken from the cache) and linked into the site.
+"""The calendar as a site build makes it: its pages (kept from one build to the next) and its downloads.
 
-``make build`` makes them in a second process while MkDocs writes the pages
+:func:`calendar_site` reads the calendar and the campaign's follow-up and renders
+their pages, or takes them back from a :class:`Store` when the same inputs made them
+before: the editor's session under ``make serve`` (which also keeps the rows and
+pages that did not change, for a calendar edit), the calendar's cache on disk
+(:class:`DiskStore`) under ``make build``. One path, two places to keep things.
+
+The downloads (ICS, JSON, CSV) are made (or taken from the cache) and linked into
+the site: ``make build`` makes them in a second process while MkDocs writes the pages
 (:class:`DownloadsWorker`); ``make serve`` hands the changed ones over to the server,
 which makes them after the page is served (:func:`publish_changed`, given with the calendar's
 pages to the server's worker process). Both processes are spawned (a fresh
@@ -16,14 +23,26 @@ import os
 import pickle
 import time
 from collections.abc import Collection
+from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any, Protocol
 
+from kit.calendar.check import RowMemo
 from kit.calendar.downloads import cached_downloads
-from kit.calendar.model import Problem
-from kit.calendar.pages import CalendarSite
-from kit.store import ArtifactCache, LinkedFiles, unpickled
+from kit.calendar.inputs import calendar_key, setting_key
+from kit.calendar.model import Calendar, Campaign, Ordered, Problem, load_campaign
+from kit.calendar.pages import CalendarSite, PageMemo, render_calendar
+from kit.calendar.read import read_calendar
+from kit.campaign.datafiles import DataFileError
+from kit.campaign.page import PROGRESS_URI, render_progress
+from kit.campaign.progress import compute_progress
+from kit.campaign.receipts import CalendarReceipt, read_receipts, receipts_file
+from kit.campaign.syntheses import SynthesisArrival, read_syntheses, syntheses_file
+from kit.paths import Project
+from kit.store import ArtifactCache, LinkedFiles, Memo, content_key, unpickled
 from kit.territory import Territory, load_territory
 
 # The calendar's pages as a build made them, kept in the calendar's cache under the key of their inputs.
@@ -33,6 +52,154 @@ SITES_KEPT = 3  # the pages of the last calendars built: going back and forth be
 PARALLEL_FROM = 500
 # Subfolder of the calendar's cache holding one copy of each download, linked into the site folders.
 LINKED_FOLDER = "site-files"
+# What a Store keeps: the pages of the calendar's inputs, the reading of the calendar file, the memos.
+SITE, READ, MEMOS = "calendar-site", "calendar-read", "calendar-memos"
+
+Made = tuple[CalendarSite, list[Problem]]  # the pages, and the calendar's warnings
+
+
+class CalendarStop(Exception):
+    """The calendar or the campaign's follow-up has errors: the site is not built (a French message)."""
+
+
+class Store(Protocol):
+    """Where a build finds what an earlier build made, by name and by the key of its inputs."""
+
+    def recall(self, name: str, key: str) -> Any | None: ...
+
+    def remember(self, name: str, key: str, value: Any) -> None: ...
+
+
+class DiskStore:
+    """``make build``: the calendar's pages of the last inputs, pickled in the calendar's cache; nothing else
+    (a build reads each row once)."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+
+    def recall(self, name: str, key: str) -> Any | None:
+        return kept_site(self.cache_dir, key) if name == SITE else None
+
+    def remember(self, name: str, key: str, value: Any) -> None:
+        if name == SITE:
+            keep_site(self.cache_dir, key, value)
+
+
+def _bytes(path: Path) -> bytes:
+    """A data file's content for the build's key (an absent file has none)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+@dataclass(frozen=True)
+class CalendarInputs:
+    """What the calendar's pages are made from: the calendar file, the project, the site's URL style."""
+
+    path: Path
+    project: Project
+    directory_urls: bool
+    settings: str  # everything but the calendar and the receipts beside it (campaign, reference, code)
+    key: str  # everything: the pages' key
+    read_key: str  # what the reading of the calendar file depends on
+
+    @classmethod
+    def of(cls, path: Path, project: Project, directory_urls: bool) -> CalendarInputs:
+        settings = setting_key(project.campaign_file, project.reference, str(directory_urls))
+        # The pages depend on the receipts of calendars and syntheses kept beside the calendar too, but the
+        # rows and pages kept between make serve builds (keyed by ``settings``) do not: saving
+        # data/syntheses.csv renders the follow-up page and the calendar's date again.
+        key = calendar_key(path, content_key(settings, *(_bytes(f) for f in cls.followed_files(path))))
+        return cls(path, project, directory_urls, settings, key, calendar_key(path, settings))
+
+    @staticmethod
+    def followed_files(path: Path) -> tuple[Path, Path]:
+        """The receipts of calendars and syntheses kept beside the calendar (the follow-up page)."""
+        return receipts_file(path), syntheses_file(path)
+
+    def named(self, path: Path) -> str:
+        """A file named from the project's root, as editors know it (« data/forums.csv »)."""
+        root = self.project.root
+        return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
+
+    def shown(self, problem: Problem) -> Problem:
+        return replace(problem, file=self.named(Path(problem.file)))
+
+
+def calendar_site(inputs: CalendarInputs, territory: Territory, store: Store, *, memos: bool) -> Made:
+    """The calendar's pages: taken back from ``store`` if the same inputs made them, else read and rendered.
+
+    With ``memos`` (make serve), only the rows, forums and département pages that changed since
+    the last build are done again (the first build fills the memos), and a calendar whose file did
+    not change is not read again. Errors stop the build (:class:`CalendarStop`).
+    """
+    kept: Made | None = store.recall(SITE, inputs.key)
+    if kept is not None:
+        return kept
+    rows: RowMemo | None = None
+    pages: PageMemo | None = None
+    if memos:
+        rows, pages = store.recall(MEMOS, inputs.settings) or (Memo(), Memo())
+        store.remember(MEMOS, inputs.settings, (rows, pages))
+        rows.begin()  # a build that reads no row (the calendar read is kept) leaves the rows memo as it was
+        pages.begin()
+    campaign = load_campaign(inputs.project.campaign_file)
+    # Saving data/calendriers.csv or data/syntheses.csv leaves the calendar as it was: its reading is kept.
+    calendar: Calendar | None = store.recall(READ, inputs.read_key)
+    if calendar is None:
+        calendar = read_calendar(inputs.path, territory=territory, campaign=campaign, memo=rows)
+        store.remember(READ, inputs.read_key, calendar)
+    made = _render(inputs, territory, campaign, calendar, pages)
+    store.remember(SITE, inputs.key, made)
+    return made
+
+
+def _render(inputs: CalendarInputs, territory: Territory, campaign: Campaign, calendar: Calendar,
+            pages: PageMemo | None) -> Made:
+    """Check the calendar and the follow-up's data files, then render their pages."""
+    followed: list[Problem] = []
+    receipts: list[CalendarReceipt] = []
+    arrivals: list[SynthesisArrival] = []
+    receipts_path, syntheses_path = inputs.followed_files(inputs.path)
+    try:
+        receipts = read_receipts(receipts_path, territory)
+    except DataFileError as error:
+        followed.extend(error.problems)
+    try:
+        arrivals = read_syntheses(syntheses_path, territory)
+    except DataFileError as error:
+        followed.extend(error.problems)
+    if calendar.errors:
+        count = len(calendar.errors)
+        lines = "\n".join(f"  {inputs.shown(problem)}" for problem in calendar.errors)
+        raise CalendarStop(
+            f"Le calendrier des forums contient {count} erreur{'s' if count > 1 else ''} ; "
+            f"le site n'est pas construit.\n{lines}\n"
+            "Corrigez le fichier puis relancez la construction "
+            f"(.venv/bin/python scripts/forums.py check {inputs.named(inputs.path)} donne le même diagnostic).")
+    if followed:
+        count = len(followed)
+        lines = "\n".join(f"  {inputs.shown(problem)}" for problem in followed)
+        raise CalendarStop(
+            f"Le suivi de la campagne : {count} erreur{'s' if count > 1 else ''} dans les calendriers ou les "
+            f"synthèses reçus ; le site n'est pas construit.\n{lines}\n"
+            "Corrigez les lignes indiquées puis relancez la construction.")
+    progress = compute_progress(calendar.forums, territory, campaign, receipts, arrivals)
+    # The site never shows the « contact » column (personal data): the pages, and the copy of them
+    # kept in .cache/ for the next build, are made from forums without it.
+    public = Ordered(replace(forum, contact="") if forum.contact else forum for forum in calendar.forums)
+    site = render_calendar(public, territory, campaign, warnings=calendar.warnings,
+                           data_date=progress.as_of.day, directory_urls=inputs.directory_urls, memo=pages)
+    index_file = "" if inputs.directory_urls else "index.html"
+    make = partial(render_progress, progress, territory, index_file=index_file)
+    # make serve: a calendar edit that changes none of the follow-up's figures keeps its page and downloads.
+    page = pages.get(("progress", content_key(pickle.dumps(progress)), index_file), make) \
+        if pages is not None else make()
+    site.pages[PROGRESS_URI] = page.markdown
+    site.fragments[PROGRESS_URI] = page.fragments
+    site.files.update(page.files)
+    return site, list(calendar.warnings)
 
 
 def read_site(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
@@ -26,6 +27,7 @@ from typing import Any
 from jinja2 import Environment
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 # The versions of requirements.lock the kit was checked with (tests/test_compat.py compares them with
@@ -154,6 +156,49 @@ def use_observer(server: LiveReloadServer, observer: Any) -> None:
     considered: ``LiveReloadServer`` takes no observer argument.
     """
     server.observer = observer
+
+
+def set_build_delay(server: LiveReloadServer, seconds: float) -> None:
+    """How long ``server`` waits for more changes before it builds (attribute ``build_delay``, not documented).
+
+    Why: MkDocs waits a tenth of a second after a change; the editor's loop is told of each saved file at
+    once (inotify) and builds sooner. Public API considered: ``LiveReloadServer`` takes no such argument.
+    The kit also overrides ``serve_request`` (the server's WSGI application, to add the problems'
+    banner to the pages) and sets ``error_handler``, as ``mkdocs.commands.serve`` itself does.
+    """
+    server.build_delay = seconds
+
+
+# What MkDocs logs at the start of every dirty build (mkdocs.commands.build): a warning, which stops a strict
+# build. The editor's loop's dirty builds are exact (it says which pages to render): the warning is dropped.
+DIRTY_BUILD_WARNING = "A 'dirty' build is being performed"
+
+
+def search_index_text(data: Mapping[str, Any]) -> str:
+    """The search index as Material's search plugin writes ``search/search_index.json``.
+
+    Why: after a partial rebuild the editor's loop merges the saved pages' entries into the index of the
+    last full build, and writes it back byte for byte as a full build would. Public API considered:
+    Material's ``SearchIndex`` cannot be given the entries of a previous build.
+    """
+    return json.dumps(data, separators=(",", ":"), default=str)
+
+
+def page_anchors(page: Page) -> tuple[set[str], dict[File, dict[str, str]]]:
+    """The anchors a rendered page holds and the anchors its links point to (``Page.present_anchor_ids``,
+    ``Page.links_to_anchors``), which MkDocs checks at the end of the build (``validation: anchors``)."""
+    return set(page.present_anchor_ids or ()), dict(page.links_to_anchors or {})
+
+
+def restore_anchors(page: Page, present: set[str], links: dict[File, dict[str, str]]) -> None:
+    """Give a page taken back from an earlier build (kit.site.rendered) the anchors MkDocs would have found.
+
+    Why: the calendar's pages are not run through Markdown again when their content did not change;
+    MkDocs sets these attributes while rendering, and checks them after the last page. Public API
+    considered: none (the attributes are documented, setting them from a plugin is not).
+    """
+    page.present_anchor_ids = present
+    page.links_to_anchors = links
 
 
 # --- kit-i18n: the theme's language and the site name per page, without changing the configuration ---

@@ -46,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from kit.calendar.inputs import code_digest, folder_digest
+from kit.site.compat import page_anchors, restore_anchors
 from kit.store import ArtifactCache, content_key, unpickled
 
 TEMPLATE = "kit-reused-page.html"  # in overrides/: a mark for a page taken back, or Material's page
@@ -188,14 +189,15 @@ class RenderedPages:
             kept = self.kept[src_uri]
             page.toc = kept.toc
             page.title = kept.title  # as Markdown and the content hooks left it
-            page.present_anchor_ids = set(kept.anchors)
-            page.links_to_anchors = {target: dict(links) for uri, links in kept.anchor_links.items()
-                                     if (target := files.get_file_from_path(uri)) is not None}
+            restore_anchors(page, set(kept.anchors),
+                            {target: dict(links) for uri, links in kept.anchor_links.items()
+                             if (target := files.get_file_from_path(uri)) is not None})
             self.made[src_uri] = replace(kept, context_key="", output="")
             return kept.content
+        present, links_to = page_anchors(page)
         self.made[src_uri] = Rendered(
-            self._content_key(src_uri), page.title, html, page.toc, set(page.present_anchor_ids or ()),
-            {target.src_uri: dict(links) for target, links in (page.links_to_anchors or {}).items()})
+            self._content_key(src_uri), page.title, html, page.toc, present,
+            {target.src_uri: dict(links) for target, links in links_to.items()})
         return html
 
     def take_output(self, context: Mapping[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> None:
@@ -261,3 +263,22 @@ def _theme(theme: Mapping[str, Any]) -> dict[str, Any]:
     """The theme's options as the pages read them (the locale follows the language, which is there)."""
     return {**{key: value for key, value in theme.items() if key != "locale"},
             "language_attribute": getattr(theme, "language", None)}
+
+
+class NoPagesTakenBack(RenderedPages):
+    """Every calendar page rendered, none kept on disk: ``make serve``, whose session keeps what it needs."""
+
+    def __init__(self) -> None:
+        super().__init__(Path(), {})
+
+    def begin(self, config: MkDocsConfig, files: Files, includes: Path) -> None:
+        pass
+
+    def set_globals(self, env: Environment) -> None:
+        pass
+
+    def handles(self, page: Page) -> bool:
+        return False
+
+    def keep(self) -> None:
+        pass

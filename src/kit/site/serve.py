@@ -60,10 +60,13 @@ from kit.editorial.check import check_project
 from kit.editorial.slips import Slip
 from kit.french import count
 from kit.site.compat import (
+    DIRTY_BUILD_WARNING,
     check_versions,
     keep_watch,
     render_only_if,
+    search_index_text,
     serve_url,
+    set_build_delay,
     use_observer,
     wake_server,
     watched_count,
@@ -84,7 +87,6 @@ from kit.store import write_atomic
 
 log = logging.getLogger("mkdocs.kit.serve")
 
-DIRTY_WARNING = "A 'dirty' build is being performed"
 SEARCH_INDEX = Path("search") / "search_index.json"
 
 
@@ -132,7 +134,7 @@ class _DropDirtyWarning(logging.Filter):
     """MkDocs warns at every dirty build, which stops a strict build: here the dirty build is exact."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(DIRTY_WARNING)
+        return not record.getMessage().startswith(DIRTY_BUILD_WARNING)
 
 
 class SiteMemory:
@@ -251,8 +253,7 @@ class EditorLoopPlugin(BasePlugin[_NoOptions]):
                 merged[url] = source[url]
         data["docs"] = [entry for entries in merged.values() for entry in entries]
         # As Material writes it, so that the file is the one a full build writes.
-        text = json.dumps(data, separators=(",", ":"), default=str)
-        write_atomic(path, text.encode("utf-8"), durable=False)
+        write_atomic(path, search_index_text(data).encode("utf-8"), durable=False)
         self.memory.entries = merged
 
 
@@ -628,7 +629,7 @@ class KitServer(LiveReloadServer):
         self.loop = loop
         loop.wake = self.wake
         use_observer(self, watchdog.observers.Observer())  # inotify on Linux
-        self.build_delay = 0.05
+        set_build_delay(self, 0.05)
         self._bound = False
 
     def server_bind(self) -> None:

@@ -28,7 +28,7 @@ from kit.calendar.map import load_map
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import at_commune, render_calendar
 from kit.calendar.read import read_calendar
-from kit.calendar.site_build import DownloadsWorker, keep_site
+from kit.calendar.site_build import PARALLEL_FROM, ROW_BYTES, DownloadsWorker, keep_site
 from kit.french import french_date, french_time, plural, time_range
 from kit.territory import load_territory
 
@@ -563,22 +563,36 @@ def test_download_process_writes_every_file(tmp_path: Path) -> None:
               for dep in ("44", "974") for day in range(1, 6)]
     site = render_calendar(forums, territory, campaign)
     site_dir, cache = tmp_path / "site", tmp_path / "cache"
-    keep_site(cache, "clé", (site, []))  # the process (spawned) reads the pages from the cache
-    worker = DownloadsWorker.start(cache, "clé", PROJECT.reference, site_dir)
+    worker = DownloadsWorker.start(PROJECT.reference)  # started before the calendar is read
     assert worker is not None
+    keep_site(cache, "clé", (site, []))  # the process (spawned) reads the pages from the cache
+    worker.give(cache, "clé", site_dir)
     counts = worker.result()
     assert worker.process.exitcode == 0 and counts is not None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
     assert written == downloads(site, territory) and len(written) == 4 + 2 + 2 + len(forums)
     assert counts[:2] == (len(written), 0)
     # Pages the cache does not hold: the process says it failed, and the build does the work itself.
-    worker = DownloadsWorker.start(cache, "autre-clé", PROJECT.reference, tmp_path / "autre")
-    assert worker is not None and worker.result() is None and not (tmp_path / "autre").exists()
-    # A build that fails after on_files leaves no process writing behind it.
-    worker = DownloadsWorker.start(cache, "clé", PROJECT.reference, tmp_path / "other")
+    worker = DownloadsWorker.start(PROJECT.reference)
     assert worker is not None
-    worker.stop()
-    assert not worker.process.is_alive()
+    worker.give(cache, "autre-clé", tmp_path / "autre")
+    assert worker.result() is None and not (tmp_path / "autre").exists()
+    # Not needed (a small calendar), or a build that fails after on_files: no process is left behind.
+    for given in (False, True):
+        worker = DownloadsWorker.start(PROJECT.reference)
+        assert worker is not None
+        if given:
+            worker.give(cache, "clé", tmp_path / "other")
+        worker.stop()
+        assert not worker.process.is_alive()
+
+
+def test_download_process_only_for_a_big_calendar(tmp_path: Path) -> None:
+    small, big = tmp_path / "petit.csv", tmp_path / "grand.csv"
+    small.write_bytes(b"x" * (PARALLEL_FROM * ROW_BYTES - 1))
+    big.write_bytes(b"x" * PARALLEL_FROM * ROW_BYTES)
+    assert not DownloadsWorker.worth_it(small) and DownloadsWorker.worth_it(big)
+    assert not DownloadsWorker.worth_it(tmp_path / "absent.csv")
 
 
 def test_reserved_identifier_is_refused(tmp_path: Path) -> None:

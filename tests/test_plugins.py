@@ -78,7 +78,7 @@ def test_calendar_adds_its_pages(mkdocs_config: MkDocsConfig) -> None:
         if file.src_uri not in downloads:
             assert file.inclusion.is_in_nav() == (file.src_uri in (INDEX_URI, COVERAGE_URI, PROGRESS_URI))
     plugin.on_build_error(error=RuntimeError("arrêt"))
-    assert plugin.build is not None and plugin.build.worker is None
+    assert plugin.build is None and plugin.worker is None
 
 
 def _page(config: MkDocsConfig, src_uri: str) -> Page:

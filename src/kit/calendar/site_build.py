@@ -50,6 +50,7 @@ SITE_SUFFIX = "pages.pickle"
 SITES_KEPT = 3  # the pages of the last calendars built: going back and forth between versions stays quick
 # Below this many forums the downloads take less time than starting a process.
 PARALLEL_FROM = 500
+ROW_BYTES = 100  # a calendar's row takes at least this many bytes (about 160 in a real calendar)
 # Subfolder of the calendar's cache holding one copy of each download, linked into the site folders.
 LINKED_FOLDER = "site-files"
 # What a Store keeps: the pages of the calendar's inputs, the reading of the calendar file, the memos.
@@ -228,6 +229,11 @@ def kept_site(cache_dir: Path, key: str) -> tuple[CalendarSite, list[Problem]] |
     return read_site(ArtifactCache(cache_dir).get(key, SITE_SUFFIX))
 
 
+def site_kept(cache_dir: Path, key: str) -> bool:
+    """Whether an earlier build kept the pages of ``key`` (its downloads are then in the cache too)."""
+    return ArtifactCache(cache_dir).holds(key, SITE_SUFFIX)
+
+
 def _site_files(cache_dir: Path) -> LinkedFiles:
     """The downloads as written into site folders, linked from here (one copy of each content)."""
     return LinkedFiles(cache_dir / LINKED_FOLDER)
@@ -266,12 +272,19 @@ def publish_changed(site: CalendarSite, territory: Territory, site_dir: Path, ca
     return b""
 
 
-def _publish_in_worker(cache_dir: Path, key: str, reference: Path, site_dir: Path, report: Connection) -> None:
+def _downloads_process(reference: Path, connection: Connection) -> None:
+    """The downloads' process: ready (the kit imported, the territory read) before the build has read the
+    calendar; then given the key of the calendar's pages and the site folder, or None (nothing to do)."""
     try:
+        territory = load_territory(reference)
+        job = connection.recv()
+        if job is None:
+            return
+        cache_dir, key, site_dir = job
         made = kept_site(cache_dir, key)
         if made is None:
             os._exit(1)
-        report.send(publish(made[0], load_territory(reference), site_dir, cache_dir))
+        connection.send(publish(made[0], territory, site_dir, cache_dir))
     except Exception:  # the build does it again, and reports what goes wrong
         os._exit(1)
 
@@ -279,42 +292,64 @@ def _publish_in_worker(cache_dir: Path, key: str, reference: Path, site_dir: Pat
 class DownloadsWorker:
     """The second process that makes and writes the downloads while MkDocs writes the pages.
 
-    Spawned, not forked: it starts from a fresh interpreter and reads the calendar's pages from
-    the cache (``key``), where the build has just kept them.
+    Spawned, not forked: it starts from a fresh interpreter (half a second to import the kit),
+    so it is started before the build reads the calendar (:meth:`start`), and told what to do
+    once the calendar's pages are kept in the cache (:meth:`give`), where it reads them.
+    Worth it when the downloads are to be made (seconds at 4,000 forums); when an earlier
+    build of the same calendar left them in the cache, linking them takes less time than
+    starting a process (see :func:`site_kept`).
     """
 
-    def __init__(self, process: BaseProcess, report: Connection) -> None:
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
         self.process = process
-        self.report = report
+        self.connection = connection
+        self.given = False
+
+    @staticmethod
+    def worth_it(calendar: Path) -> bool:
+        """Whether the calendar is big enough for a second process (judged by its size: it is not read yet)."""
+        try:
+            return calendar.stat().st_size >= PARALLEL_FROM * ROW_BYTES
+        except OSError:
+            return False
 
     @classmethod
-    def start(cls, cache_dir: Path, key: str, reference: Path, site_dir: Path) -> DownloadsWorker | None:
+    def start(cls, reference: Path) -> DownloadsWorker | None:
         """Start it, or None if no process can be started (the build then does the work itself)."""
         try:
             context = multiprocessing.get_context("spawn")
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_publish_in_worker, args=(cache_dir, key, reference, site_dir, sender),
-                                      daemon=True)
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_downloads_process, args=(reference, theirs), daemon=True,
+                                      name="kit-telechargements")
             process.start()
-            sender.close()
+            theirs.close()
         except (ValueError, OSError):
             return None
-        return cls(process, receiver)
+        return cls(process, ours)
+
+    def give(self, cache_dir: Path, key: str, site_dir: Path) -> None:
+        """Make and write the downloads of the calendar's pages kept under ``key``."""
+        try:
+            self.connection.send((cache_dir, key, site_dir))
+            self.given = True
+        except (OSError, ValueError):
+            self.stop()
 
     def result(self) -> tuple[int, int, float] | None:
-        """Wait for it: what it did, or None if it failed."""
-        self.process.join()
+        """Wait for it: what it did (how many files, how many reused, seconds), or None if it failed."""
         counts: tuple[int, int, float] | None = None
-        try:
-            if self.process.exitcode == 0 and self.report.poll():
-                counts = self.report.recv()
-        except (EOFError, OSError):
-            counts = None
+        if self.given:
+            try:
+                counts = self.connection.recv()
+                self.process.join(5)  # it ends once it has said what it did
+            except (EOFError, OSError):
+                counts = None
         self.stop()
         return counts
 
     def stop(self) -> None:
+        """Stop it: after :meth:`result`, or when the build does not need it or failed."""
+        self.connection.close()
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
-        self.report.close()

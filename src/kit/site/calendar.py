@@ -40,6 +40,7 @@ from kit.calendar.site_build import (
     calendar_site,
     publish,
     publish_changed,
+    site_kept,
 )
 from kit.french import count, decimal, plural
 from kit.paths import Project
@@ -84,7 +85,7 @@ class _Build:
     changed over to the server, which makes them after the page is served.
     """
 
-    def __init__(self, config: MkDocsConfig, cache_dir: Path, path: Path) -> None:
+    def __init__(self, config: MkDocsConfig, cache_dir: Path, path: Path, worker: DownloadsWorker | None) -> None:
         project = project_of(config)
         self.site_dir = Path(config.site_dir)
         self.cache_dir = cache_dir
@@ -103,17 +104,19 @@ class _Build:
                                                        for part in item))
                           for uri, markdown in self.site.pages.items()}
         self.rendered = RenderedPages(cache_dir, self.page_keys) if self.session is None else NoPagesTakenBack()
-        self.worker: DownloadsWorker | None = None
+        self.worker = worker  # make build: started before the calendar was read (on_pre_build)
 
     def start_downloads(self) -> None:
-        """make build: the downloads made in a second process (from this many forums on); make serve: those that
-        changed handed over to the server, and the calendar's files marked as read again at every build."""
+        """make build: the downloads given to the second process (from PARALLEL_FROM forums on); make serve: those
+        that changed handed over to the server, and the calendar's files marked as read again at every build."""
         if self.session is None:
             # The forums and pages stay until the process ends; the garbage collector need not walk them
             # again at each of its passes (make serve does this after each build).
             gc.freeze()
-            if len(self.site.forums) >= PARALLEL_FROM:
-                self.worker = DownloadsWorker.start(self.cache_dir, self.inputs.key, self.reference, self.site_dir)
+            if self.worker is not None and len(self.site.forums) >= PARALLEL_FROM:
+                self.worker.give(self.cache_dir, self.inputs.key, self.site_dir)
+            else:
+                self.stop()
             return
         self.session.read_at_every_build(self.inputs.path)  # saving the calendar renders its changed pages only
         for other in self.inputs.followed_files(self.inputs.path):
@@ -170,11 +173,23 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
     def __init__(self) -> None:
         super().__init__()
         self.build: _Build | None = None  # set in on_files, used by the later events
+        self.worker: DownloadsWorker | None = None  # make build: started in on_pre_build, given to the build
 
     def _current(self) -> _Build:
         if self.build is None:
             raise PluginError("Calendrier des forums : événement reçu avant la lecture du calendrier.")
         return self.build
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """make build, a big calendar whose downloads are to be made: their process started now, ready when the
+        calendar is read."""
+        self._stop()
+        path = calendar_path(config)
+        if session_of(config) is not None or not DownloadsWorker.worth_it(path):
+            return
+        project = project_of(config)
+        if not site_kept(self.config.folder(config), CalendarInputs.of(path, project, config.use_directory_urls).key):
+            self.worker = DownloadsWorker.start(project.reference)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         drop_tables(files)
@@ -182,10 +197,13 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         if not path.is_file():
             raise PluginError(f"Calendrier des forums : le fichier {path} est introuvable "
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
-        if self.build is not None:  # a build that failed before on_post_build (mkdocs serve)
-            self.build.stop()
-        self.build = None
-        build = self.build = _Build(config, self.config.folder(config), path)
+        worker, self.worker = self.worker, None
+        try:
+            build = self.build = _Build(config, self.config.folder(config), path, worker)
+        except BaseException:
+            if worker is not None:
+                worker.stop()
+            raise
         if build.warnings:
             # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
             # « avertissement », and the details where readers and editors look for them.
@@ -276,5 +294,13 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
                  count(reused, "repris", "repris"))
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        """Stop the downloads' process of a build that failed before on_post_build (mkdocs serve builds again)."""
+        if self.worker is not None:
+            self.worker.stop()
+        self.worker = None
         if self.build is not None:
             self.build.stop()
+        self.build = None

@@ -38,6 +38,7 @@ from kit.calendar.site_build import (
     DownloadsWorker,
     Store,
     calendar_site,
+    downloads_part,
     publish,
     publish_changed,
     site_kept,
@@ -147,8 +148,8 @@ class _Build:
             return
         # One job per build, never merged with another's: they run in order, so the last build's files win.
         session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}", targets=(),
-                                   make=partial(publish_changed, self.site, self.territory, self.site_dir,
-                                                self.cache_dir, changed),
+                                   make=partial(publish_changed, downloads_part(self.site), self.reference,
+                                                self.site_dir, self.cache_dir, changed),
                                    keep=no_keeping, kind="calendar"))
 
     def finish_downloads(self) -> tuple[int, int, float] | None:

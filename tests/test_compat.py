@@ -175,3 +175,15 @@ def test_page_anchors_are_mkdocs_own(tmp_path: Path) -> None:
     other = Page(None, files.get_file_from_path("autre.md"), config)
     compat.restore_anchors(other, {"partie"}, {})
     assert compat.page_anchors(other) == ({"partie"}, {})
+
+
+def test_version_error_stops_make_serve_before_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.site import serve
+
+    message = compat.check_versions({**compat.CHECKED_WITH, "mkdocs-i18n": "0.5.0"}.__getitem__)
+    assert message is not None and "mkdocs-i18n 0.5.0 est installé" in message
+    monkeypatch.setattr(serve, "check_versions", lambda: message)
+    monkeypatch.setattr(serve, "EditorLoop", None)  # never reached: nothing is built or served
+    with pytest.raises(SystemExit) as stopped:
+        serve.serve("mkdocs.yml")
+    assert stopped.value.code == message

@@ -63,7 +63,8 @@ def version_error(problems: list[str]) -> str:
     """The message that stops a build or ``make serve`` on a version the kit was not checked with."""
     return ("Le kit ne peut pas être construit avec les modules installés : " + " ; ".join(problems) + ". "
             "Tapez « make serve » (ou « make build ») : ces commandes réinstallent les versions de "
-            "requirements.lock dans .venv.")
+            "requirements.lock dans .venv ; si le message revient, supprimez le fichier .venv/.installed puis "
+            "recommencez.")
 
 
 def check_versions(installed: Callable[[str], str] = importlib.metadata.version) -> str | None:

@@ -187,3 +187,17 @@ def test_version_error_stops_make_serve_before_anything(monkeypatch: pytest.Monk
     with pytest.raises(SystemExit) as stopped:
         serve.serve("mkdocs.yml")
     assert stopped.value.code == message
+
+
+def test_added_plugin_receives_its_events() -> None:
+    from mkdocs.plugins import BasePlugin, PluginCollection
+
+    class Seen(BasePlugin):  # type: ignore[type-arg]
+        def on_pre_build(self, *, config: MkDocsConfig) -> None:
+            seen.append("pre_build")
+
+    seen: list[str] = []
+    plugins = PluginCollection()
+    compat.add_plugin(plugins, "kit-editor-loop", Seen())
+    plugins.on_pre_build(config=MkDocsConfig())
+    assert seen == ["pre_build"] and "kit-editor-loop" in plugins

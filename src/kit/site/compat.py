@@ -8,10 +8,12 @@ which public API was considered. ``tests/test_compat.py`` checks that each one s
 behaves on the versions of ``requirements.lock``; :func:`check_versions` stops a build or
 ``make serve`` at once, in French, when another version is installed.
 
-Material and mkdocs-i18n are used through their documented settings and templates; the kit
-relies on the behaviour of mkdocs-i18n 0.4 (its list of language links before each H1, its
-``on_page_context`` setting the theme's language) which ``kit.site.i18n`` puts right: that is
-why its version is checked too.
+Material is used through its documented settings and template overrides, except for the
+format in which its search plugin writes the index (:func:`search_index_text`). The kit relies
+on the behaviour of mkdocs-i18n 0.4 (its list of language links before each H1, its
+``on_page_context`` writing the theme's language and the language links into the page's
+context, called again by ``kit.site.i18n`` for 404.html), which ``kit.site.i18n`` puts right
+or catches (:class:`PageConfig`): that is why its version is checked too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 from jinja2 import Environment
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, PluginCollection
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
@@ -90,6 +93,17 @@ def serve_url(host: str, port: int, mount_path: str) -> str:
     from mkdocs import livereload
 
     return str(livereload._serve_url(host, port, mount_path))
+
+
+def add_plugin(plugins: PluginCollection, name: str, plugin: BasePlugin[Any]) -> None:
+    """Add ``plugin`` to a loaded configuration's plugins, its events registered as mkdocs.yml's are.
+
+    Why: the editor's loop gives each build its own plugin (``kit-editor-loop``), which is never
+    listed in mkdocs.yml. ``PluginCollection.__setitem__`` registers the plugin's ``on_*`` methods
+    (not documented). Public API considered: a plugin declared in mkdocs.yml cannot be handed the
+    server's memory.
+    """
+    plugins[name] = plugin
 
 
 def render_only_if(file: File, changed: bool) -> None:

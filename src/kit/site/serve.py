@@ -61,6 +61,7 @@ from kit.editorial.slips import Slip
 from kit.french import count
 from kit.site.compat import (
     DIRTY_BUILD_WARNING,
+    add_plugin,
     check_versions,
     keep_watch,
     render_only_if,
@@ -419,7 +420,7 @@ class EditorLoop:
         if self.dev_addr:
             options["dev_addr"] = self.dev_addr
         config = load_config(config_file=self.config_file, **options)
-        config.plugins[PLUGIN_NAME] = EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed)
+        add_plugin(config.plugins, PLUGIN_NAME, EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed))
         memory = self.memory
         known = memory.theme_files if saved is not None else None
 

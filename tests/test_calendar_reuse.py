@@ -21,8 +21,8 @@ from kit.calendar.downloads import download_keys
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import CalendarSite, render_calendar
 from kit.calendar.read import read_calendar
+from kit.calendar.site_build import SITE_SUFFIX
 from kit.site import rendered
-from kit.site.calendar import SITE_SUFFIX
 from kit.store import ArtifactCache, Key, LinkedFiles, Memo
 from kit.territory import load_territory
 

@@ -14,14 +14,11 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
-from types import SimpleNamespace
-from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import lxml.html
 import pytest
-from mkdocs.config.defaults import MkDocsConfig
 
 from conftest import PROJECT, ROOT, build_site, page
 from kit.calendar.coverage import coverage, forum_cantons
@@ -31,9 +28,8 @@ from kit.calendar.map import load_map
 from kit.calendar.model import Forum, load_campaign
 from kit.calendar.pages import at_commune, render_calendar
 from kit.calendar.read import read_calendar
+from kit.calendar.site_build import PARALLEL_FROM, ROW_BYTES, DownloadsWorker, keep_site
 from kit.french import french_date, french_time, plural, time_range
-from kit.site import calendar as calendar_plugin
-from kit.site.calendar import CalendarPlugin
 from kit.territory import load_territory
 
 # The publication gate: scripts/publish.py runs these tests before each publication.
@@ -561,33 +557,42 @@ def test_damaged_cache_entry_is_made_again(tmp_path: Path) -> None:
     assert again == first and reused == len(first) - 1
 
 
-def test_download_process_writes_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_process_writes_every_file(tmp_path: Path) -> None:
     territory, campaign = load_territory(PROJECT.reference), load_campaign(PROJECT.campaign_file)
     forums = [Forum(dep, date(2009, 4, day), time(18, 0), None, f"Commune {day}", "salle")
               for dep in ("44", "974") for day in range(1, 6)]
     site = render_calendar(forums, territory, campaign)
-    site_dir = tmp_path / "site"
-    plugin = CalendarPlugin()
-    monkeypatch.setattr(calendar_plugin, "PARALLEL_FROM", 1)
-    plugin.site, plugin.territory = site, territory
-    plugin._start_downloads(site, territory, site_dir, tmp_path / "cache")
-    worker = plugin.worker
+    site_dir, cache = tmp_path / "site", tmp_path / "cache"
+    worker = DownloadsWorker.start(PROJECT.reference)  # started before the calendar is read
     assert worker is not None
-
-    def not_here(*args: object) -> None:
-        raise AssertionError("the download process should have written the files")
-
-    monkeypatch.setattr(calendar_plugin, "_publish", not_here)
-    plugin.on_post_build(config=cast(MkDocsConfig, SimpleNamespace(site_dir=str(site_dir))))
-    assert worker.process.exitcode == 0 and plugin.worker is None
+    keep_site(cache, "clé", (site, []))  # the process (spawned) reads the pages from the cache
+    worker.give(cache, "clé", site_dir)
+    counts = worker.result()
+    assert worker.process.exitcode == 0 and counts is not None
     written = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
     assert written == downloads(site, territory) and len(written) == 4 + 2 + 2 + len(forums)
-    # A build that fails after on_files leaves no process writing behind it.
-    plugin._start_downloads(site, territory, tmp_path / "other", tmp_path / "cache")
-    worker = plugin.worker
+    assert counts[:2] == (len(written), 0)
+    # Pages the cache does not hold: the process says it failed, and the build does the work itself.
+    worker = DownloadsWorker.start(PROJECT.reference)
     assert worker is not None
-    plugin.on_build_error(error=RuntimeError("échec"))
-    assert plugin.worker is None and not worker.process.is_alive()
+    worker.give(cache, "autre-clé", tmp_path / "autre")
+    assert worker.result() is None and not (tmp_path / "autre").exists()
+    # Not needed (a small calendar), or a build that fails after on_files: no process is left behind.
+    for given in (False, True):
+        worker = DownloadsWorker.start(PROJECT.reference)
+        assert worker is not None
+        if given:
+            worker.give(cache, "clé", tmp_path / "other")
+        worker.stop()
+        assert not worker.process.is_alive()
+
+
+def test_download_process_only_for_a_big_calendar(tmp_path: Path) -> None:
+    small, big = tmp_path / "petit.csv", tmp_path / "grand.csv"
+    small.write_bytes(b"x" * (PARALLEL_FROM * ROW_BYTES - 1))
+    big.write_bytes(b"x" * PARALLEL_FROM * ROW_BYTES)
+    assert not DownloadsWorker.worth_it(small) and DownloadsWorker.worth_it(big)
+    assert not DownloadsWorker.worth_it(tmp_path / "absent.csv")
 
 
 def test_reserved_identifier_is_refused(tmp_path: Path) -> None:

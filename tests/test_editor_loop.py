@@ -9,17 +9,20 @@ of the same files writes: whole (every page's entries, no page twice) and curren
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from conftest import NO_DOCUMENTS, as_data_file, build_site
 from kit.site.serve import DeferredMaker
-from kit.site.session import DeferredFile, EditorSession
+from kit.site.session import DeferredFile, EditorSession, no_keeping
+from kit.store import ArtifactCache
 from kitdev.editor_loop import ServedKit, copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,14 +157,24 @@ def test_session_reuses_a_value_only_for_the_same_inputs() -> None:
     assert session.recall("autre", "clé-1") is None
 
 
+def _slowly(content: bytes) -> bytes:
+    """A file that takes a second to make (made in the server's worker process: a module-level function)."""
+    time.sleep(1.0)
+    return content
+
+
+def _failing() -> bytes:
+    raise ValueError("données illisibles")
+
+
 def test_deferred_files_are_made_once_then_their_pages_rebuilt(tmp_path: Path) -> None:
     session = EditorSession()
-    kept: list[bytes] = []
     target = tmp_path / "site" / "documents" / "note.pdf"
+    kept = ArtifactCache(tmp_path / "cache")
 
     def job(content: bytes) -> DeferredFile:
-        return DeferredFile(key="clé-note", targets=(target,), make=lambda: content, keep=kept.append,
-                            pages=("note.md",))
+        return DeferredFile(key="clé-note", targets=(target,), make=partial(bytes, content),
+                            keep=partial(kept.put, "clé-note", "pdf"), pages=("note.md",))
 
     session.defer(job(b"%PDF premier"))
     session.defer(job(b"%PDF second"))  # same key: made once
@@ -170,9 +183,33 @@ def test_deferred_files_are_made_once_then_their_pages_rebuilt(tmp_path: Path) -
     maker = DeferredMaker(session, lambda pages: (rebuilt.append(pages), done.set()))
     maker.start()
     assert done.wait(60)
+    maker.stop()
     assert target.read_bytes() == b"%PDF premier"
+    assert kept.get("clé-note", "pdf") == b"%PDF premier"  # kept by the worker process
     assert rebuilt == [["note.md"]]
     assert session.take_pending() == []
+
+
+def test_deferred_file_that_fails_is_told_and_not_tried_again(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    session = EditorSession()
+    broken, fine = tmp_path / "site" / "documents" / "note.pdf", tmp_path / "site" / "documents" / "lettre.pdf"
+    session.defer(DeferredFile(key="clé-note", targets=(broken,), make=_failing, keep=no_keeping, pages=("note.md",)))
+    session.defer(DeferredFile(key="clé-lettre", targets=(fine,), make=partial(bytes, b"%PDF"), keep=no_keeping,
+                               pages=("lettre.md",)))
+    rebuilt: list[list[str]] = []
+    done = threading.Event()
+    maker = DeferredMaker(session, lambda pages: (rebuilt.append(pages), done.set()))
+    with caplog.at_level(logging.ERROR, logger="mkdocs.kit.serve"):
+        maker.start()
+        assert done.wait(60)
+    maker.stop()
+    assert not broken.exists() and fine.read_bytes() == b"%PDF"
+    assert rebuilt == [["lettre.md"]]
+    assert [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR] == [
+        "Préparation après affichage : note.pdf n'a pas pu être fait : données illisibles"]
+    session.defer(DeferredFile(key="clé-note", targets=(broken,), make=_failing, keep=no_keeping))
+    assert session.take_pending() == []  # failed: not handed over again
 
 
 def served_differences(kit: ServedKit, site: Path) -> list[str]:
@@ -208,19 +245,17 @@ def test_files_handed_over_during_a_batch_are_made_after_it_in_order(tmp_path: P
     session = EditorSession()
     target = tmp_path / "site" / "calendrier" / "forums.ics"
 
-    def slow() -> bytes:
-        time.sleep(1.0)
-        return b"premier"
-
-    session.defer(DeferredFile(key="lot-1", targets=(target,), make=slow, keep=lambda _: None, kind="calendar"))
+    session.defer(DeferredFile(key="lot-1", targets=(target,), make=partial(_slowly, b"premier"), keep=no_keeping,
+                               kind="calendar"))
     maker = DeferredMaker(session, lambda pages: None)
     maker.start()
     # Handed over while the first batch is being made: no later build comes to start it.
-    session.defer(DeferredFile(key="lot-2", targets=(target,), make=lambda: b"second", keep=lambda _: None,
+    session.defer(DeferredFile(key="lot-2", targets=(target,), make=partial(bytes, b"second"), keep=no_keeping,
                                kind="calendar"))
     maker.start()  # a batch is running: this one waits for it
     deadline = time.monotonic() + 60
     while (not target.is_file() or target.read_bytes() != b"second") and time.monotonic() < deadline:
         time.sleep(0.1)
+    maker.stop()
     assert target.read_bytes() == b"second"
     assert session.take_pending() == []

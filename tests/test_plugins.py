@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from conftest import PROJECT, ROOT
 from kit.calendar.locations import COVERAGE_URI, INDEX_URI, departement_uri
@@ -78,7 +82,7 @@ def test_calendar_adds_its_pages(mkdocs_config: MkDocsConfig) -> None:
         if file.src_uri not in downloads:
             assert file.inclusion.is_in_nav() == (file.src_uri in (INDEX_URI, COVERAGE_URI, PROGRESS_URI))
     plugin.on_build_error(error=RuntimeError("arrêt"))
-    assert plugin.worker is None
+    assert plugin.build is None and plugin.worker is None
 
 
 def _page(config: MkDocsConfig, src_uri: str) -> Page:
@@ -103,3 +107,24 @@ def test_typography_applies_to_french_pages_only(mkdocs_config: MkDocsConfig) ->
     french = plugin.on_page_content(html, page=_page(mkdocs_config, "note.md"))
     assert french == "<p>Question\u00a0: «\u00a0oui\u00a0»\u202f?</p><code>a : b</code>"
     assert plugin.on_page_content(html, page=_page(mkdocs_config, "note.en.md")) == html
+
+
+def test_i18n_gives_each_page_its_configuration_and_leaves_the_shared_one(mkdocs_config: MkDocsConfig) -> None:
+    plugin = I18nPlugin()
+    plugin.on_config(mkdocs_config)
+    site_name, theme_language = mkdocs_config.site_name, mkdocs_config.theme["language"]
+    alternate = json.dumps(mkdocs_config.extra.get("alternate"))
+    plugin.urls = {"lettre.md": "lettre/", "lettre.en.md": "lettre.en/", "index.md": "", "index.en.md": "index.en/"}
+    english = _page(mkdocs_config, "lettre.en.md")
+    nav = Navigation([], [])
+    context = plugin._give_page_config(cast(TemplateContext, {}), page=english, config=mkdocs_config, nav=nav)
+    context = plugin._set_page_language(context, page=english, config=mkdocs_config, nav=nav)
+    page_config = context["config"]
+    assert page_config["theme"]["language"] == page_config.theme.language == "en"
+    assert page_config.site_name == "2009 security forums: the kit"
+    assert {entry["lang"]: entry["link"] for entry in page_config.extra["alternate"]} == {
+        "fr": "lettre/", "en": "lettre.en/"}
+    # What Material reads for every other page, and mkdocs.yml's values, are as they were.
+    assert (mkdocs_config.site_name, mkdocs_config.theme["language"]) == (site_name, theme_language)
+    assert getattr(mkdocs_config.theme, "language", theme_language) == theme_language
+    assert json.dumps(mkdocs_config.extra.get("alternate")) == alternate

@@ -1,6 +1,6 @@
 """Languages of the kit: French pages (``page.md``) and their English versions (``page.en.md``).
 
-Pure helpers used by ``scripts/hooks/i18n.py`` to put right, around the
+Pure helpers used by the kit-i18n plugin (``kit.site.i18n``) to put right, around the
 mkdocs-i18n 0.4.6 plugin, what it gets wrong: the list of links it writes
 above every H1, the language links of untranslated pages, the interface
 strings of English pages.

@@ -123,6 +123,10 @@ class ArtifactCache:
             return None
         return data
 
+    def holds(self, key: str, suffix: str) -> bool:
+        """Whether a file was made before with ``key`` (without reading it)."""
+        return self._path(key, suffix).is_file()
+
     def put(self, key: str, suffix: str, data: bytes) -> None:
         """Keep ``data`` under ``key`` (complete or absent, never half-written)."""
         try:

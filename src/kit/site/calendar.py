@@ -5,20 +5,18 @@ variable) is read inside ``on_files`` at every build, so that ``mkdocs serve``
 picks up each edit. Errors in it stop the build with their file and line;
 warnings are facts of 2009 (a forum whose time the press did not give), not
 defects: they are listed on the coverage page and counted in one INFO line.
+
+Glue only: the plugin's setting (the cache folder) and one object per build (:class:`_Build`);
+reading, rendering, keeping the pages between builds and making the downloads live in
+:mod:`kit.calendar.site_build`.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
-import os
-import pickle
 import time
-from dataclasses import replace
 from functools import partial
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from jinja2 import Environment
@@ -30,35 +28,31 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from kit.calendar.check import RowMemo
-from kit.calendar.downloads import cached_downloads, download_keys
-from kit.calendar.inputs import calendar_key, setting_key
-from kit.calendar.model import Calendar, Campaign, Ordered, Problem, load_campaign
-from kit.calendar.pages import CalendarSite, PageMemo, placeholder, render_calendar
-from kit.calendar.read import read_calendar
-from kit.campaign.datafiles import DataFileError
-from kit.campaign.page import PROGRESS_URI, render_progress
-from kit.campaign.progress import compute_progress
-from kit.campaign.receipts import CalendarReceipt, read_receipts, receipts_file
-from kit.campaign.syntheses import SynthesisArrival, read_syntheses, syntheses_file
+from kit.calendar.downloads import download_keys
+from kit.calendar.pages import placeholder
+from kit.calendar.site_build import (
+    PARALLEL_FROM,
+    CalendarInputs,
+    CalendarStop,
+    DiskStore,
+    DownloadsWorker,
+    Store,
+    calendar_site,
+    downloads_part,
+    publish,
+    publish_changed,
+    site_kept,
+)
 from kit.french import count, decimal, plural
 from kit.paths import Project
 from kit.publishing.received import is_table_file, table_file_advice
 from kit.site import CachingOptions
-from kit.site.rendered import RenderedPages
-from kit.site.session import DeferredFile, EditorSession, session_of
-from kit.store import ArtifactCache, LinkedFiles, Memo, content_key, unpickled
-from kit.territory import Territory, load_territory
+from kit.site.rendered import NoPagesTakenBack, RenderedPages
+from kit.site.session import DeferredFile, EditorSession, no_keeping, session_of
+from kit.store import Memo, content_key
+from kit.territory import load_territory
 
 log = logging.getLogger("mkdocs.plugins.calendar")
-
-# The calendar's pages as a build made them, kept in the calendar's cache under the key of their inputs.
-SITE_SUFFIX = "pages.pickle"
-SITES_KEPT = 3  # the pages of the last calendars built: going back and forth between versions stays quick
-# Below this many forums the downloads take less time than starting a process.
-PARALLEL_FROM = 500
-# Subfolder of the calendar's cache holding one copy of each download, linked into the site folders.
-LINKED_FOLDER = "site-files"
 
 
 def project_of(config: MkDocsConfig) -> Project:
@@ -69,101 +63,6 @@ def project_of(config: MkDocsConfig) -> Project:
 def calendar_path(config: MkDocsConfig) -> Path:
     """The calendar file of the build: ``extra.forums_csv`` (FORUMS_CSV), from the project's root."""
     return project_of(config).calendar_file(config.extra.get("forums_csv"))
-
-
-def _named(path: Path, config: MkDocsConfig) -> str:
-    """A file named from the project's root, as editors know it (« data/forums.csv »)."""
-    root = project_of(config).root
-    return path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
-
-
-def _shown(problem: Problem, config: MkDocsConfig) -> Problem:
-    return replace(problem, file=_named(Path(problem.file), config))
-
-
-def _bytes(path: Path) -> bytes:
-    """A data file's content for the build's key (an absent file has none)."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
-def _unpickled(data: bytes | None) -> tuple[CalendarSite, list[Problem]] | None:
-    """The pages an earlier build kept, or None if there are none or they cannot be read back."""
-    if data is None:
-        return None
-    try:
-        made = unpickled(data)
-    except Exception:  # a cache written by another version: made again
-        return None
-    if isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], CalendarSite) \
-            and isinstance(made[1], list):
-        return made[0], made[1]
-    return None
-
-
-def _site_files(cache_dir: Path) -> LinkedFiles:
-    """The downloads as written into site folders, linked from here (one copy of each content)."""
-    return LinkedFiles(cache_dir / LINKED_FOLDER)
-
-
-def _publish(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> tuple[int, int, float]:
-    """Make (or reuse) and write every download: how many files, how many reused, seconds to make them."""
-    start = time.perf_counter()
-    files, reused = cached_downloads(site, territory, cache_dir)
-    seconds = time.perf_counter() - start
-    linked = _site_files(cache_dir)
-    _write(site_dir, files, linked)
-    linked.prune()
-    return len(files), reused, seconds
-
-
-def _publish_in_worker(site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path,
-                       report: Connection) -> None:
-    try:
-        report.send(_publish(site, territory, site_dir, cache_dir))
-    except Exception:  # on_post_build does it again, and reports what goes wrong
-        os._exit(1)
-
-
-def _write(site_dir: Path, files: dict[str, bytes], linked: LinkedFiles) -> None:
-    """Write the downloads under ``site_dir``, each complete or absent (thousands of small files,
-    linked from ``linked`` rather than created one by one)."""
-    made: set[str] = set()
-    for relative, content in files.items():
-        target = os.path.join(site_dir, relative)
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        linked.place(target, content)
-
-
-class _Worker:
-    """The second process that makes and writes the downloads while MkDocs writes the pages."""
-
-    def __init__(self, process: BaseProcess, report: Connection) -> None:
-        self.process = process
-        self.report = report
-
-    def result(self) -> tuple[int, int, float] | None:
-        """Wait for it: what it did, or None if it failed."""
-        self.process.join()
-        counts: tuple[int, int, float] | None = None
-        try:
-            if self.process.exitcode == 0 and self.report.poll():
-                counts = self.report.recv()
-        except (EOFError, OSError):
-            counts = None
-        self.stop()
-        return counts
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.report.close()
 
 
 def drop_tables(files: Files) -> list[str]:
@@ -178,15 +77,120 @@ def drop_tables(files: Files) -> list[str]:
     return [table.src_uri for table in tables]
 
 
+class _Build:
+    """One build of the calendar: its inputs, its pages, and where its downloads and rendered pages go.
+
+    ``make build`` (no editor's session) keeps the pages on disk, takes back the pages an earlier
+    build rendered (kit.site.rendered) and makes the downloads in a second process while MkDocs
+    writes the pages; ``make serve`` keeps everything in its session and hands the downloads that
+    changed over to the server, which makes them after the page is served.
+    """
+
+    def __init__(self, config: MkDocsConfig, cache_dir: Path, path: Path, worker: DownloadsWorker | None) -> None:
+        project = project_of(config)
+        self.site_dir = Path(config.site_dir)
+        self.cache_dir = cache_dir
+        self.reference = project.reference
+        self.session: EditorSession | None = session_of(config)
+        self.territory = load_territory(project.reference)
+        self.inputs = CalendarInputs.of(path, project, config.use_directory_urls)
+        store: Store = self.session if self.session is not None else DiskStore(cache_dir)
+        try:
+            self.site, self.warnings = calendar_site(self.inputs, self.territory, store,
+                                                     memos=self.session is not None)
+        except CalendarStop as stop:
+            raise PluginError(str(stop)) from None
+        # Each page's content key: its Markdown and the tables put into it after the theme.
+        self.page_keys = {uri: content_key(markdown, *(part for item in self.site.fragments.get(uri, {}).items()
+                                                       for part in item))
+                          for uri, markdown in self.site.pages.items()}
+        self.rendered = RenderedPages(cache_dir, self.page_keys) if self.session is None else NoPagesTakenBack()
+        self.worker = worker  # make build: started before the calendar was read (on_pre_build)
+
+    def start_downloads(self) -> None:
+        """make build: the downloads given to the second process (from PARALLEL_FROM forums on); make serve: those
+        that changed handed over to the server, and the calendar's files marked as read again at every build."""
+        if self.session is None:
+            # The forums and pages stay until the process ends; the garbage collector need not walk them
+            # again at each of its passes (make serve does this after each build).
+            gc.freeze()
+            if self.worker is not None and len(self.site.forums) >= PARALLEL_FROM:
+                self.worker.give(self.cache_dir, self.inputs.key, self.site_dir)
+            else:
+                self.stop()
+            return
+        self.session.read_at_every_build(self.inputs.path)  # saving the calendar renders its changed pages only
+        for other in self.inputs.followed_files(self.inputs.path):
+            self.session.read_at_every_build(other)
+        for uri, key in self.page_keys.items():
+            self.session.page_key(uri, key)
+        self._hand_over(self.session)
+
+    def _hand_over(self, session: EditorSession) -> None:
+        """The downloads that changed, written after the pages are served.
+
+        While the calendar's key is the one whose downloads the site folder holds (a page was saved,
+        not the calendar), there is nothing to look at.
+        """
+        calendar = self.inputs.key
+        held: tuple[str, dict[str, str]] = (session.recall("calendar-downloads", str(self.site_dir)) or ("", {})) \
+            if session.site_kept else ("", {})
+        if held[0] == calendar:
+            return
+        described: Memo[str] = session.recall("calendar-described", "") or Memo()
+        session.remember("calendar-described", "", described)
+        described.begin()
+        keys = download_keys(self.site, self.territory, described)
+        written = held[1]
+        changed = {path for path, key in keys.items() if written.get(path) != key}
+        session.remember("calendar-downloads", str(self.site_dir), (calendar, keys))
+        if not changed:
+            return
+        # One job per build, never merged with another's: they run in order, so the last build's files win.
+        session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}", targets=(),
+                                   make=partial(publish_changed, downloads_part(self.site), self.reference,
+                                                self.site_dir, self.cache_dir, changed),
+                                   keep=no_keeping, kind="calendar"))
+
+    def finish_downloads(self) -> tuple[int, int, float] | None:
+        """make build: wait for the downloads (made here if the second process could not); how many files,
+        how many reused, seconds to make them. make serve: None (the server makes them)."""
+        if self.session is not None:
+            return None
+        counts = self.worker.result() if self.worker is not None else None
+        self.worker = None
+        if counts is None:
+            counts = publish(self.site, self.territory, self.site_dir, self.cache_dir)
+        return counts
+
+    def stop(self) -> None:
+        """Stop the second process of a build that failed before on_post_build."""
+        if self.worker is not None:
+            self.worker.stop()
+        self.worker = None
+
+
 class CalendarPlugin(BasePlugin[CachingOptions]):
     def __init__(self) -> None:
         super().__init__()
-        # What the current build renders: set in on_files, used by the later events.
-        self.site: CalendarSite | None = None
-        self.territory: Territory | None = None
-        self.worker: _Worker | None = None
-        self.handed_over = False  # under make serve, the downloads are written after the pages are served
-        self.rendered: RenderedPages | None = None  # make build: pages rendered by an earlier build, taken back
+        self.build: _Build | None = None  # set in on_files, used by the later events
+        self.worker: DownloadsWorker | None = None  # make build: started in on_pre_build, given to the build
+
+    def _current(self) -> _Build:
+        if self.build is None:
+            raise PluginError("Calendrier des forums : événement reçu avant la lecture du calendrier.")
+        return self.build
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """make build, a big calendar whose downloads are to be made: their process started now, ready when the
+        calendar is read."""
+        self._stop()
+        path = calendar_path(config)
+        if session_of(config) is not None or not DownloadsWorker.worth_it(path):
+            return
+        project = project_of(config)
+        if not site_kept(self.config.folder(config), CalendarInputs.of(path, project, config.use_directory_urls).key):
+            self.worker = DownloadsWorker.start(project.reference)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         drop_tables(files)
@@ -194,234 +198,73 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
         if not path.is_file():
             raise PluginError(f"Calendrier des forums : le fichier {path} est introuvable "
                               "(réglage extra.forums_csv de mkdocs.yml ou variable FORUMS_CSV).")
-        project = project_of(config)
-        territory = load_territory(project.reference)
-        # The receipts of calendars and syntheses kept beside the calendar: the follow-up page and the date
-        # of the data come from them too.
-        followed = (receipts_file(path), syntheses_file(path))
-        settings = setting_key(project.campaign_file, project.reference, str(config.use_directory_urls))
-        # The pages depend on them too, but the rows and pages kept between make serve builds (keyed by
-        # ``settings``) do not: saving data/syntheses.csv renders the follow-up page and the calendar's date again.
-        key = calendar_key(path, content_key(settings, *(_bytes(f) for f in followed)))
-        session = session_of(config)
-        site, warnings = self._site(path, key, settings, territory, config, session)
-        if warnings:
+        worker, self.worker = self.worker, None
+        try:
+            build = self.build = _Build(config, self.config.folder(config), path, worker)
+        except BaseException:
+            if worker is not None:
+                worker.stop()
+            raise
+        if build.warnings:
             # Facts of 2009 (a forum whose time the press did not give), not defects: one line, no
             # « avertissement », and the details where readers and editors look for them.
-            count = len(warnings)
+            count = len(build.warnings)
             log.info("Calendrier des forums : %s à relire, listée%s sur la page « Couverture du territoire » "
                      "(détail : .venv/bin/python scripts/forums.py check %s) ; la construction continue.",
-                     plural(count, "remarque"), "s" if count > 1 else "", _named(path, config))
-        self.territory = territory
-        self.site = site
-        self.handed_over = session is not None
-        # Each page's content key: its Markdown and the tables put into it after the theme.
-        page_keys = {uri: content_key(markdown, *(part for item in site.fragments.get(uri, {}).items()
-                                                  for part in item))
-                     for uri, markdown in site.pages.items()}
-        self.rendered = RenderedPages(self.config.folder(config), page_keys) if session is None else None
-        if session is None:
-            # make build: the forums and pages stay until the process ends; the garbage collector
-            # need not walk them again at each of its passes (make serve does this after each build).
-            gc.freeze()
-            self._start_downloads(site, territory, Path(config.site_dir), self.config.folder(config))
-        else:
-            session.read_at_every_build(path)  # saving the calendar renders its changed pages only
-            for other in followed:
-                session.read_at_every_build(other)
-            self._hand_over_downloads(session, key, site, territory, Path(config.site_dir), self.config.folder(config))
+                     plural(count, "remarque"), "s" if count > 1 else "", build.inputs.named(path))
+        build.start_downloads()
+        site = build.site
         for uri, markdown in site.pages.items():
             # Département pages are reached from the calendar, not from the nav (one nav entry per page
             # rendered into every page would slow the whole build down).
             inclusion = InclusionLevel.NOT_IN_NAV if uri in site.departement_pages else InclusionLevel.UNDEFINED
             files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
-            if session is not None:
-                session.page_key(uri, page_keys[uri])
         for uri, content in site.files.items():  # the follow-up page's downloads (a few kilobytes)
             files.append(File.generated(config, uri, content=content))
         return files
 
-    def _site(self, path: Path, key: str, settings: str, territory: Territory,
-              config: MkDocsConfig, session: EditorSession | None) -> tuple[CalendarSite, list[Problem]]:
-        """The calendar's pages: reused if the same inputs made them before, else read and rendered."""
-        if session is None:  # make build: the pages of the same inputs, kept on disk by an earlier build
-            cache = ArtifactCache(self.config.folder(config))
-            made = _unpickled(cache.get(key, SITE_SUFFIX))
-            if made is None:
-                made = self._read(path, territory, config, None)
-                cache.put(key, SITE_SUFFIX, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
-                cache.keep_latest(SITE_SUFFIX, SITES_KEPT)  # several megabytes each at 4,000 forums
-            return made
-        # make serve: the pages of the previous build if the inputs did not change; otherwise only the
-        # rows, forums and département pages that changed are done again (the first build fills the memos).
-        kept = session.recall("calendar-site", key)
-        if kept is not None:
-            return kept
-        memos: tuple[RowMemo, PageMemo] = session.recall("calendar-memos", settings) or (Memo(), Memo())
-        session.remember("calendar-memos", settings, memos)
-        rows, pages = memos
-        rows.begin()  # a build that reads no row (the calendar read is kept) leaves the rows memo as it was
-        pages.begin()
-        # Saving data/calendriers.csv or data/syntheses.csv leaves the calendar as it was: its reading is kept.
-        read_key = calendar_key(path, settings)
-        campaign = load_campaign(project_of(config).campaign_file)
-        calendar = session.recall("calendar-read", read_key)
-        if calendar is None:
-            calendar = read_calendar(path, territory=territory, campaign=campaign, memo=rows)
-            session.remember("calendar-read", read_key, calendar)
-        made = self._read(path, territory, config, pages, campaign=campaign, calendar=calendar)
-        session.remember("calendar-site", key, made)
-        return made
-
-    def _read(self, path: Path, territory: Territory, config: MkDocsConfig, pages: PageMemo | None, *,
-              campaign: Campaign | None = None, calendar: Calendar | None = None) -> tuple[CalendarSite, list[Problem]]:
-        """Read and check the calendar (unless ``calendar`` is its reading), then render its pages; errors stop
-        the build."""
-        if campaign is None:
-            campaign = load_campaign(project_of(config).campaign_file)
-        if calendar is None:
-            calendar = read_calendar(path, territory=territory, campaign=campaign)
-        followed: list[Problem] = []
-        receipts: list[CalendarReceipt] = []
-        arrivals: list[SynthesisArrival] = []
-        try:
-            receipts = read_receipts(receipts_file(path), territory)
-        except DataFileError as error:
-            followed.extend(error.problems)
-        try:
-            arrivals = read_syntheses(syntheses_file(path), territory)
-        except DataFileError as error:
-            followed.extend(error.problems)
-        if calendar.errors:
-            count = len(calendar.errors)
-            lines = "\n".join(f"  {_shown(problem, config)}" for problem in calendar.errors)
-            raise PluginError(
-                f"Le calendrier des forums contient {count} erreur{'s' if count > 1 else ''} ; "
-                f"le site n'est pas construit.\n{lines}\n"
-                "Corrigez le fichier puis relancez la construction "
-                f"(.venv/bin/python scripts/forums.py check {_named(path, config)} donne le même diagnostic).")
-        if followed:
-            count = len(followed)
-            lines = "\n".join(f"  {_shown(problem, config)}" for problem in followed)
-            raise PluginError(
-                f"Le suivi de la campagne : {count} erreur{'s' if count > 1 else ''} dans les calendriers ou les "
-                f"synthèses reçus ; le site n'est pas construit.\n{lines}\n"
-                "Corrigez les lignes indiquées puis relancez la construction.")
-        progress = compute_progress(calendar.forums, territory, campaign, receipts, arrivals)
-        # The site never shows the « contact » column (personal data): the pages, and the copy of them
-        # kept in .cache/ for the next build, are made from forums without it.
-        public = Ordered(replace(forum, contact="") if forum.contact else forum for forum in calendar.forums)
-        site = render_calendar(public, territory, campaign, warnings=calendar.warnings,
-                               data_date=progress.as_of.day, directory_urls=config.use_directory_urls, memo=pages)
-        index_file = "" if config.use_directory_urls else "index.html"
-        make = partial(render_progress, progress, territory, index_file=index_file)
-        # make serve: a calendar edit that changes none of the follow-up's figures keeps its page and downloads.
-        page = pages.get(("progress", content_key(pickle.dumps(progress)), index_file), make) \
-            if pages is not None else make()
-        site.pages[PROGRESS_URI] = page.markdown
-        site.fragments[PROGRESS_URI] = page.fragments
-        site.files.update(page.files)
-        return site, list(calendar.warnings)
-
-    def _hand_over_downloads(self, session: EditorSession, calendar: str, site: CalendarSite, territory: Territory,
-                             site_dir: Path, cache_dir: Path) -> None:
-        """Under make serve, the downloads that changed are written after the pages are served.
-
-        ``calendar`` is the key of the calendar's inputs: while it is the one whose downloads the
-        site folder holds (a page was saved, not the calendar), there is nothing to look at.
-        """
-        self._stop_worker()
-        held: tuple[str, dict[str, str]] = (session.recall("calendar-downloads", str(site_dir)) or ("", {})) \
-            if session.site_kept else ("", {})
-        if held[0] == calendar:
-            return
-        described: Memo[str] = session.recall("calendar-described", "") or Memo()
-        session.remember("calendar-described", "", described)
-        described.begin()
-        keys = download_keys(site, territory, described)
-        written = held[1]
-        changed = {path for path, key in keys.items() if written.get(path) != key}
-        session.remember("calendar-downloads", str(site_dir), (calendar, keys))
-        if not changed:
-            return
-
-        def publish() -> bytes:
-            files, _ = cached_downloads(site, territory, cache_dir, only=changed)
-            _write(site_dir, files, _site_files(cache_dir))
-            return b""
-
-        # One job per build, never merged with another's: they run in order, so the last build's files win.
-        session.defer(DeferredFile(key=f"calendar-{time.monotonic_ns()}",
-                                   targets=(), make=publish, keep=lambda _: None, kind="calendar"))
-
-    def _start_downloads(self, site: CalendarSite, territory: Territory, site_dir: Path, cache_dir: Path) -> None:
-        """Make the downloads and write them into ``site_dir`` in a second process, while MkDocs writes the pages.
-
-        The ICS, JSON and CSV files do not depend on the pages, and MkDocs has
-        emptied ``site_dir`` before on_files: on two cores they are made (or taken
-        from the cache) and written meanwhile; creating thousands of small files
-        costs seconds on a busy disk. on_post_build waits for the process; if it
-        could not start or failed, on_post_build does it all itself.
-        """
-        self._stop_worker()
-        if len(site.forums) < PARALLEL_FROM:
-            return
-        try:
-            context = multiprocessing.get_context("fork")
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_publish_in_worker, args=(site, territory, site_dir, cache_dir, sender),
-                                      daemon=True)
-            process.start()
-            sender.close()
-            self.worker = _Worker(process, receiver)
-        except (ValueError, OSError):
-            self.worker = None
-
-    def _stop_worker(self) -> None:
-        """Stop a process left by a build that failed before on_post_build (``mkdocs serve``)."""
-        if self.worker is not None:
-            self.worker.stop()
-        self.worker = None
-
     # make build: the calendar pages an earlier build rendered with the same inputs are taken back
-    # (kit.site.rendered); each event runs after every other plugin's, on what they left.
+    # (kit.site.rendered; under make serve none is); each event runs after every other plugin's, on what
+    # they left.
 
     @event_priority(-100)  # once every plugin has added its files
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if self.rendered is not None:
-            self.rendered.begin(config, files, project_of(config).includes)
+        self._current().rendered.begin(config, files, project_of(config).includes)
         return nav
 
     @event_priority(-100)
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        if self.rendered is not None:
-            self.rendered.set_globals(env)
+        self._current().rendered.set_globals(env)
         return env
 
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.rendered is not None and self.rendered.handles(page) and self.rendered.take_content(page):
+        rendered = self._current().rendered
+        if rendered.handles(page) and rendered.take_content(page):
             return ""  # its content is taken back in on_page_content
         return markdown
 
     @event_priority(-100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.rendered is not None and self.rendered.handles(page):
-            return self.rendered.content(page, html, files)
+        rendered = self._current().rendered
+        if rendered.handles(page):
+            return rendered.content(page, html, files)
         return html
 
     @event_priority(-100)
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
-        if self.rendered is not None and self.rendered.handles(page):
-            self.rendered.take_output(context, page, config, nav)
+        rendered = self._current().rendered
+        if rendered.handles(page):
+            rendered.take_output(context, page, config, nav)
         return context
 
     @event_priority(-50)  # after the accessibility fixes of the theme's markup, which need not read the tables
     def _fill_fragments(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         # After the search plugin has indexed the page: the big tables stay out of the index.
-        fragments = self.site.fragments.get(page.file.src_uri) if self.site else None
-        if not fragments or (self.rendered is not None and self.rendered.taken(page)):
+        build = self._current()
+        fragments = build.site.fragments.get(page.file.src_uri)
+        if not fragments or build.rendered.taken(page):
             return output
         for name, html in fragments.items():
             mark = placeholder(name)
@@ -433,27 +276,32 @@ class CalendarPlugin(BasePlugin[CachingOptions]):
 
     @event_priority(-100)  # last (the plugins listed before this one included): the page as written
     def _keep_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        if self.rendered is not None and self.rendered.handles(page):
-            return self.rendered.written(page, output)
+        rendered = self._current().rendered
+        if rendered.handles(page):
+            return rendered.written(page, output)
         return output
 
     on_post_page = CombinedEvent(_fill_fragments, _keep_page)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.rendered is not None:
-            self.rendered.keep()
-        if self.site is None or self.territory is None or self.handed_over:
+        build = self._current()
+        build.rendered.keep()
+        counts = build.finish_downloads()
+        if counts is None:  # make serve: the server makes them after the page is served
             return
-        counts = None
-        if self.worker is not None:
-            counts = self.worker.result()
-            self.worker = None
-        if counts is None:
-            counts = _publish(self.site, self.territory, Path(config.site_dir), self.config.folder(config))
         total, reused, seconds = counts
         log.info("Calendrier des forums : %s à télécharger (%s en %s s, %s du cache)",
                  count(total, "fichier", "fichiers"), count(total - reused, "fait", "faits"), decimal(seconds),
                  count(reused, "repris", "repris"))
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_worker()
+        self._stop()
+
+    def _stop(self) -> None:
+        """Stop the downloads' process of a build that failed before on_post_build (mkdocs serve builds again)."""
+        if self.worker is not None:
+            self.worker.stop()
+        self.worker = None
+        if self.build is not None:
+            self.build.stop()
+        self.build = None

@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, cast
@@ -46,7 +47,7 @@ from kit.site.session import DeferredFile, EditorSession, session_of
 from kit.store import ArtifactCache, content_key
 from kit.territory import load_territory
 
-log = logging.getLogger("mkdocs.hooks.documents")
+log = logging.getLogger("mkdocs.plugins.documents")
 # The version, not the module: importing WeasyPrint takes a third of a second.
 _WEASYPRINT = importlib.metadata.version("weasyprint")
 _PIKEPDF = importlib.metadata.version("pikepdf")
@@ -122,9 +123,9 @@ class _Build:
         self.keys.append(key)
         data = self.cache.get(key, suffix)
         if data is None and self.session is not None:
-            cache = self.cache
+            # Made in the server's worker process: ``make`` and ``keep`` are sent to it (picklable).
             self.session.defer(DeferredFile(key=key, targets=(self.out / f"{name}.{suffix}",), make=make,
-                                            keep=lambda made: cache.put(key, suffix, made),
+                                            keep=partial(self.cache.put, key, suffix),
                                             pages=(*pages, DOCUMENTS_PAGE)))
             self.deferred += 1
             return None
@@ -144,16 +145,16 @@ class _Build:
         key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, pdf.PAPER_CSS[paper], _WEASYPRINT,
                           self.finishing, *(path.read_bytes() for path in local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
-        return self._write(name, "pdf", key, lambda: pdf.render_pdf(
-            html, base_url=base_url, fetcher=self.fetcher, paper=paper), pages)
+        return self._write(name, "pdf", key, partial(pdf.render_pdf, html, base_url=base_url, fetcher=self.fetcher,
+                                                     paper=paper), pages)
 
     def docx(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
-        return self._write(page.doc.slug, "docx", key, lambda: docx.render_docx(page), (page.doc.src_uri,))
+        return self._write(page.doc.slug, "docx", key, partial(docx.render_docx, page), (page.doc.src_uri,))
 
     def odt(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
-        return self._write(page.doc.slug, "odt", key, lambda: odt.render_kit_odt(page), (page.doc.src_uri,))
+        return self._write(page.doc.slug, "odt", key, partial(odt.render_kit_odt, page), (page.doc.src_uri,))
 
 
 

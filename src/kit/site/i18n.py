@@ -8,8 +8,11 @@
   link here to the other language's home page, relative, so they never 404.
 - 404.html is rendered before any page, when the plugin has not yet filtered
   the nav: it listed every page twice (French and English). It is filtered here
-  for French; and once each page is written, the shared configuration (interface
-  language, site name) is set back to French for whatever runs next.
+  for French.
+- Each page's templates read the interface language, the site name and the
+  language links from a configuration of their own (kit.site.compat.PageConfig),
+  into which mkdocs-i18n writes too: the shared configuration is never changed
+  while pages render.
 - English pages get an English site name and English tooltips
   (includes/abbreviations.en.md; the French ones, includes/abbreviations.md,
   are given to Markdown as its glossary), and weigh half in the search. Their
@@ -26,7 +29,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -47,6 +50,7 @@ from kit.i18n import (
 )
 from kit.paths import Project
 from kit.site import NoOptions
+from kit.site.compat import PageConfig
 
 # English pages weigh half in the search: an English page matching a French query
 # (« Balu », a proper noun) would otherwise come first for a French reader, and an
@@ -145,14 +149,12 @@ class I18nPlugin(BasePlugin[NoOptions]):
             html = translate_abbreviations(html, self.abbreviations[lang])
         return html
 
-    def _set_language(self, config: MkDocsConfig, lang: str) -> None:
-        # Material reads config.theme.language, which mkdocs-i18n sets as an attribute.
-        vars(config.theme)["language"] = lang
-        config.theme["language"] = lang
-        config.site_name = self._site_name(config, lang)
+    def _page_config(self, config: MkDocsConfig, lang: str) -> PageConfig:
+        """The configuration as a page in ``lang`` reads it (its language, site name and language links)."""
+        return PageConfig(config, language=lang, site_name=self._site_name(config, lang))
 
-    def _set_alternate(self, config: MkDocsConfig, src_uri: str) -> None:
-        alternate = config.extra.get("alternate")
+    def _set_alternate(self, config: PageConfig, src_uri: str) -> None:
+        alternate = config["extra"].get("alternate")
         if not isinstance(alternate, list):
             return
         links = alternate_links(src_uri, self.urls)
@@ -160,33 +162,43 @@ class I18nPlugin(BasePlugin[NoOptions]):
             if isinstance(entry, dict) and entry.get("lang") in links:
                 entry["link"] = links[entry["lang"]]
 
+    @event_priority(50)  # before mkdocs-i18n's own on_page_context, which sets the language it finds there
+    def _give_page_config(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                          nav: Navigation) -> TemplateContext:
+        context["config"] = self._page_config(config, language_of(page.file.src_uri))  # type: ignore[typeddict-item]
+        return context
+
     @event_priority(-50)  # after mkdocs-i18n's own on_page_context
-    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
+    def _set_page_language(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                           nav: Navigation) -> TemplateContext:
         src_uri = page.file.src_uri
         lang = language_of(src_uri)
-        self._set_language(config, lang)
-        self._set_alternate(config, src_uri)
+        page_config = context["config"]
+        if isinstance(page_config, PageConfig):
+            self._set_alternate(page_config, src_uri)
         # Read by the templates (overrides/partials/kit-i18n.html and others).
         vars(page).update(kit_lang=lang, kit_languages=language_links(src_uri, page.url, self.urls),
                           kit_strings=STRINGS[lang])
         return context
 
+    on_page_context = CombinedEvent(_give_page_config, _set_page_language)
+
     def on_template_context(self, context: TemplateContext, /, *, template_name: str,
                             config: MkDocsConfig) -> TemplateContext:
-        # Pages such as 404.html come after every page: put back the French interface and nav.
+        # Pages such as 404.html come after every page: the French interface and nav.
+        page_config = self._page_config(config, DEFAULT_LANGUAGE)
         home = self.home
         plugin = config.plugins.get("i18n")
         nav = context.get("nav")
         if plugin is not None and home is not None and nav is not None:
-            plugin.on_page_context({**context, "page": home}, page=home, config=config, nav=nav)
-        self._set_language(config, DEFAULT_LANGUAGE)
-        self._set_alternate(config, home_source(DEFAULT_LANGUAGE))
+            plugin.on_page_context({**context, "config": page_config, "page": home}, page=home, config=config,
+                                   nav=nav)
+        self._set_alternate(page_config, home_source(DEFAULT_LANGUAGE))
+        context["config"] = page_config  # type: ignore[typeddict-item]
         return context
 
-    @event_priority(-100)  # last: once a page is written, the shared config is French again
+    @event_priority(-100)  # last
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig, **_: Any) -> str:
-        self._set_language(config, DEFAULT_LANGUAGE)
         return drop_head_alternates(output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, **_: Any) -> str:

@@ -7,17 +7,22 @@ import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kit.editorial.mkdocs_messages import french_abort, install
 from kit.site import NoOptions
+from kit.site.compat import check_versions
 
 
 class MessagesPlugin(BasePlugin[NoOptions]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Before any other plugin: MkDocs' console handler rewrites the warnings it knows into French."""
+        """Before any other plugin: the versions of MkDocs, Material and mkdocs-i18n checked (kit.site.compat),
+        then MkDocs' console handler rewrites the warnings it knows into French."""
+        problem = check_versions()
+        if problem is not None:
+            raise PluginError(problem)
         install(logging.getLogger("mkdocs"), Path(config.docs_dir), Path(config.config_file_path))
         return config
 

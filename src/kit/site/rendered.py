@@ -46,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from kit.calendar.inputs import code_digest, folder_digest
+from kit.site.compat import page_anchors, restore_anchors
 from kit.store import ArtifactCache, content_key, unpickled
 
 TEMPLATE = "kit-reused-page.html"  # in overrides/: a mark for a page taken back, or Material's page
@@ -144,7 +145,7 @@ class RenderedPages:
             code_digest(), _versions(),
             folder_digest(Path(theme.custom_dir)) if theme.custom_dir else "",
             folder_digest(includes),
-            _text(settings), _text({"name": theme.name, "dirs": theme.dirs, "options": _theme(config),
+            _text(settings), _text({"name": theme.name, "dirs": theme.dirs, "options": _theme(theme),
                                     "static": theme.static_templates}),
             _text({name: _plugin_setting(plugin) for name, plugin in config.plugins.items()}),
             _text(sorted((file.src_uri, file.dest_uri, file.url, str(file.inclusion)) for file in files)))
@@ -188,14 +189,15 @@ class RenderedPages:
             kept = self.kept[src_uri]
             page.toc = kept.toc
             page.title = kept.title  # as Markdown and the content hooks left it
-            page.present_anchor_ids = set(kept.anchors)
-            page.links_to_anchors = {target: dict(links) for uri, links in kept.anchor_links.items()
-                                     if (target := files.get_file_from_path(uri)) is not None}
+            restore_anchors(page, set(kept.anchors),
+                            {target: dict(links) for uri, links in kept.anchor_links.items()
+                             if (target := files.get_file_from_path(uri)) is not None})
             self.made[src_uri] = replace(kept, context_key="", output="")
             return kept.content
+        present, links_to = page_anchors(page)
         self.made[src_uri] = Rendered(
-            self._content_key(src_uri), page.title, html, page.toc, set(page.present_anchor_ids or ()),
-            {target.src_uri: dict(links) for target, links in (page.links_to_anchors or {}).items()})
+            self._content_key(src_uri), page.title, html, page.toc, present,
+            {target.src_uri: dict(links) for target, links in links_to.items()})
         return html
 
     def take_output(self, context: Mapping[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> None:
@@ -213,8 +215,11 @@ class RenderedPages:
                "next": _neighbour(page.next_page), "ancestors": [item.title for item in page.ancestors],
                "kit": {key: value for key, value in vars(page).items()
                        if key.startswith("kit_") and key != "kit_reused"}}
+        # The configuration as this page's templates read it (kit-i18n gives each page its language's).
+        page_config = context.get("config", config)
         key = content_key(made.content_key, self.globals, _text(drawn), _text(own),
-                          _text({"site_name": config.site_name, "extra": config.extra, "theme": _theme(config)}),
+                          _text({"site_name": page_config["site_name"], "extra": page_config["extra"],
+                                 "theme": _theme(page_config["theme"])}),
                           _text(_nav_text(nav.items)), _text(_neighbour(nav.homepage)))
         kept = self.kept.get(page.file.src_uri)
         if page.file.src_uri in self.content_taken and kept is not None and kept.context_key == key:
@@ -254,8 +259,26 @@ def _plugin_setting(plugin: Any) -> Any:
     return content_key(Path(source).read_bytes()) if source and Path(source).is_file() else type(plugin).__name__
 
 
-def _theme(config: MkDocsConfig) -> dict[str, Any]:
+def _theme(theme: Mapping[str, Any]) -> dict[str, Any]:
     """The theme's options as the pages read them (the locale follows the language, which is there)."""
-    theme = config.theme
     return {**{key: value for key, value in theme.items() if key != "locale"},
             "language_attribute": getattr(theme, "language", None)}
+
+
+class NoPagesTakenBack(RenderedPages):
+    """Every calendar page rendered, none kept on disk: ``make serve``, whose session keeps what it needs."""
+
+    def __init__(self) -> None:
+        super().__init__(Path(), {})
+
+    def begin(self, config: MkDocsConfig, files: Files, includes: Path) -> None:
+        pass
+
+    def set_globals(self, env: Environment) -> None:
+        pass
+
+    def handles(self, page: Page) -> bool:
+        return False
+
+    def keep(self) -> None:
+        pass

@@ -36,7 +36,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,7 +50,7 @@ from mkdocs.config import load_config
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
-from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -59,6 +59,20 @@ from kit.cli.oserrors import french_os_error
 from kit.editorial.check import check_project
 from kit.editorial.slips import Slip
 from kit.french import count
+from kit.site.compat import (
+    DIRTY_BUILD_WARNING,
+    add_plugin,
+    check_versions,
+    keep_watch,
+    render_only_if,
+    search_index_text,
+    serve_url,
+    set_build_delay,
+    use_observer,
+    wake_server,
+    watched_count,
+    wrap_theme_env,
+)
 from kit.site.problems import (
     CaughtMessages,
     Problems,
@@ -70,10 +84,10 @@ from kit.site.problems import (
     without_repeats,
 )
 from kit.site.session import KINDS, PLUGIN_NAME, DeferredFile, EditorSession
+from kit.store import write_atomic
 
 log = logging.getLogger("mkdocs.kit.serve")
 
-DIRTY_WARNING = "A 'dirty' build is being performed"
 SEARCH_INDEX = Path("search") / "search_index.json"
 
 
@@ -121,7 +135,7 @@ class _DropDirtyWarning(logging.Filter):
     """MkDocs warns at every dirty build, which stops a strict build: here the dirty build is exact."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(DIRTY_WARNING)
+        return not record.getMessage().startswith(DIRTY_BUILD_WARNING)
 
 
 class SiteMemory:
@@ -191,7 +205,7 @@ class EditorLoopPlugin(BasePlugin[_NoOptions]):
                 changed = self._changed(file)
                 if changed:
                     self.rebuilt.add(file.src_uri)
-                file.is_modified = partial(bool, changed)  # type: ignore[method-assign]
+                render_only_if(file, changed)
         return files
 
     @event_priority(-100)
@@ -240,28 +254,35 @@ class EditorLoopPlugin(BasePlugin[_NoOptions]):
                 merged[url] = source[url]
         data["docs"] = [entry for entries in merged.values() for entry in entries]
         # As Material writes it, so that the file is the one a full build writes.
-        text = json.dumps(data, separators=(",", ":"), default=str)
-        partial = path.with_name(path.name + ".part")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+        write_atomic(path, search_index_text(data).encode("utf-8"), durable=False)
         self.memory.entries = merged
 
 
-def _make_all(jobs: list[DeferredFile]) -> None:
-    """In the worker process: make each file, keep it, write it into the site folder."""
-    os.nice(5)  # the next save's rebuild comes first
+def _make_all(jobs: list[DeferredFile]) -> list[str]:
+    """In the worker process: make each file, keep it, write it into the site folder; what failed, in French."""
+    failures = []
     for job in jobs:
         try:
             data = job.make()
             job.keep(data)
             for target in job.targets:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-                partial.write_bytes(data)
-                os.replace(partial, target)  # never a half-written file
+                write_atomic(target, data, durable=False)  # never a half-written file
         except Exception as error:
             what = job.targets[0].name if job.targets else KINDS.get(job.kind, KINDS["documents"])[0]
-            log.error("Préparation après affichage : %s n'a pas pu être fait : %s", what, error)
+            failures.append(f"Préparation après affichage : {what} n'a pas pu être fait : {error}")
+    return failures
+
+
+def _worker(connection: Connection) -> None:
+    """The worker process: batches of files to make, one after the other, until the server goes."""
+    os.nice(5)  # the next save's rebuild comes first
+    while True:
+        try:
+            jobs = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(_make_all(jobs))
 
 
 def _kinds(jobs: Iterable[DeferredFile]) -> str:
@@ -272,12 +293,18 @@ def _kinds(jobs: Iterable[DeferredFile]) -> str:
 
 
 class DeferredMaker:
-    """Makes the files the builds handed over, one batch at a time, in a separate process."""
+    """Makes the files the builds handed over, one batch at a time, in a separate process.
+
+    The process is spawned (a fresh interpreter: MkDocs' server runs threads, which a forked
+    process would copy in whatever state they are), once, at the first batch, and kept for
+    the next ones; each batch is sent to it pickled (see :class:`DeferredFile`).
+    """
 
     def __init__(self, session: EditorSession, on_made: Callable[[list[str]], None]) -> None:
         self.session = session
         self.on_made = on_made  # told the source URIs of the pages to rebuild
         self._process: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
         self._waiter: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -290,14 +317,38 @@ class DeferredMaker:
             if not jobs:
                 return
             log.info("En préparation : %s", _kinds(jobs))
-            process = multiprocessing.get_context("fork").Process(target=_make_all, args=(jobs,), daemon=True)
-            process.start()
-            self._process = process
-            self._waiter = threading.Thread(target=self._wait, args=(process, jobs), daemon=True)
+            # Sent from the waiter's thread: the page is served meanwhile.
+            self._waiter = threading.Thread(target=self._make, args=(jobs,), daemon=True)
             self._waiter.start()
 
-    def _wait(self, process: multiprocessing.process.BaseProcess, jobs: list[DeferredFile]) -> None:
-        process.join()
+    def _worker(self) -> Connection:
+        """The connection to the worker process, started now if it is not running."""
+        with self._lock:
+            if self._process is None or not self._process.is_alive() or self._connection is None:
+                context = multiprocessing.get_context("spawn")
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_worker, args=(theirs,), daemon=True, name="kit-preparation")
+                process.start()
+                theirs.close()
+                self._process, self._connection = process, ours
+            return self._connection
+
+    def _make(self, jobs: list[DeferredFile]) -> None:
+        failures: list[str] | None = None
+        try:
+            connection = self._worker()
+            connection.send(jobs)
+            failures = connection.recv()
+        except (EOFError, OSError):
+            failures = None  # the process was stopped or died: its files are told as not made
+        except Exception as error:  # a job that cannot be sent (pickled)
+            log.error("Préparation après affichage : impossible de confier les fichiers au processus de "
+                      "préparation : %s", error)
+        for failure in failures or ():
+            log.error("%s", failure)
+        self._done(jobs)
+
+    def _done(self, jobs: list[DeferredFile]) -> None:
         self.session.done(jobs)
         made = [job for job in jobs if all(target.is_file() for target in job.targets)]
         self.session.forget_failed(job.key for job in made)
@@ -313,9 +364,13 @@ class DeferredMaker:
 
     def stop(self) -> None:
         with self._lock:
-            if self._process is not None and self._process.is_alive():
-                self._process.terminate()
-                self._process.join()
+            process, connection = self._process, self._connection
+            self._process = self._connection = None
+        if connection is not None:
+            connection.close()
+        if process is not None and process.is_alive():
+            process.terminate()
+            process.join()
 
 
 class EditorLoop:
@@ -365,19 +420,17 @@ class EditorLoop:
         if self.dev_addr:
             options["dev_addr"] = self.dev_addr
         config = load_config(config_file=self.config_file, **options)
-        config.plugins[PLUGIN_NAME] = EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed)
-        make_env = config.theme.get_env
+        add_plugin(config.plugins, PLUGIN_NAME, EditorLoopPlugin(self.memory, saved, inputs_changed=inputs_changed))
         memory = self.memory
         known = memory.theme_files if saved is not None else None
 
-        def get_env() -> Environment:
-            env = make_env()
+        def session_env(env: Environment) -> Environment:
             env.bytecode_cache = memory.bytecode  # templates compiled once for the session
             if known is not None and env.loader is not None:
                 env.loader = KnownTemplates(env.loader, known)
             return env
 
-        config.theme.get_env = get_env  # type: ignore[method-assign]
+        wrap_theme_env(config.theme, session_env)
         self.docs_dir = os.path.abspath(config.docs_dir)
         if self.serve_url:
             config.site_url = self.serve_url
@@ -568,17 +621,16 @@ class KitServer(LiveReloadServer):
     """MkDocs' live-reload server, told at once of each change (inotify) and of what changed.
 
     Every HTML page it serves carries the banner of the current problems (kit.site.problems).
-    MkDocs internals used here: ``_rebuild_cond`` and ``_want_rebuild`` (to start a rebuild, as
-    its own watcher does), ``_watched_paths`` and ``_watch_refs`` (its record of the watched
-    folders, which :meth:`watch` keeps the same way).
+    The MkDocs internals it needs (waking the build loop, the record of watched folders, the
+    observer) are reached through kit.site.compat.
     """
 
     def __init__(self, loop: EditorLoop, **kwargs: Any) -> None:
         super().__init__(builder=loop.build, **kwargs)
         self.loop = loop
         loop.wake = self.wake
-        self.observer = watchdog.observers.Observer()  # type: ignore[assignment]  # inotify on Linux
-        self.build_delay = 0.05
+        use_observer(self, watchdog.observers.Observer())  # inotify on Linux
+        set_build_delay(self, 0.05)
         self._bound = False
 
     def server_bind(self) -> None:
@@ -623,16 +675,15 @@ class KitServer(LiveReloadServer):
         return [body]
 
     def wake(self) -> None:
-        with self._rebuild_cond:
-            self._want_rebuild = True
-            self._rebuild_cond.notify_all()
+        wake_server(self)
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
-        if path in self._watched_paths:
-            self._watched_paths[path] += 1
+        watched = watched_count(self)
+        if path in watched:
+            watched[path] += 1
             return
-        self._watched_paths[path] = 1
+        watched[path] = 1
         server = self
 
         class Handler(watchdog.events.FileSystemEventHandler):
@@ -642,7 +693,7 @@ class KitServer(LiveReloadServer):
                 server.loop.record([str(event.src_path), str(getattr(event, "dest_path", "") or "")])
                 server.wake()
 
-        self._watch_refs[path] = self.observer.schedule(Handler(), path, recursive=recursive)
+        keep_watch(self, path, self.observer.schedule(Handler(), path, recursive=recursive))
 
 
 OTHER_ADDRESS = "make serve SERVE_ADDR={host}:{port}"
@@ -684,6 +735,9 @@ def serve(config_file: str | None = None, dev_addr: str | None = None) -> None:
     Stops at once (SystemExit with a French message, before any build) only when mkdocs.yml cannot
     be read or the address is taken; any other problem is shown on the served pages.
     """
+    problem = check_versions()
+    if problem is not None:
+        raise SystemExit(problem)
     loop = EditorLoop(config_file, dev_addr)
     try:
         _serve(loop)
@@ -707,7 +761,7 @@ def _serve(loop: EditorLoop) -> None:
         logging.getLogger("mkdocs").removeHandler(caught)
     host, port = config.dev_addr
     mount_path = urlsplit(config.site_url or "/").path
-    loop.serve_url = config.site_url = _serve_url(host, port, mount_path)
+    loop.serve_url = config.site_url = serve_url(host, port, mount_path)
     server = KitServer(loop, host=host, port=port, root=loop.site_dir, mount_path=mount_path)
     try:
         # Listening before anything is built: a taken address is said at once.

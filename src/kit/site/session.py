@@ -4,7 +4,7 @@ Under ``make build`` and publication there is no session: each part of the build
 its whole job, every time. Under ``make serve`` the session lets a part of the build
 
 - hand over a file that is slow to make (a PDF, a DOCX): the server makes it after the
-  page is served, in a separate process, then rebuilds the pages that show it; until then
+  page is served, in a separate process (kit.site.serve.DeferredMaker), then rebuilds the pages that show it; until then
   those pages say the file is being prepared;
 - keep a value for the next build, under a key that names everything the value was made
   from (a content hash): a build whose inputs did not change reuses it;
@@ -26,9 +26,17 @@ from mkdocs.config.defaults import MkDocsConfig
 PLUGIN_NAME = "kit-editor-loop"  # the server's own plugin, added to each build's configuration
 
 
+def no_keeping(data: bytes) -> None:
+    """A :class:`DeferredFile` whose content is not kept anywhere but in the site folder."""
+
+
 @dataclass(frozen=True)
 class DeferredFile:
-    """A file to make once the page is served."""
+    """A file to make once the page is served.
+
+    It is made in a separate process, started afresh (spawned): ``make`` and ``keep`` must be
+    picklable, module-level functions or :func:`functools.partial` of them with picklable arguments.
+    """
 
     key: str  # what the content is made from (a content hash): the same key is made once
     targets: tuple[Path, ...]  # where it goes in the site folder (none: ``make`` writes its own files)

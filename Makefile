@@ -20,9 +20,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 # Every Python package comes from a lock (exact version and SHA-256 of each file), as a wheel:
 # odfpy alone publishes none on PyPI, so its wheel, made once from its pure-Python source, is kept
-# in vendor/wheels/ (see its README). The kit itself is installed in editable mode (src/kit, tools/,
-# its MkDocs plugins) by the locked setuptools (requirements-build.lock, installed first);
-# --no-build-isolation keeps that offline.
+# in vendor/wheels/ (see its README). The locked pip and setuptools (requirements-build.lock) are
+# installed first: the pip a new venv brings (Python's own, older) does not hold an extra's
+# dependency (weasyprint's fonttools[woff]) to its locked version once a newer one is published. The
+# kit itself is installed in editable mode (src/kit, tools/kitdev/, its MkDocs plugins) by the locked
+# setuptools; --no-build-isolation keeps that offline.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
   --only-binary=:all: --find-links vendor/wheels --no-build-isolation
 
@@ -49,7 +51,7 @@ UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --only-binary :all: --
 verrou:
 	test -x $(UV) || { $(PYTHON) -m venv .venv-verrou && .venv-verrou/bin/python -m pip install --quiet uv==$(UV_VERSION); }
 	$(UV_COMPILE) requirements.txt -o requirements.lock
-	echo setuptools | $(UV_COMPILE) - -c requirements.lock -o requirements-build.lock
+	printf 'pip\nsetuptools\n' | $(UV_COMPILE) - -c requirements.lock -o requirements-build.lock
 	$(UV_COMPILE) requirements.txt requirements-test.txt -c requirements.lock -o requirements-test.lock
 
 # Test tools from npm (an independent ICS reader, the W3C HTML checker, axe-core), never published.

@@ -14,7 +14,8 @@ import re
 import shutil
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,17 @@ def _add_zeros(path: Path, name: str, size: int) -> Path:
             for _ in range(size // len(chunk)):
                 entry.write(chunk)
     return path
+
+
+@contextmanager
+def without_entry(path: Path, name: str) -> Iterator[zipfile.ZipFile]:
+    """The archive ``path`` rewritten without its entry ``name``, open to take more entries."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist() if info.filename != name]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, data)
+        yield archive
 
 
 def _rewritten(path: Path, name: str, content: bytes) -> Path:
@@ -175,12 +187,8 @@ def xlsx_huge_mimetype(folder: Path) -> Path:
 def xlsx_huge_relationships(folder: Path) -> Path:
     """A workbook whose `xl/_rels/workbook.xml.rels` unpacks to 1 Gio."""
     path = _forum_xlsx(folder / "relations-1-gio.xlsx")
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()
-                   if info.filename != "xl/_rels/workbook.xml.rels"]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in entries:
-            archive.writestr(info, data)
+    with without_entry(path, "xl/_rels/workbook.xml.rels"):
+        pass
     return _add_zeros(path, "xl/_rels/workbook.xml.rels", 1 << 30)
 
 
@@ -194,11 +202,8 @@ def xlsx_lying_sizes(folder: Path) -> Path:
     """A sheet that declares 100 bytes and unpacks to 200 Mio (its sizes rewritten in the archive)."""
     name = "xl/worksheets/sheet1.xml"
     path = _forum_xlsx(folder / "taille-mensongere.xlsx")
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist() if info.filename != name]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in entries:
-            archive.writestr(info, data)
+    with without_entry(path, name):
+        pass
     _add_zeros(path, name, 200 << 20)
     data = bytearray(path.read_bytes())
     for signature, header, length_at, size_at in ((b"PK\x01\x02", 46, 28, 24), (b"PK\x03\x04", 30, 26, 22)):
@@ -221,18 +226,13 @@ def xlsx_one_wide_row(folder: Path) -> Path:
     path = _forum_xlsx(folder / "ligne-large.xlsx")
     with zipfile.ZipFile(path) as archive:
         head, tail = archive.read("xl/worksheets/sheet1.xml").split(b"</sheetData>")
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()
-                   if info.filename != "xl/worksheets/sheet1.xml"]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in entries:
-            archive.writestr(info, data)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(head + b'<row r="3">')
-            cells = b"<c><v>1</v></c>" * 100_000
-            for _ in range(60):
-                sheet.write(cells)
-            sheet.write(b"</row></sheetData>" + tail)
+    with without_entry(path, "xl/worksheets/sheet1.xml") as archive, \
+            archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+        sheet.write(head + b'<row r="3">')
+        cells = b"<c><v>1</v></c>" * 100_000
+        for _ in range(60):
+            sheet.write(cells)
+        sheet.write(b"</row></sheetData>" + tail)
     return path
 
 

@@ -83,14 +83,9 @@ def _shared_texts_xlsx(folder: Path) -> Path:
             'worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
             'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
             'Target="textes.bin"/></Relationships>')
-    import zipfile
+    from hostile_files import without_entry
 
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()
-                   if info.filename != "xl/_rels/workbook.xml.rels"]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in entries:
-            archive.writestr(info, data)
+    with without_entry(path, "xl/_rels/workbook.xml.rels") as archive:
         archive.writestr("xl/_rels/workbook.xml.rels", rels)
         with archive.open("xl/textes.bin", "w") as texts:
             texts.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')

@@ -26,7 +26,7 @@ from pathlib import Path
 import lxml.etree
 import pytest
 
-from clients.mailmerge import mail_merge, require_calc_driver
+from clients.mailmerge import EXPECTED, GUESTS, mail_merge, require_calc_driver
 from clients.tools import convert
 from kit.documents import publipostage
 from kit.documents.workbook import to_ods, to_xlsx
@@ -35,23 +35,6 @@ pytestmark = pytest.mark.libreoffice
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-# Three guests: a mayor (a man), a senator (a woman), an association's president (a woman).
-GUESTS = (
-    ("Monsieur", "Jean", "Durand", "Maire", "Maire de Saint-Herblain", "Mairie", "2, rue de l'Hôtel-de-Ville",
-     "44800", "Saint-Herblain"),
-    ("Madame", "Anne", "Martin", "Sénateur", "Sénatrice de la Loire-Atlantique", "Sénat", "15, rue de Vaugirard",
-     "75291", "Paris Cedex 06"),
-    ("Madame", "Claire", "Petit", "Président d'association", "Présidente de l'association des commerçants",
-     "Association des commerçants", "1, place du Marché", "44800", "Saint-Herblain"),
-)
-EXPECTED = (
-    ("Monsieur le Maire", "Je vous prie d'agréer, Monsieur le Maire, l'expression de ma considération distinguée."),
-    ("Madame la Sénatrice", "Je vous prie d'agréer, Madame la Sénatrice, l'expression de ma haute considération."),
-    ("Madame la Présidente",
-     "Je vous prie d'agréer, Madame la Présidente, l'expression de mes sentiments distingués."),
-)
-
 
 def words(text: str) -> str:
     return " ".join(text.split())

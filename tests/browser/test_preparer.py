@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from clients.mailmerge import EXPECTED, GUESTS
 from content import calendar_rows
 
 from .conftest import url_of
@@ -344,22 +345,6 @@ def test_no_field_left_for_a_fact_the_calendar_knows(document: str, forum: dict[
         assert f"Département : {the}" in text and "20 h 30" in text
 
 
-MERGE_GUESTS = (
-    ("Monsieur", "Jean", "Durand", "Maire", "Maire de la commune", "Mairie", "2, rue de l'Hôtel-de-Ville",
-     "44800", "Saint-Herblain"),
-    ("Madame", "Anne", "Martin", "Sénateur", "Sénatrice", "Sénat", "15, rue de Vaugirard", "75291",
-     "Paris Cedex 06"),
-    ("Madame", "Claire", "Petit", "Président d'association", "Présidente de l'association des commerçants",
-     "Association des commerçants", "1, place du Marché", "44800", "Saint-Herblain"),
-)
-MERGE_FORMULAS = (
-    ("Monsieur le Maire", "Je vous prie d'agréer, Monsieur le Maire, l'expression de ma considération distinguée."),
-    ("Madame la Sénatrice", "Je vous prie d'agréer, Madame la Sénatrice, l'expression de ma haute considération."),
-    ("Madame la Présidente",
-     "Je vous prie d'agréer, Madame la Présidente, l'expression de mes sentiments distingués."),
-)
-
-
 def _odf_lines(path: Path) -> list[str]:
     import zipfile
 
@@ -401,13 +386,13 @@ def test_mail_merge_letter_filled_with_the_forum_merges_three_guests(
     assert letter.name.startswith(f"{publipostage.LETTER_SLUG}-") and letter.suffix == f".{suffix}"
     info.value.save_as(letter)
     guests = tmp_path / f"{publipostage.GUESTS_SLUG}.{list_suffix}"
-    book = publipostage.guests_workbook(MERGE_GUESTS)
+    book = publipostage.guests_workbook(GUESTS)
     guests.write_bytes(to_ods(book) if list_suffix == "ods" else to_xlsx(book))
     merged = mail_merge(guests, letter, tmp_path / "lettres", source=publipostage.GUESTS_SLUG,
                         table=publipostage.GUESTS_SHEET)
     assert len(merged) == 3
     _, of = departement_of(forum["departement"])
-    for path, guest, (appel, politesse) in zip(merged, MERGE_GUESTS, MERGE_FORMULAS, strict=True):
+    for path, guest, (appel, politesse) in zip(merged, GUESTS, EXPECTED, strict=True):
         lines = _odf_lines(path)
         text = " ".join(lines).replace("’", "'")
         assert f"{guest[0]} {guest[1]} {guest[2]}" in lines and f"{guest[7]} {guest[8]}" in lines

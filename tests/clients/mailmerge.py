@@ -68,6 +68,24 @@ End Sub
 """
 
 
+# Three guests: a mayor (a man), a senator (a woman), an association's president (a woman), and the
+# forms of address and closings the guest list's formulas must give each of them.
+GUESTS = (
+    ("Monsieur", "Jean", "Durand", "Maire", "Maire de Saint-Herblain", "Mairie", "2, rue de l'Hôtel-de-Ville",
+     "44800", "Saint-Herblain"),
+    ("Madame", "Anne", "Martin", "Sénateur", "Sénatrice de la Loire-Atlantique", "Sénat", "15, rue de Vaugirard",
+     "75291", "Paris Cedex 06"),
+    ("Madame", "Claire", "Petit", "Président d'association", "Présidente de l'association des commerçants",
+     "Association des commerçants", "1, place du Marché", "44800", "Saint-Herblain"),
+)
+EXPECTED = (
+    ("Monsieur le Maire", "Je vous prie d'agréer, Monsieur le Maire, l'expression de ma considération distinguée."),
+    ("Madame la Sénatrice", "Je vous prie d'agréer, Madame la Sénatrice, l'expression de ma haute considération."),
+    ("Madame la Présidente",
+     "Je vous prie d'agréer, Madame la Présidente, l'expression de mes sentiments distingués."),
+)
+
+
 def require_calc_driver() -> None:
     """Skip (or fail under CI, through the ``libreoffice`` marker's rule) without the spreadsheet driver."""
     import os

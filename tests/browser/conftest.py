@@ -7,6 +7,7 @@ request to any host other than 127.0.0.1 is blocked and fails the test.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,18 +64,28 @@ def requests_log() -> RequestLog:
     return RequestLog()
 
 
-@pytest.fixture
-def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object]:
-    """A fresh French browser context (desktop size) that records every request: the browser itself
-    refuses to leave 127.0.0.1 (kitdev.chromium), and a request to another host fails the test."""
+@contextmanager
+def recording_context(browser, log: RequestLog | None = None) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh French browser context (desktop size) that records every request in ``log``: the browser
+    itself refuses to leave 127.0.0.1 (kitdev.chromium), and a request to another host fails the test."""
+    log = log if log is not None else RequestLog()
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
                               accept_downloads=True, service_workers="block")
-    ctx.on("request", lambda request: requests_log.record(request.url))
+    ctx.on("request", lambda request: log.record(request.url))
     init_scripts(ctx)
     ctx.set_default_timeout(10_000)
-    yield ctx
-    ctx.close()
-    assert not requests_log.outside, f"Requêtes hors de 127.0.0.1 : {requests_log.outside}"
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+    assert not log.outside, f"Requêtes hors de 127.0.0.1 : {log.outside}"
+
+
+@pytest.fixture
+def context(browser, requests_log: RequestLog, base_url: str) -> Iterator[object]:
+    """The test's own :func:`recording_context`, its requests in ``requests_log``."""
+    with recording_context(browser, requests_log) as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -85,20 +85,45 @@ def install(page: Any) -> None:
     page.evaluate(MOTION_JS)
 
 
+def _script(then: str | None) -> str:
+    """The settling script for ``page.evaluate``: the page settled, then ``then`` run in it."""
+    return f"""async (args) => {{
+      ({MOTION_JS})();
+      const moving = await ({_SETTLE_JS})(args);
+      return moving ? {{moving}} : {{result: ({then or "() => null"})()}};
+    }}"""
+
+
+def _args(followers: str) -> dict[str, Any]:
+    return {"followMs": FOLLOW_MS, "capMs": CAP_MS, "followers": followers}
+
+
+def _result(answer: dict[str, Any]) -> Any:
+    assert "moving" not in answer, f"la page bouge encore après {CAP_MS / 1000:.0f} s : {answer['moving']}"
+    return answer["result"]
+
+
 def settle(page: Any, then: str | None = None, followers: str = ".md-sidebar") -> Any:
     """Wait until nothing moves in ``page`` and nothing is about to (see the module's docstring).
 
     ``then``, a JavaScript function, is run as soon as the page has settled, in the same call
     (a keyboard walk judges each stop without one more round trip); its result is returned.
     """
-    script = f"""async (args) => {{
-      ({MOTION_JS})();
-      const moving = await ({_SETTLE_JS})(args);
-      return moving ? {{moving}} : {{result: ({then or "() => null"})()}};
-    }}"""
-    answer = page.evaluate(script, {"followMs": FOLLOW_MS, "capMs": CAP_MS, "followers": followers})
-    assert "moving" not in answer, f"la page bouge encore après {CAP_MS / 1000:.0f} s : {answer['moving']}"
-    return answer["result"]
+    return _result(page.evaluate(_script(then), _args(followers)))
+
+
+def start_settling(page: Any, then: str | None = None, followers: str = ".md-sidebar") -> None:
+    """Start :func:`settle` in ``page`` without waiting for it: :func:`settled` waits for its answer.
+
+    Several pages settle at the same time (each in its own tab, with its own frames and timers):
+    a walk through several pages waits for the slowest of them, not for their sum.
+    """
+    page.evaluate(f"(args) => {{ window.__kitSettling = ({_script(then)})(args); }}", _args(followers))
+
+
+def settled(page: Any) -> Any:
+    """The answer of the :func:`start_settling` under way in ``page``, once the page has settled."""
+    return _result(page.evaluate("() => window.__kitSettling"))
 
 
 # Material's search runs in a Web Worker: each query posted to it (type 2) is answered (type 3) in

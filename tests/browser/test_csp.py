@@ -22,6 +22,7 @@ import pytest
 from publishing import PREFIX, Published, free_port, nginx
 
 from .pagetypes import PAGE_TYPES
+from .visits import visit
 
 pytestmark = [pytest.mark.publication, pytest.mark.nginx]
 
@@ -36,12 +37,19 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @dataclass
 class Watch:
-    """Console messages and policy violations seen in a browser context."""
+    """Console messages and policy violations seen in a browser context, with the tab of each."""
 
     console: list[str] = field(default_factory=list)
+    tabs: list[object] = field(default_factory=list)
 
-    def policy_messages(self) -> list[str]:
-        return [m for m in self.console if "Content Security Policy" in m or "Content-Security-Policy" in m]
+    def record(self, tab: object, text: str) -> None:
+        self.console.append(text)
+        self.tabs.append(tab)
+
+    def policy_messages(self, tab: object | None = None) -> list[str]:
+        """The policy's console messages: of ``tab`` when given, else of every tab."""
+        return [m for m, t in zip(self.console, self.tabs, strict=True)
+                if ("Content Security Policy" in m or "Content-Security-Policy" in m) and tab in (None, t)]
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +66,15 @@ def watched(browser) -> Iterator[tuple[object, Watch]]:  # type: ignore[no-untyp
                                   service_workers="block")
     watch = Watch()
     context.add_init_script(_LISTEN)
-    context.on("console", lambda message: watch.console.append(f"{message.type}: {message.text}"))
-    context.on("page", lambda tab: tab.on("pageerror", lambda error: watch.console.append(f"pageerror: {error}")))
+    context.on("console", lambda message: watch.record(message.page, f"{message.type}: {message.text}"))
+    context.on("page", lambda tab: tab.on("pageerror", lambda error: watch.record(tab, f"pageerror: {error}")))
     context.set_default_timeout(10_000)
     yield context, watch
     context.close()
 
 
 def violations(tab, watch: Watch) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(tab.evaluate("window.__cspViolations || []")) + watch.policy_messages()
+    return list(tab.evaluate("window.__cspViolations || []")) + watch.policy_messages(tab)
 
 
 def page_types(published: Published) -> list[tuple[str, str]]:
@@ -97,16 +105,17 @@ def test_the_policy_blocks_an_inline_script(served: str, watched, published: Pub
 
 def test_no_violation_on_any_page_type(served: str, watched, published: Published) -> None:  # type: ignore[no-untyped-def]
     context, watch = watched
-    tab = context.new_page()
+    pages = page_types(published) + [("racine", "../"), ("ancienne-version", "../1.0/note/")]
+    keys = {served + "latest/" + url: (key, url) for key, url in pages}
     reached = []
-    for key, url in page_types(published) + [("racine", "../"), ("ancienne-version", "../1.0/note/")]:
-        tab.goto(served + "latest/" + url, wait_until="networkidle")
+    for address, tab in visit(context, list(keys)):
+        key, url = keys[address]
         tab.locator("body").wait_for()
         found = violations(tab, watch)
         assert not found, f"{key} ({url}) : {found}"
-        reached.append(key)
+        reached.append((key, tab.url))
     # The root address redirected (its script is a file) to the latest version.
-    assert "/latest/" in tab.url or reached
+    assert "/latest/" in dict(reached)["racine"], reached
     errors = [m for m in watch.console if m.startswith(("error", "pageerror")) and "favicon" not in m]
     assert not errors, errors
 

@@ -12,6 +12,7 @@ from .conftest import RequestLog, url_of
 from .pagetypes import PAGE_TYPES
 from .settle import init_scripts
 from .test_search import search
+from .visits import visit
 
 # What a page needs to display (not the background fetches of optional features).
 ASSETS = {"document", "stylesheet", "script", "image", "font"}
@@ -33,11 +34,11 @@ def walk(site: Path, base_url: str, browser) -> Walk:
     context = browser.new_context(locale="fr-FR", service_workers="block")
     init_scripts(context)  # the search watcher
     context.on("request", lambda r: result.log.record(r.url))
+    context.on("response", lambda r: result.failed.add(f"{r.status} {r.url} ({r.request.resource_type})")
+               if r.status >= 400 and not r.url.endswith("/versions.json") else None)
+    for _ in visit(context, [url_of(base_url, url) for url in result.pages]):
+        pass  # each page has made every request it makes on its own (networkidle)
     tab = context.new_page()
-    tab.on("response", lambda r: result.failed.add(f"{r.status} {r.url} ({r.request.resource_type})")
-           if r.status >= 400 and not r.url.endswith("/versions.json") else None)
-    for url in result.pages:
-        tab.goto(url_of(base_url, url), wait_until="networkidle")
     tab.goto(url_of(base_url, ""))
     search(tab, "sécurité")
     tab.wait_for_load_state("networkidle")

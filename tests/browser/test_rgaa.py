@@ -9,14 +9,17 @@ at 320 px, in both languages where the page exists in both.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import url_of
+from .conftest import recording_context, url_of
 from .pagetypes import find
-from .settle import NAVIGATIONS_JS, install, settle
+from .settle import NAVIGATIONS_JS, install, settle, settled, start_settling
 
 # --- Helpers ---------------------------------------------------------------------------------
 
@@ -68,15 +71,34 @@ def walk(tab, key: str, limit: int = 150) -> list[dict]:  # type: ignore[no-unty
     overlay or a menu done sliding, and no sidebar about to follow the window (Material's
     ``toc.follow``): a focus judged visible stays visible.
     """
-    install(tab)
-    tab.evaluate("window.__kitWalked = new WeakSet()")
-    stops = []
+    return walk_together([(tab, key)], limit)[0]
+
+
+def walk_together(walks: list[tuple[Any, str]], limit: int = 150) -> list[list[dict]]:
+    """Several keyboard walks (a page and its key), a step of each in turn; the stops of each walk.
+
+    Each walk is the walk of :func:`walk`, judged stop by stop in its own settled page; the pages
+    settle at the same time, so that the walks take the time of the longest one.
+    """
+    for tab, _ in walks:
+        install(tab)
+        tab.evaluate("window.__kitWalked = new WeakSet()")
+    stops: list[list[dict]] = [[] for _ in walks]
+    going = list(range(len(walks)))
     for _ in range(limit):
-        tab.keyboard.press(key)
-        stop = settle(tab, then=_STOP)
-        if stop is None or stop["again"]:
+        for index in going:
+            tab, key = walks[index]
+            tab.keyboard.press(key)
+            start_settling(tab, then=_STOP)
+        still = []
+        for index in going:
+            stop = settled(walks[index][0])
+            if stop is not None and not stop["again"]:
+                stops[index].append(stop)
+                still.append(index)
+        going = still
+        if not going:
             break
-        stops.append(stop)
     return stops
 
 
@@ -203,13 +225,32 @@ def test_tab_stays_in_the_open_drawer_and_on_screen(lang: str, site: Path, base_
     assert phone.evaluate("!document.querySelector('[data-kit-inert]')"), "la page reste inerte, menu fermé"
 
 
-@pytest.mark.parametrize(("key", "lang"), [("note", "fr"), ("glossaire", "fr"), ("modele", "fr"),
-                                           ("lettre", "en"), ("fiche", "en")])
-def test_sticky_header_never_hides_the_focus(key: str, lang: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
+# Long pages of each kind, with a table of contents, a menu and footnotes, in both languages.
+STICKY_PAGES = [("note", "fr"), ("glossaire", "fr"), ("modele", "fr"), ("lettre", "en"), ("fiche", "en")]
+
+
+@pytest.fixture(scope="module")
+def sticky_walks(site: Path, base_url: str, browser) -> Iterator[dict[tuple[str, str], tuple[list[dict], list[dict]]]]:  # type: ignore[no-untyped-def]
+    """Each page of ``STICKY_PAGES`` walked forward to its end, then back with Shift+Tab, each in its tab.
+
+    The pages are walked side by side (:func:`walk_together`), each in a context of its own (its own
+    window: tabs of one window take turns at the keyboard, measured ten times slower); each stop
+    is still judged in its own settled page.
+    """
+    with ExitStack() as stack:
+        tabs = {}
+        for key, lang in STICKY_PAGES:
+            tabs[key, lang] = stack.enter_context(recording_context(browser)).new_page()
+            tabs[key, lang].goto(url_of(base_url, page_url(site, key, lang)))
+        forward = walk_together([(tab, "Tab") for tab in tabs.values()])
+        backward = walk_together([(tab, "Shift+Tab") for tab in tabs.values()])
+        yield {page: (forward[index], backward[index]) for index, page in enumerate(tabs)}
+
+
+@pytest.mark.parametrize(("key", "lang"), STICKY_PAGES)
+def test_sticky_header_never_hides_the_focus(key: str, lang: str, sticky_walks) -> None:  # type: ignore[no-untyped-def]
     """Forward to the end of the page, then back with Shift+Tab: each stop in full view."""
-    tab.goto(url_of(base_url, page_url(site, key, lang)))
-    forward = walk(tab, "Tab")
-    backward = walk(tab, "Shift+Tab")
+    forward, backward = sticky_walks[key, lang]
     assert len(backward) >= 10, f"seulement {len(backward)} arrêts en arrière"
     hidden = [f"{s['what']} sous {s['covers']}" for s in forward + backward if s["covers"] and not s["inHeader"]]
     assert not hidden, f"focus caché par l'en-tête ou un bouton flottant : {hidden[:8]}"

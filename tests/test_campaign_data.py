@@ -145,12 +145,14 @@ def test_the_kits_data_hold_no_personal_data_and_say_where_forums_come_from() ->
 
 def test_a_wrong_syntheses_file_stops_the_build_at_its_lines(tmp_path: Path) -> None:
     from conftest import NO_DOCUMENTS, build_site
+    from small_project import small_project
 
     (tmp_path / "forums.csv").write_bytes((PROJECT.data / "forums.csv").read_bytes())
     (tmp_path / "syntheses.csv").write_text("departement;recue_le;comptes_rendus;remarque\n44;hier;3;\n"
                                             "Manche;2009-05-20;deux;\n", encoding="utf-8")
     result = build_site(tmp_path / "site", env={**NO_DOCUMENTS, "FORUMS_CSV": str(tmp_path / "forums.csv"),
-                                                 "KIT_CALENDAR_CACHE": str(tmp_path / "cache")})
+                                                 "KIT_CALENDAR_CACHE": str(tmp_path / "cache")},
+                        config=small_project(tmp_path / "project"))
     assert result.returncode != 0
     assert f"{tmp_path / 'syntheses.csv'}:2: erreur : date illisible « hier »" in result.stderr
     assert f"{tmp_path / 'syntheses.csv'}:3: erreur : nombre de comptes rendus « deux »" in result.stderr

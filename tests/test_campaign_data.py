@@ -1,16 +1,18 @@
-"""The campaign's data as merge keeps it: contacts out of data/, provenance, participants, receipts of calendars."""
+"""The campaign's data as merge keeps it: contacts out of data/, provenance, participants, receipts of calendars.
+
+``forums.py merge`` runs in the test process (``cli``: tests/forums_command.py, the same code, stdout and
+stderr as the script's own process).
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from conftest import PROJECT
+from forums_command import ForumsRun, in_process
 from kit.calendar.merge import merge_files
 from kit.calendar.model import load_campaign
 from kit.calendar.read import read_calendar
@@ -19,16 +21,13 @@ from kit.campaign.receipts import CalendarReceipt, read_receipts
 from kit.publishing.received import data_files_with_personal_data
 from kit.territory import load_territory
 
-SCRIPT = PROJECT.root / "scripts" / "forums.py"
 TERRITORY = load_territory(PROJECT.reference)
 CAMPAIGN = load_campaign(PROJECT.campaign_file)
 HEADER = "departement;date;heure_debut;commune;lieu;statut;participants;contact\n"
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FORUMS_CSV"}
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, env=env,
-                          check=False)
+# scripts/forums.py's main in this process, without FORUMS_CSV (tests/forums_command.py).
+cli: ForumsRun = in_process
 
 
 @pytest.fixture

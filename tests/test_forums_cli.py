@@ -1,33 +1,49 @@
-"""scripts/forums.py as an editor runs it: exit codes, French messages, files untouched on failure."""
+"""scripts/forums.py as an editor runs it: exit codes, French messages, files untouched on failure.
+
+Most cases call the script's ``main`` in the test process (``forums_cli``, :func:`forums_command.in_process`):
+what they check is the policy (which message, which code, which file written), and a run costs a few
+milliseconds instead of the interpreter's start-up and imports. A few run the real script, started by the
+real interpreter (``forums_process`` and ``subprocess.run``), because the process itself is what they check:
+
+- ``check``: a usage error, in French, with the code 2 of argparse's exit
+  (test_check_missing_file_and_usage_errors_in_french, its second run);
+- ``merge``: the calendar written and the counts printed in French, code 0
+  (test_merge_reports_counts_in_french, its first run; the second, in this process, reads what it wrote);
+- ``export``: a calendar with errors refused in French, code 1, nothing written
+  (test_export_refuses_a_calendar_with_errors_and_unknown_departement, its first run), and the bytes
+  written to the standard output, the same ICS twice and CSV with its BOM (test_export_ics_to_stdout_is_stable,
+  test_export_csv_has_a_bom_for_excel_and_no_contact).
+
+Both helpers have the same signature and give the same result (``tests/forums_command.py``, where the
+state a run in this process could leave behind is listed, with how each is kept out); the assertions are
+the same whichever runs. A second merge waiting for the first is tested with processes in
+``tests/test_forums_files.py``, concurrent merges in ``tests/test_forums_season.py``.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import icalendar
 import pytest
 
 from content import calendar_rows, rows_of
+from forums_command import SCRIPT, ForumsRun, as_process, in_process
 
 # The publication gate: scripts/publish.py runs these tests before each publication.
 pytestmark = pytest.mark.gate
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "forums.py"
 FIXTURES = Path(__file__).parent / "data" / "forums"
 
-
-def forums_cli(*args: str, cwd: Path = FIXTURES, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k != "FORUMS_CSV"}
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True,
-                          env=full_env, check=False)
+# From the folder of the test files, without FORUMS_CSV unless a test sets it.
+forums_cli: ForumsRun = partial(in_process, cwd=FIXTURES)
+forums_process: ForumsRun = partial(as_process, cwd=FIXTURES)
 
 
 def test_check_valid_files_exits_0() -> None:
@@ -78,7 +94,7 @@ def test_check_missing_file_and_usage_errors_in_french() -> None:
     missing = forums_cli("check", "nulle-part.csv")
     assert missing.returncode == 1
     assert missing.stderr.startswith("nulle-part.csv: erreur : fichier introuvable\n")
-    usage = forums_cli("check")
+    usage = forums_process("check")
     assert usage.returncode == 2
     assert "utilisation : forums.py check" in usage.stderr
     assert "arguments obligatoires manquants : FICHIER" in usage.stderr
@@ -99,7 +115,7 @@ def target(tmp_path: Path) -> Path:
 
 
 def test_merge_reports_counts_in_french(target: Path) -> None:
-    result = forums_cli("merge", "fusion_entrant.csv", "--into", str(target))
+    result = forums_process("merge", "fusion_entrant.csv", "--into", str(target))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "  ajouté      44 · 13/05/2009 18:00 · Nantes",
@@ -208,7 +224,7 @@ def test_export_csv_has_a_bom_for_excel_and_no_contact(tmp_path: Path) -> None:
 
 def test_export_refuses_a_calendar_with_errors_and_unknown_departement(tmp_path: Path) -> None:
     output = tmp_path / "sortie.ics"
-    broken = forums_cli("export", "--format", "ics", "--data", "erreur_statut_inconnu.csv", "-o", str(output))
+    broken = forums_process("export", "--format", "ics", "--data", "erreur_statut_inconnu.csv", "-o", str(output))
     assert broken.returncode == 1 and not output.exists()
     assert "erreur_statut_inconnu.csv:2: erreur : statut « peut-être » inconnu" in broken.stderr
     unknown = forums_cli("export", "--format", "ics", "--departement", "99", cwd=ROOT)

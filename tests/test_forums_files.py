@@ -1,4 +1,9 @@
-"""Files as prefectures really send them: formats, encodings, limits, French values, invisible characters."""
+"""Files as prefectures really send them: formats, encodings, limits, French values, invisible characters.
+
+scripts/forums.py runs in the test process (``run``: tests/forums_command.py, the same code, stdout and
+stderr as the script's own process), except the merge that waits for another one's lock: a process of its
+own (``as_process``), as when two editors merge at once.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time as clock
 import tracemalloc
 import zipfile
@@ -19,6 +23,7 @@ import icalendar
 import pytest
 from openpyxl import Workbook
 
+from forums_command import ForumsRun, as_process, in_process
 from kit.calendar import sheets
 from kit.calendar.exports import to_ics, to_json
 from kit.calendar.lock import merge_lock
@@ -32,7 +37,6 @@ from kit.territory import load_territory
 from workbooks import write_sparse_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "forums.py"
 PROJECT = Project(ROOT)
 SHEETS = Path(__file__).parent / "data" / "forums" / "classeurs"
 TERRITORY = load_territory(PROJECT.reference)
@@ -45,8 +49,8 @@ def read(path: Path):
     return read_calendar(path, territory=TERRITORY, campaign=CAMPAIGN)
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=cwd)
+# scripts/forums.py's main in this process (tests/forums_command.py); as_process where the process matters.
+run: ForumsRun = in_process
 
 
 def write(tmp_path: Path, body: str, name: str = "f.csv") -> Path:
@@ -302,7 +306,7 @@ def test_a_second_merge_waits_then_refuses_in_french(tmp_path: Path) -> None:
     path = write(tmp_path, "44;14/04/2009;18:00;Nantes;salle\n", "recu.csv")
     with merge_lock(into):
         started = clock.monotonic()
-        result = run("merge", str(path), "--into", str(into), "--attente", "1")
+        result = as_process("merge", str(path), "--into", str(into), "--attente", "1")
         assert clock.monotonic() - started >= 1
     assert result.returncode == 1 and "une autre fusion est en cours" in result.stderr
     assert "Traceback" not in result.stderr and into.read_bytes() == before

@@ -22,12 +22,11 @@ memory by an earlier build (the kit's memos) can answer for the cache.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import NO_DOCUMENTS, ROOT
@@ -104,20 +103,6 @@ def small_project(root: Path) -> Path:
     return config
 
 
-@contextmanager
-def _environment(env: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def build_here(config_file: Path, dest: Path, *, env: Mapping[str, str] | None = None) -> None:
     """``mkdocs build --strict`` of ``config_file`` into ``dest``, in this process (no document made).
 
@@ -127,7 +112,9 @@ def build_here(config_file: Path, dest: Path, *, env: Mapping[str, str] | None =
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    with _environment({"NO_MKDOCS_2_WARNING": "1", **NO_DOCUMENTS, **(env or {})}):
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"NO_MKDOCS_2_WARNING": "1", **NO_DOCUMENTS, **(env or {})}.items():
+            patch.setenv(name, value)
         config = load_config(config_file=str(config_file), site_dir=str(dest), strict=True)
         try:
             build(config)

@@ -16,20 +16,20 @@ from typing import Any
 TABS = 8
 
 
-def visit(context: Any, urls: list[str], *, wait_until: str = "networkidle", tabs: int = TABS) -> Iterator[tuple[str, Any]]:
-    """Each of ``urls`` with its tab, in order, once the tab has reached ``wait_until``.
+def visit(context: Any, urls: list[str]) -> Iterator[tuple[str, Any]]:
+    """Each of ``urls`` with its tab, in order, once the tab has reached ``networkidle``.
 
     A tab stays open until the caller moves past the last page of its group (a page's state can
     still be read, its script run), then it is closed.
     """
-    for start in range(0, len(urls), tabs):
-        group = urls[start:start + tabs]
+    for start in range(0, len(urls), TABS):
+        group = urls[start:start + TABS]
         pages = [context.new_page() for _ in group]
         try:
             for page, url in zip(pages, group, strict=True):
                 page.goto(url, wait_until="commit")
             for page, url in zip(pages, group, strict=True):
-                page.wait_for_load_state(wait_until)
+                page.wait_for_load_state("networkidle")
                 yield url, page
         finally:
             for page in pages:

@@ -33,6 +33,8 @@ from kit.html.typography import french_html
 log = logging.getLogger("mkdocs.kit.serve")
 
 BANNER_ID = "kit-serve-problemes"
+# The thread in which `make serve` runs the editorial check after a build (kit.site.serve).
+CHECK_THREAD = "kit-verification"
 _WHERE = re.compile(r"^(?P<where>[^\s:]+:\d+) : ")  # « docs/note.md:12 : … »
 _ENGLISH_YAML = re.compile(r"MkDocs encountered an error parsing the configuration file")
 
@@ -41,7 +43,8 @@ class CaughtMessages(logging.Handler):
     """MkDocs' warnings and errors during one build (each once, in the order logged).
 
     Put on the ``mkdocs`` logger before the build starts, so that the ``kit-messages`` plugin
-    puts its French rewriting on it too (kit.site.messages).
+    puts its French rewriting on it too (kit.site.messages). What the editorial check's own thread
+    logs meanwhile belongs to the check of an earlier build, not to this one.
     """
 
     def __init__(self) -> None:
@@ -49,6 +52,8 @@ class CaughtMessages(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.threadName == CHECK_THREAD:
+            return
         lines = [line.strip() for line in record.getMessage().strip().split("\n") if line.strip()]
         # One problem per record; a record listing several places (pages absent from the menu) gives one each.
         items = lines if lines and all(_WHERE.match(line) for line in lines) else ["\n".join(lines)]

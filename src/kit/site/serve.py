@@ -74,6 +74,7 @@ from kit.site.compat import (
     wrap_theme_env,
 )
 from kit.site.problems import (
+    CHECK_THREAD,
     CaughtMessages,
     Problems,
     Report,
@@ -504,7 +505,7 @@ class EditorLoop:
             due, self._check_due = self._check_due, False
         if self._checker is None:  # the first build: the check is done before the site is served
             if due:
-                self._slips = self._check()
+                self._slips = self._told_check()
             self._publish(tell_now=True)
         else:
             # The page is served at once; the check follows in its own thread (an eighth of a second),
@@ -515,7 +516,7 @@ class EditorLoop:
 
     def start_checking(self) -> None:
         """From now on, the editorial check runs after each build in a thread of its own."""
-        self._checker = threading.Thread(target=self._check_loop, name="kit-verification", daemon=True)
+        self._checker = threading.Thread(target=self._check_loop, name=CHECK_THREAD, daemon=True)
         self._checker.start()
 
     def _check_loop(self) -> None:
@@ -528,18 +529,34 @@ class EditorLoop:
             with self._lock:
                 if generation != self._generation:
                     continue  # a build started meanwhile: its own check follows
+                if self._saved:
+                    # A file saved during the check waits for its build (a page deleted while the
+                    # check read it): that build checks again.
+                    self._check_due = True
+                    continue
+                if isinstance(slips, Exception):
+                    log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(slips, self.root))
+                    slips = list(self._slips)
                 self._slips = slips
             if self._publish(tell_now=True):
                 with self._lock:
                     self._refresh = True
                 self.wake()
 
-    def _check(self) -> list[Slip]:
+    def _check(self) -> list[Slip] | Exception:
+        """The editorial check's slips, or what stopped it (the check itself must not stop the server)."""
         try:
             return check_project(self.root)
-        except Exception as error:  # the check itself must not stop the server
-            log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(error, self.root))
+        except Exception as error:
+            return error
+
+    def _told_check(self) -> list[Slip]:
+        """The check's slips; when it cannot be done, says why and keeps the last slips."""
+        slips = self._check()
+        if isinstance(slips, Exception):
+            log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(slips, self.root))
             return list(self._slips)
+        return slips
 
     def _publish(self, *, tell_now: bool) -> bool:
         """Show the problems on the served pages, and in the terminal what changed; whether they changed."""

@@ -207,14 +207,16 @@ def nothing_older_nothing_twice(season: Season) -> None:
     """
     repo = season.repo
     with season.held():  # the clone is shared by the test run's workers: put back as it was, alone
+        # The clone's HEAD may be detached (a clone of a detached checkout, as CI runners make them).
         branch, gh_pages = git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip(), _head(repo)
-        source = git(repo, "log", "--format=%H", "-1", "--grep=^Version 1.2", branch).strip()
+        commit = git(repo, "rev-parse", "HEAD").strip()
+        source = git(repo, "log", "--format=%H", "-1", "--grep=^Version 1.2", commit).strip()
         git(repo, "checkout", "--quiet", "-B", "apres-retour", source)
         git(repo, "branch", "--force", "gh-pages", season.steps["retour-1.1"].branch)
         try:
             _refusals(season)
         finally:
-            git(repo, "checkout", "--quiet", branch)
+            git(repo, "checkout", "--quiet", *([branch] if branch != "HEAD" else ["--detach", commit]))
             git(repo, "branch", "--force", "gh-pages", gh_pages)
             git(repo, "branch", "--quiet", "--delete", "--force", "apres-retour")
 

@@ -123,10 +123,10 @@ def page(site: Path, url: str) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole session (Playwright allows one per process)."""
-    from kitdev.chromium import CHROMIUM, DEBIAN_PACKAGE, launch
+    from kitdev.chromium import CHROMIUM, MISSING, launch
 
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « {DEBIAN_PACKAGE} ».")
+        pytest.skip(MISSING)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -23,7 +23,7 @@ from kit.documents.fetch import LocalOnlyFetcher, RefusedURLError, local_resourc
 from kit.documents.fields import fields_of, mark_fields
 from kit.documents.html import LinkContext, article_html, print_fragment, whole_kit_html
 from kit.store import ArtifactCache, content_key
-from kitdev.chromium import CHROMIUM, LAUNCH_ARGS
+from kitdev.chromium import CHROMIUM, LAUNCH_ARGS, MISSING
 
 DOCS = ROOT / "docs"
 EXISTING = [doc for doc in registry.KIT_DOCUMENTS if (DOCS / doc.src_uri).is_file()]
@@ -324,7 +324,7 @@ def test_print_stylesheet_on_every_page(site: Path) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium est absent : .ci/run l'installe.")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)
 def test_browser_prints_the_document_only(site: Path, tmp_path: Path) -> None:
     """Chromium's own print of a page: the text, not the menus, search or buttons."""
     out = tmp_path / "methode.pdf"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kitdev.chromium import CHROMIUM, DEBIAN_PACKAGE
+from kitdev.chromium import CHROMIUM, MISSING
 from kitdev.localserve import ServeOptions, serve
 
 from .settle import init_scripts
@@ -27,9 +27,7 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder drives the browser: mark it, and skip it without Chromium."""
     here = Path(__file__).parent
-    missing = pytest.mark.skip(
-        reason=f"Chromium est absent ({CHROMIUM}) : .ci/run installe le paquet Debian « {DEBIAN_PACKAGE} »."
-    )
+    missing = pytest.mark.skip(reason=MISSING)
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)

@@ -505,7 +505,7 @@ class EditorLoop:
             due, self._check_due = self._check_due, False
         if self._checker is None:  # the first build: the check is done before the site is served
             if due:
-                self._slips = self._told_check()
+                self._slips = self._slips_or_last(self._check())
             self._publish(tell_now=True)
         else:
             # The page is served at once; the check follows in its own thread (an eighth of a second),
@@ -529,34 +529,33 @@ class EditorLoop:
             with self._lock:
                 if generation != self._generation:
                     continue  # a build started meanwhile: its own check follows
-                if self._saved:
-                    # A file saved during the check waits for its build (a page deleted while the
-                    # check read it): that build checks again.
-                    self._check_due = True
-                    continue
-                if isinstance(slips, Exception):
-                    log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(slips, self.root))
-                    slips = list(self._slips)
-                self._slips = slips
+                self._slips = self._slips_or_last(slips)
             if self._publish(tell_now=True):
                 with self._lock:
                     self._refresh = True
                 self.wake()
 
     def _check(self) -> list[Slip] | Exception:
-        """The editorial check's slips, or what stopped it (the check itself must not stop the server)."""
-        try:
-            return check_project(self.root)
-        except Exception as error:
-            return error
+        """The editorial check's slips, or what stopped it twice in a row (the check must not stop the server).
 
-    def _told_check(self) -> list[Slip]:
-        """The check's slips; when it cannot be done, says why and keeps the last slips."""
-        slips = self._check()
-        if isinstance(slips, Exception):
-            log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(slips, self.root))
+        A file deleted while the check was reading it (a page saved, then removed at once) is no
+        longer listed by the second check: only a failure that stays is told.
+        """
+        failure: Exception | None = None
+        for _ in range(2):
+            try:
+                return check_project(self.root)
+            except Exception as error:
+                failure = error
+        assert failure is not None
+        return failure
+
+    def _slips_or_last(self, checked: list[Slip] | Exception) -> list[Slip]:
+        """The slips ``checked``; when the check could not be done, says why and keeps the last slips."""
+        if isinstance(checked, Exception):
+            log.error("La vérification des pages n'a pas pu se faire : %s", french_failure(checked, self.root))
             return list(self._slips)
-        return slips
+        return checked
 
     def _publish(self, *, tell_now: bool) -> bool:
         """Show the problems on the served pages, and in the terminal what changed; whether they changed."""

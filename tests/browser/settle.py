@@ -36,6 +36,8 @@ MOTION_JS = """() => {
 FOLLOW_MS = 250 + 450
 # Past this, the page is reported as still moving (a scroll that never ends, an endless animation).
 CAP_MS = 15_000
+# An animation or a transition under way that will end: an endless one never settles, it is not waited for.
+_ENDING = "a => a.playState === 'running' && !!a.effect && a.effect.getComputedTiming().iterations !== Infinity"
 
 _SETTLE_JS = """async ({followMs, capMs, followers}) => {
   const motion = window.__kitMotion;
@@ -47,7 +49,7 @@ _SETTLE_JS = """async ({followMs, capMs, followers}) => {
   const paint = /color$|^(opacity|box-?shadow|text-?shadow|fill|stroke|filter|outline.*)$/i;
   const drawnOver = /^(transform|translate|scale|rotate|z-?index)$/i;
   const moves = a => {
-    if (a.playState !== 'running' || !a.effect || a.effect.getComputedTiming().iterations === Infinity) return false;
+    if (!(""" + _ENDING + """)(a)) return false;
     const target = a.effect.target;
     const untouchable = !!target && getComputedStyle(target).pointerEvents === 'none';
     const props = a.transitionProperty ? [a.transitionProperty]
@@ -78,6 +80,16 @@ _SETTLE_JS = """async ({followMs, capMs, followers}) => {
     }
   }
 }"""
+
+
+def fades_over(page: Any) -> None:
+    """Wait until every animation or transition of ``page`` that ends has ended, colour fades included.
+
+    :func:`settle` lets a colour fade on (nothing moves); what judges colours (axe's contrasts)
+    waits for this instead.
+    """
+    page.evaluate(f"async () => {{ await Promise.all(document.getAnimations().filter({_ENDING})"
+                  ".map(a => a.finished.catch(() => null))); }")
 
 
 def install(page: Any) -> None:

@@ -8,24 +8,16 @@ import pytest
 
 from .conftest import AXE_JS, url_of
 from .pagetypes import PAGE_TYPES, PageType
+from .settle import fades_over
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-# Colours are judged once they have stopped changing: every animation or transition that ends (a
-# search list fading in, a link's colour) has ended. An endless one is not waited for.
-_FADES_OVER = """async () => {
-  const ending = document.getAnimations().filter(a =>
-    a.playState === 'running' && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
-  await Promise.all(ending.map(a => a.finished.catch(() => null)));
-}"""
 
 
 def run_axe(tab) -> list[dict]:
     """Inject axe-core (from node_modules/) into the page and return its violations, the page's fades over."""
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS} est absent : « make test » l'installe depuis npm (npm ci).")
-    tab.evaluate(_FADES_OVER)
+    fades_over(tab)  # colours are judged once they no longer change (a search list fading in)
     tab.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = tab.evaluate(
         """async (tags) => {

@@ -62,16 +62,21 @@ def requests_log() -> RequestLog:
     return RequestLog()
 
 
+# A test's browser context: French, desktop size, no service worker, and a 10 s limit on each wait.
+CONTEXT_OPTIONS = {"locale": "fr-FR", "viewport": {"width": 1280, "height": 900}, "accept_downloads": True,
+                   "service_workers": "block"}
+TIMEOUT_MS = 10_000
+
+
 @contextmanager
 def recording_context(browser, log: RequestLog | None = None) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh French browser context (desktop size) that records every request in ``log``: the browser
     itself refuses to leave 127.0.0.1 (kitdev.chromium), and a request to another host fails the test."""
     log = log if log is not None else RequestLog()
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
-                              accept_downloads=True, service_workers="block")
+    ctx = browser.new_context(**CONTEXT_OPTIONS)
     ctx.on("request", lambda request: log.record(request.url))
     init_scripts(ctx)
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(TIMEOUT_MS)
     try:
         yield ctx
     finally:

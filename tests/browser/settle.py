@@ -124,18 +124,9 @@ def settle(page: Any, then: str | None = None, followers: str = ".md-sidebar") -
     return _result(page.evaluate(_script(then), _args(followers)))
 
 
-def start_settling(page: Any, then: str | None = None, followers: str = ".md-sidebar") -> None:
-    """Start :func:`settle` in ``page`` without waiting for it: :func:`settled` waits for its answer.
-
-    Several pages settle at the same time (each in its own tab, with its own frames and timers):
-    a walk through several pages waits for the slowest of them, not for their sum.
-    """
-    page.evaluate(f"(args) => {{ window.__kitSettling = ({_script(then)})(args); }}", _args(followers))
-
-
-def settled(page: Any) -> Any:
-    """The answer of the :func:`start_settling` under way in ``page``, once the page has settled."""
-    return _result(page.evaluate("() => window.__kitSettling"))
+async def settle_async(page: Any, then: str | None = None, followers: str = ".md-sidebar") -> Any:
+    """:func:`settle` for a page of Playwright's asynchronous API (tests/browser/side_by_side.py)."""
+    return _result(await page.evaluate(_script(then), _args(followers)))
 
 
 # Material's search runs in a Web Worker: each query posted to it (type 2) is answered (type 3) in
@@ -190,7 +181,11 @@ NAVIGATIONS_JS = """() => {
 }"""
 
 
+# The watchers above, installed in every page of a test's browser context before the page's own scripts.
+INIT_SCRIPTS = tuple(f"({script})()" for script in (MOTION_JS, SEARCH_JS))
+
+
 def init_scripts(context: Any) -> None:
-    """Install the watchers above in every page ``context`` opens, before the page's own scripts."""
-    for script in (MOTION_JS, SEARCH_JS):
-        context.add_init_script(script=f"({script})()")
+    """Install :data:`INIT_SCRIPTS` in every page ``context`` opens."""
+    for script in INIT_SCRIPTS:
+        context.add_init_script(script=script)

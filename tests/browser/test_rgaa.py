@@ -9,17 +9,17 @@ at 320 px, in both languages where the page exists in both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import recording_context, url_of
+from .conftest import url_of
 from .pagetypes import find
-from .settle import NAVIGATIONS_JS, install, settle, settled, start_settling
+from .settle import NAVIGATIONS_JS, install, settle, settle_async
+from .side_by_side import side_by_side
 
 # --- Helpers ---------------------------------------------------------------------------------
 
@@ -52,14 +52,14 @@ def page_url(site: Path, key: str, lang: str = "fr") -> str:
     return url
 
 
-# A stop of a keyboard walk: the focused element described, and whether the walk has been there
-# before (Shift+Tab from the first element goes round to the last one instead of leaving the page).
+# A stop of a keyboard walk: the focused element described; null once the focus has left the page or
+# come back to an element already walked (Shift+Tab from the first element goes round to the last
+# one instead of leaving the page).
+_WALK_START = "() => { window.__kitWalked = new WeakSet(); }"
 _STOP = """() => {
   const stop = (""" + _COVERED + """)();
-  if (stop) {
-    stop.again = window.__kitWalked.has(document.activeElement);
-    window.__kitWalked.add(document.activeElement);
-  }
+  if (!stop || window.__kitWalked.has(document.activeElement)) return null;
+  window.__kitWalked.add(document.activeElement);
   return stop;
 }"""
 
@@ -71,34 +71,27 @@ def walk(tab, key: str, limit: int = 150) -> list[dict]:  # type: ignore[no-unty
     overlay or a menu done sliding, and no sidebar about to follow the window (Material's
     ``toc.follow``): a focus judged visible stays visible.
     """
-    return walk_together([(tab, key)], limit)[0]
-
-
-def walk_together(walks: list[tuple[Any, str]], limit: int = 150) -> list[list[dict]]:
-    """Several keyboard walks (a page and its key), a step of each in turn; the stops of each walk.
-
-    Each walk is the walk of :func:`walk`, judged stop by stop in its own settled page; the pages
-    settle at the same time, so that the walks take the time of the longest one.
-    """
-    for tab, _ in walks:
-        install(tab)
-        tab.evaluate("window.__kitWalked = new WeakSet()")
-    stops: list[list[dict]] = [[] for _ in walks]
-    going = list(range(len(walks)))
-    for _ in range(limit):
-        for index in going:
-            tab, key = walks[index]
-            tab.keyboard.press(key)
-            start_settling(tab, then=_STOP)
-        still = []
-        for index in going:
-            stop = settled(walks[index][0])
-            if stop is not None and not stop["again"]:
-                stops[index].append(stop)
-                still.append(index)
-        going = still
-        if not going:
+    tab.evaluate(_WALK_START)
+    stops: list[dict] = []
+    while len(stops) < limit:
+        tab.keyboard.press(key)
+        stop = settle(tab, then=_STOP)
+        if stop is None:
             break
+        stops.append(stop)
+    return stops
+
+
+async def walk_async(tab: Any, key: str, limit: int = 150) -> list[dict]:
+    """:func:`walk`, for a page of Playwright's asynchronous API (tests/browser/side_by_side.py)."""
+    await tab.evaluate(_WALK_START)
+    stops: list[dict] = []
+    while len(stops) < limit:
+        await tab.keyboard.press(key)
+        stop = await settle_async(tab, then=_STOP)
+        if stop is None:
+            break
+        stops.append(stop)
     return stops
 
 
@@ -230,21 +223,19 @@ STICKY_PAGES = [("note", "fr"), ("glossaire", "fr"), ("modele", "fr"), ("lettre"
 
 
 @pytest.fixture(scope="module")
-def sticky_walks(site: Path, base_url: str, browser) -> Iterator[dict[tuple[str, str], tuple[list[dict], list[dict]]]]:  # type: ignore[no-untyped-def]
-    """Each page of ``STICKY_PAGES`` walked forward to its end, then back with Shift+Tab, each in its tab.
+def sticky_walks(site: Path, base_url: str) -> dict[tuple[str, str], tuple[list[dict], list[dict]]]:
+    """Each page of ``STICKY_PAGES`` walked forward to its end, then back with Shift+Tab.
 
-    The pages are walked side by side (:func:`walk_together`), each in a context of its own (its own
-    window: tabs of one window take turns at the keyboard, measured ten times slower); each stop
-    is still judged in its own settled page.
+    The pages are walked side by side, each in a context of its own and at its own pace
+    (tests/browser/side_by_side.py); each stop is still judged in its own settled page.
     """
-    with ExitStack() as stack:
-        tabs = {}
-        for key, lang in STICKY_PAGES:
-            tabs[key, lang] = stack.enter_context(recording_context(browser)).new_page()
-            tabs[key, lang].goto(url_of(base_url, page_url(site, key, lang)))
-        forward = walk_together([(tab, "Tab") for tab in tabs.values()])
-        backward = walk_together([(tab, "Shift+Tab") for tab in tabs.values()])
-        yield {page: (forward[index], backward[index]) for index, page in enumerate(tabs)}
+    async def both_ways(url: str, context: Any) -> tuple[list[dict], list[dict]]:
+        tab = await context.new_page()
+        await tab.goto(url)
+        return await walk_async(tab, "Tab"), await walk_async(tab, "Shift+Tab")
+
+    urls = [url_of(base_url, page_url(site, key, lang)) for key, lang in STICKY_PAGES]
+    return dict(zip(STICKY_PAGES, side_by_side([partial(both_ways, url) for url in urls]), strict=True))
 
 
 @pytest.mark.parametrize(("key", "lang"), STICKY_PAGES)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from playwright.async_api import Browser as AsyncBrowser
+    from playwright.async_api import Playwright as AsyncPlaywright
     from playwright.sync_api import Browser, Playwright
 
 # Debian's chromium-headless-shell: Chromium's headless browser without any of its interface (no
@@ -38,6 +40,15 @@ LAUNCH_ARGS = [
 
 def launch(playwright: Playwright) -> Browser:
     """Start the headless Chromium of :data:`CHROMIUM`."""
+    return playwright.chromium.launch(**_launch_options())
+
+
+async def launch_async(playwright: AsyncPlaywright) -> AsyncBrowser:
+    """:func:`launch`, for Playwright's asynchronous API."""
+    return await playwright.chromium.launch(**_launch_options())
+
+
+def _launch_options() -> dict[str, Any]:
     if not CHROMIUM.exists():
         raise FileNotFoundError(MISSING)
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+    return {"executable_path": str(CHROMIUM), "args": LAUNCH_ARGS, "headless": True}

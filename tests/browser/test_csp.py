@@ -6,10 +6,6 @@ reports no policy violation (``securitypolicyviolation`` events and console),
 and what runs on scripts still works: search (its worker), the version
 selector (versions.json), the language switch and the calendar filter.
 
-The pages carry the tests' watchers (tests/browser/settle.py): Material's search
-worker starts on every page, and is given its index (then loads its language
-files) once the search box has the focus, which the search below gives it.
-
 Scripts are allowed from the site's files only: a script added to
 docs/assets/javascripts/ (extra_javascript) passes, an inline one fails here.
 """
@@ -26,7 +22,6 @@ import pytest
 from publishing import PREFIX, Published, free_port, nginx
 
 from .pagetypes import PAGE_TYPES
-from .settle import init_scripts
 from .visits import visit
 
 pytestmark = [pytest.mark.publication, pytest.mark.nginx]
@@ -71,7 +66,6 @@ def watched(browser) -> Iterator[tuple[object, Watch]]:  # type: ignore[no-untyp
                                   service_workers="block")
     watch = Watch()
     context.add_init_script(_LISTEN)
-    init_scripts(context)  # the tests' watchers: the search index is built once the search box has the focus
     context.on("console", lambda message: watch.record(message.page, f"{message.type}: {message.text}"))
     context.on("page", lambda tab: tab.on("pageerror", lambda error: watch.record(tab, f"pageerror: {error}")))
     context.set_default_timeout(10_000)

@@ -21,6 +21,7 @@ import pytest
 
 from publishing import PREFIX, Published, free_port, nginx
 
+from .conftest import CONTEXT_OPTIONS, TIMEOUT_MS
 from .pagetypes import PAGE_TYPES
 from .visits import visit
 
@@ -62,13 +63,12 @@ def served(published: Published, tmp_path_factory: pytest.TempPathFactory) -> It
 @pytest.fixture
 def watched(browser) -> Iterator[tuple[object, Watch]]:  # type: ignore[no-untyped-def]
     """A French browser context that records console messages and policy violations."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
-                                  service_workers="block")
+    context = browser.new_context(**CONTEXT_OPTIONS)
     watch = Watch()
     context.add_init_script(_LISTEN)
     context.on("console", lambda message: watch.record(message.page, f"{message.type}: {message.text}"))
     context.on("page", lambda tab: tab.on("pageerror", lambda error: watch.record(tab, f"pageerror: {error}")))
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     yield context, watch
     context.close()
 

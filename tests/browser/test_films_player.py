@@ -19,6 +19,7 @@ from films_media import add_the_recipes_film, build_published_tree, need_ffmpeg
 from publishing import free_port, nginx
 from readme_recipes import read_recipes
 
+from .conftest import CONTEXT_OPTIONS, TIMEOUT_MS
 from .test_a11y import describe, run_axe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def tab(browser, server: str) -> Iterator[object]:
     """A French tab that may only reach 127.0.0.1, with console messages kept (CSP refusals show there)."""
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, service_workers="block")
+    ctx = browser.new_context(**CONTEXT_OPTIONS)
     outside: list[str] = []
 
     def guard(route) -> None:
@@ -50,7 +51,7 @@ def tab(browser, server: str) -> Iterator[object]:
             route.abort("blockedbyclient")
 
     ctx.route("**/*", guard)
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(TIMEOUT_MS)
     page = ctx.new_page()
     page.console_messages = []  # type: ignore[attr-defined]
     page.on("console", lambda message: page.console_messages.append(message.text))  # type: ignore[attr-defined]

@@ -1,11 +1,12 @@
 """The test modules in the order of their last durations, longest first, so that the run's workers end together.
 
-pytest-xdist (``make test``: ``--dist loadfile``) hands the modules out in the order they were
-collected, each to the next free worker: a long module handed out last keeps one worker busy
-while the other waits. The whole suite's run records how long each module took (setup, call and
-teardown of its tests) in ``.cache/tests/durees.json``; the next run collects the modules longest
-first. Without a record (a fresh clone) the order stays the collection's; a module not yet
-recorded comes first. Only the order changes: every test still runs.
+pytest-xdist (``make test``: ``--dist loadfile``) hands the modules out one by one, each to the
+next free worker: a long module handed out last keeps one worker busy while the other waits. The
+whole suite's run records how long each module took (setup, call and teardown of its tests) in
+``.cache/tests/durees.json``; the next run collects the modules longest first, and xdist hands them
+out in that order (by default it would sort them again, by their number of tests). Without a record
+(a fresh clone) xdist's own order stays, most tests first; a module not yet recorded comes first.
+Only the order changes: every test still runs.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class LongestFirst:
         self.config = config
         self.record = record
         self.totals: Counter[str] = Counter()
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        # xdist's scheduler sorts the modules by their number of tests unless told to keep the collection's order.
+        if hasattr(config.option, "loadscopereorder") and recorded(self.record):
+            config.option.loadscopereorder = False
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:

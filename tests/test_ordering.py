@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from ordering import longest_first, recorded
@@ -25,3 +28,25 @@ def test_a_missing_or_broken_record_orders_nothing(tmp_path: Path) -> None:
     assert recorded(tmp_path / "liste.json") == {}
     (tmp_path / "bon.json").write_text('{"tests/a.py": 2.5, "tests/b.py": "x"}', encoding="utf-8")
     assert recorded(tmp_path / "bon.json") == {"tests/a.py": 2.5}
+
+
+def test_xdist_hands_the_modules_out_longest_first(tmp_path: Path) -> None:
+    """With one worker, the order the modules run in is the order xdist hands them out: the record's, not
+    xdist's own (most tests first)."""
+    for name, tests in (("test_court", 3), ("test_long", 1), ("test_moyen", 2)):
+        (tmp_path / f"{name}.py").write_text("".join(f"def test_{n}():\n    pass\n" for n in range(tests)),
+                                              encoding="utf-8")
+    record = tmp_path / "durees.json"
+    record.write_text('{"test_long.py": 30.0, "test_moyen.py": 5.0, "test_court.py": 1.0}', encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(
+        "from pathlib import Path\nfrom ordering import LongestFirst\n\n"
+        "def pytest_configure(config):\n"
+        f"    config.pluginmanager.register(LongestFirst(config, Path({str(record)!r})), 'kit-longest-first')\n",
+        encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-n", "1", "--dist", "loadfile", "-v", "-p",
+                             "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path)],
+                            cwd=tmp_path, capture_output=True, text=True, check=False,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    modules = [line.split("PASSED ", 1)[1].split("::")[0] for line in result.stdout.splitlines() if "PASSED " in line]
+    assert list(dict.fromkeys(modules)) == ["test_long.py", "test_moyen.py", "test_court.py"], result.stdout

@@ -34,11 +34,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import lxml.html
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -489,19 +489,20 @@ def fetch(url: str, *, gzip_ok: bool = False) -> tuple[int, dict[str, str], byte
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
+# The elements whose href or src a browser loads or follows.
+_LINKING = ("a", "link", "script", "img", "source", "iframe", "embed", "object")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        for key in ("href", "src"):
-            value = found.get(key)
-            if value and tag in {"a", "link", "script", "img", "source", "iframe", "embed", "object"}:
-                self.links.append(value)
-        if tag == "meta" and (found.get("http-equiv") or "").lower() == "refresh":
-            self.links.append((found.get("content") or "").split("url=", 1)[-1])
+
+def links_of(html: str) -> list[str]:
+    """Every href and src of ``html``'s loading or leading elements, and a refresh's target, in order."""
+    links = []
+    for element in lxml.html.document_fromstring(html).iter(*_LINKING, "meta"):
+        if element.tag == "meta":
+            if (element.get("http-equiv") or "").lower() == "refresh":
+                links.append((element.get("content") or "").split("url=", 1)[-1])
+            continue
+        links.extend(value for value in (element.get("href"), element.get("src")) if value)
+    return links
 
 
 @dataclass
@@ -538,9 +539,7 @@ def crawl(server: str, start: list[str], *, check: Callable[[str, dict[str, str]
             continue
         html = body.decode("utf-8")
         pages[url] = html
-        parser = _Links()
-        parser.feed(html)
-        for link in parser.links:
+        for link in links_of(html):
             absolute, _ = urldefrag(urljoin(url, link))
             parts = urlsplit(absolute)
             if parts.scheme not in {"http", "https"} or parts.netloc != urlsplit(server).netloc:

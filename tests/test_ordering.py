@@ -1,4 +1,5 @@
-"""tests/ordering.py: the modules run longest first, from the record of the last whole run."""
+"""How ``make test`` shares the modules among its workers: one worker more than the cores (conftest.py), the
+modules handed out longest first, from the record of the last whole run (tests/ordering.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from conftest import pytest_xdist_auto_num_workers
 from ordering import longest_first, recorded
 
 
@@ -46,7 +50,15 @@ def test_xdist_hands_the_modules_out_longest_first(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "pytest", "-n", "1", "--dist", "loadfile", "-v", "-p",
                              "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path)],
                             cwd=tmp_path, capture_output=True, text=True, check=False,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)})
+                            env={**{k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"},
+                                 "PYTHONPATH": str(Path(__file__).parent)})
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     modules = [line.split("PASSED ", 1)[1].split("::")[0] for line in result.stdout.splitlines() if "PASSED " in line]
     assert list(dict.fromkeys(modules)) == ["test_long.py", "test_moyen.py", "test_court.py"], result.stdout
+
+
+def test_auto_gives_one_worker_more_than_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    assert pytest_xdist_auto_num_workers(None) == len(os.sched_getaffinity(0)) + 1  # type: ignore[arg-type]
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
+    assert pytest_xdist_auto_num_workers(None) is None  # type: ignore[arg-type]  # xdist's own hook reads it

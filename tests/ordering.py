@@ -1,7 +1,7 @@
 """The test modules in the order of their last durations, longest first, so that the run's workers end together.
 
 pytest-xdist (``make test``: ``--dist loadfile``) hands the modules out one by one, each to the
-next free worker: a long module handed out last keeps one worker busy while the other waits. The
+next free worker: a long module handed out last keeps one worker busy while the others wait. The
 whole suite's run records how long each module took (setup, call and teardown of its tests) in
 ``.cache/tests/durees.json``; the next run collects the modules longest first, and xdist hands them
 out in that order (by default it would sort them again, by their number of tests). Without a record

@@ -55,6 +55,10 @@ class RequestLog:
         if scheme in {"http", "https", "ws", "wss"} and host != "127.0.0.1":
             self.outside.append(url)
 
+    def assert_local(self) -> None:
+        """Fail the test if a request left 127.0.0.1."""
+        assert not self.outside, f"Requêtes hors de 127.0.0.1 : {self.outside}"
+
 
 @pytest.fixture
 def requests_log() -> RequestLog:
@@ -81,7 +85,7 @@ def recording_context(browser, log: RequestLog | None = None) -> Iterator[object
         yield ctx
     finally:
         ctx.close()
-    assert not log.outside, f"Requêtes hors de 127.0.0.1 : {log.outside}"
+    log.assert_local()
 
 
 @pytest.fixture

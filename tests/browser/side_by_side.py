@@ -66,5 +66,5 @@ async def _in_context(browser: Any, job: Job[T]) -> T:
         result = await job(context)
     finally:
         await context.close()
-    assert not log.outside, f"Requêtes hors de 127.0.0.1 : {log.outside}"
+    log.assert_local()
     return result

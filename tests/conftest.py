@@ -28,6 +28,16 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 NO_DOCUMENTS = {"KIT_DOCUMENTS": "false"}
 
 
+def documents_cache() -> Path:
+    """The documents cache of the test site's build (mkdocs.yml's ``KIT_DOCUMENTS_CACHE``), as an absolute path.
+
+    The whole-kit builds of other copies of the kit (the season's versions, the editor's day) keep their
+    documents there too: a PDF is laid out for any address (kit.documents.pdf), so they take back the
+    layouts that the test site made, and lay out again only the pages they changed.
+    """
+    return ROOT / os.environ.get("KIT_DOCUMENTS_CACHE", ".cache/documents")
+
+
 def build_site(dest: Path, *, env: dict[str, str] | None = None, config: Path | None = None,
                cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` into ``dest`` and return the finished process."""

@@ -338,7 +338,7 @@ def add_to_nav(repo: Path, title: str, page: str, english: str) -> None:
 @pytest.fixture(scope="session")
 def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
     """The season's clone, one for the test run; steps are played on demand (``season.upto("1.2")``)."""
-    from conftest import run_lock
+    from conftest import documents_cache, run_lock
 
     with run_lock(tmp_path_factory, "season") as work:
         repo = work / "repo"
@@ -346,15 +346,14 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Season:
             shutil.rmtree(repo, ignore_errors=True)
             clone_work_tree(repo)
             (work / "cloned").touch()
-    # The season's documents and calendar files are kept from one test run to the next in the
-    # repository's .cache/ (keyed by content, like every cache of the kit: a changed page is made
-    # again, an unchanged one taken back), so that only a first run makes them all. KIT_SEASON_CACHE
-    # puts them elsewhere.
+    # The season's calendar files are kept from one test run to the next in the repository's .cache/
+    # (keyed by content, like every cache of the kit: a changed page is made again, an unchanged one
+    # taken back), so that only a first run makes them all; KIT_SEASON_CACHE puts them elsewhere. Its
+    # documents are kept with the test site's: their layouts serve every version and address.
     caches = Path(os.environ.get("KIT_SEASON_CACHE") or ROOT / ".cache" / "saison")
-    # An intranet address, as --push demands (never this machine's): the same on every run, so that the
-    # documents, whose links carry it, are taken from the cache.
+    # An intranet address, as --push demands (never this machine's).
     env = {"SITE_URL": SITE_URL,
-           "KIT_DOCUMENTS_CACHE": str(caches / "documents"), "KIT_CALENDAR_CACHE": str(caches / "calendar")}
+           "KIT_DOCUMENTS_CACHE": str(documents_cache()), "KIT_CALENDAR_CACHE": str(caches / "calendar")}
     return Season(repo, work, env, work.with_suffix(".steps.lock"))
 
 

@@ -3,6 +3,7 @@ download buttons, the « Documents à imprimer » page and the print stylesheet.
 
 from __future__ import annotations
 
+import io
 import re
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import docx
 import lxml.html
+import pikepdf
 import pytest
 from docx.shared import Cm
 from pypdf import PdfReader
@@ -21,7 +23,7 @@ from kit.documents import pdf, registry
 from kit.documents.docx_french import FIELD_STYLE
 from kit.documents.fetch import LocalOnlyFetcher, RefusedURLError, local_resources
 from kit.documents.fields import fields_of, mark_fields
-from kit.documents.html import LinkContext, article_html, print_fragment, whole_kit_html
+from kit.documents.html import LinkContext, article_html, document_html, print_fragment, whole_kit_html
 from kit.store import ArtifactCache, content_key
 from kitdev.chromium import CHROMIUM, LAUNCH_ARGS, MISSING
 
@@ -381,6 +383,48 @@ def _print_page(html: str, url: str = "methode/") -> registry.PrintPage:
     return registry.PrintPage(doc=registry.document_for("methode.md"), title="Essai", url=url, html=html)
 
 
+def _objects(data: bytes) -> tuple[dict[tuple[int, int], object], dict[str, str]]:
+    """Every object of a PDF (a stream by its dictionary and content), but the streams that only hold
+    objects or the cross-reference table, and its trailer but the file's identifier."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        objects = {obj.objgen: (repr(obj.stream_dict), obj.read_bytes()) if isinstance(obj, pikepdf.Stream)
+                   else repr(obj) for obj in document.objects
+                   if not (isinstance(obj, pikepdf.Stream) and obj.get("/Type") in (pikepdf.Name.ObjStm,
+                                                                                    pikepdf.Name.XRef))}
+        trailer = {key: repr(value) for key, value in document.trailer.items() if key not in ("/ID", "/Root")}
+    return objects, trailer
+
+
+def test_a_pdf_laid_out_for_any_address_is_the_pdf_for_its_own(tmp_path: Path) -> None:
+    """Laid out once with its links under LINK_ROOT, then relinked to an address, a document is the one
+    laid out for that address: the same objects (pages, text, structure, links), but the file's identifier."""
+    html = ('<h1 id="essai">Essai</h1><p>Voir <a href="../note/#objet">la note</a>, <a href="../calendrier/">le '
+            'calendrier</a>, <a href="https://www.interieur.gouv.fr/">le site du ministère</a> et '
+            '<a href="#suite">la suite</a>.</p><h2 id="suite">Suite</h2><p>Fin.</p>')
+    address = "https://intranet.example/kit-forums/1.2/"
+    fetcher = LocalOnlyFetcher([tmp_path])
+
+    def laid_out(root: str) -> bytes:
+        return pdf.render_pdf(document_html(_print_page(html), root), base_url=tmp_path.as_uri() + "/",
+                              fetcher=fetcher)
+
+    relinked = pdf.relink(laid_out(pdf.LINK_ROOT), address)
+    direct = laid_out(address)
+    assert _objects(relinked) == _objects(direct)
+    written = uncompressed(relinked)
+    assert pdf.LINK_ROOT.encode() not in written
+    assert set(re.findall(rb"/URI \((.*?)\)", written)) == {
+        f"{address}note/#objet".encode(), f"{address}calendrier/".encode(), b"https://www.interieur.gouv.fr/"}
+
+
+def uncompressed(data: bytes) -> bytes:
+    """A PDF written out without compression (to read its links as text)."""
+    with pikepdf.open(io.BytesIO(data)) as document:
+        out = io.BytesIO()
+        document.save(out, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
 def test_print_fragment_links_and_notes() -> None:
     html = ('<h1 id="essai">Essai<a class="headerlink" href="#essai">#</a></h1>'
             '<p>Voir <a href="https://www.interieur.gouv.fr/">le site du ministère</a>, '
@@ -410,6 +454,20 @@ def test_print_fragment_links_and_notes() -> None:
     assert links["la suite"].get("href") == "#methode--suite"
     assert links["le calendrier"].get("href") is None  # no address known: plain text on paper
     assert root.xpath("//h1")[0].get("id") == "methode--essai"
+
+
+def test_a_version_mark_leaves_the_print_html_as_it_was() -> None:
+    """A page whose only change is a mark of a version (screen furniture) prints from the very same HTML:
+    its PDF is taken from the cache, not laid out again. Preformatted text keeps its spaces."""
+    body = ('<p class="kit-provenance">Texte officiel.</p>\n\n<p>Un paragraphe\u00a0: avec <em>deux</em>  '
+            '<strong>mots</strong>.</p>\n<pre><code>deux  espaces\n\n  et une ligne vide</code></pre>\n')
+    marked = ('<h1 id="essai">Essai</h1>\n\n  <p class="kit-change kit-change--changed" data-search-exclude>\n    <a class="kit-change__label" '
+              'href="../nouveautes/#version-1-1">Modifié dans la version 1.1</a> : <span>Un ajout.</span>\n  </p>\n'
+              + body)
+    links = LinkContext(site_url="https://intranet.example/kit/")
+    plain = print_fragment(_print_page('<h1 id="essai">Essai</h1>\n' + body), links)
+    assert print_fragment(_print_page(marked), links) == plain
+    assert "deux  espaces\n\n  et une ligne vide" in plain and "\u00a0:" in plain
 
 
 def test_footnote_called_twice_stays_at_the_end() -> None:
@@ -452,15 +510,36 @@ def test_file_cache_reuses_and_prunes(tmp_path: Path) -> None:
 
 
 def test_second_build_comes_from_the_cache(site: Path, tmp_path: Path) -> None:
-    """After a build (the ``site`` fixture's), the next one with nothing changed makes no file, and
-    takes back the very same bytes."""
+    """After a build (the ``site`` fixture's, at the local address), the next one, for the intranet's
+    address, makes no file: it takes back the very same bytes, but for the PDFs' links, which it points
+    at the new address without laying a page out again."""
     made = sorted(path.name for path in (site / "documents").iterdir() if path.suffix in SUFFIXES)
     assert len(made) == len(EXISTING) + 2 * len(TEMPLATES) + 1 + MADE
-    second = build_site(tmp_path / "two")
+    local = re.search(r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    assert local, "la page d'accueil n'a pas de lien canonique"
+    local, intranet = local.group(1), "https://intranet.example/kit-forums/"
+    second = build_site(tmp_path / "two", env={"SITE_URL": intranet})
     assert second.returncode == 0, second.stderr
-    assert re.search(rf"Documents à imprimer : {len(made)} fichiers \(0 fait ", second.stderr), second.stderr
+    pdfs = [name for name in made if name.endswith(".pdf")]
+    assert re.search(rf"Documents à imprimer : {len(made)} fichiers \(0 fait .* ; liens de {len(pdfs)} PDF mis à "
+                     r"l'adresse du site\)", second.stderr), second.stderr
     for name in made:
-        assert (tmp_path / "two" / "documents" / name).read_bytes() == (site / "documents" / name).read_bytes()
+        before, after = (site / "documents" / name).read_bytes(), (tmp_path / "two" / "documents" / name).read_bytes()
+        if name in pdfs:
+            objects = _objects(after)[0]
+            assert {key: _swapped(value, intranet, local) for key, value in objects.items()} == _objects(before)[0], name
+            assert local.encode() not in uncompressed(after), name
+        else:
+            assert after == before, name
+
+
+def _swapped(value: object, new: str, old: str) -> object:
+    """An object of ``_objects`` with the address ``new`` written back as ``old``."""
+    if isinstance(value, tuple):
+        return tuple(_swapped(part, new, old) for part in value)
+    if isinstance(value, bytes):
+        return value.replace(new.encode(), old.encode())
+    return str(value).replace(new, old)
 
 
 def test_images_are_read_from_the_docs_folder(tmp_path: Path) -> None:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, documents_cache
 from content import calendar_rows, changelog_versions
 from editors_day import PREFECTURE_FILE, WORK_TREE, clone_env, git, make_editors_day, newest_version
 from readme_recipes import read_recipes
 
 pytestmark = pytest.mark.publication
 
-ROOT = Path(__file__).resolve().parents[1]
 # The modules that read the content an editor changes (the calendar, the pages, the changelog): the
 # publication gate runs them, so the day's publication below runs them on the day's content. The
 # recipes' own tests (tests/test_recipes.py) replay them from a state they make, whatever the content.
@@ -117,11 +117,11 @@ def test_the_day_publishes_with_the_readmes_command(day: Path, tmp_path: Path) -
     subprocess.run(["git", "init", "--quiet", "--bare", str(server)], check=True)
     git(day, "remote", "add", "origin", str(server))
     git(day, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-    # The day's documents and calendar files are kept from one test run to the next (keyed by content,
-    # like the season's): only a first run makes them all.
-    caches = ROOT / ".cache" / "journee"
-    env = {**clone_env(day), **assigned, "KIT_DOCUMENTS_CACHE": str(caches / "documents"),
-           "KIT_CALENDAR_CACHE": str(caches / "calendar")}
+    # The day's calendar files are kept from one test run to the next (keyed by content, like the
+    # season's): only a first run makes them all. Its documents are kept with the test site's, whose
+    # layouts serve every address.
+    env = {**clone_env(day), **assigned, "KIT_DOCUMENTS_CACHE": str(documents_cache()),
+           "KIT_CALENDAR_CACHE": str(ROOT / ".cache" / "journee" / "calendar")}
     for name in ("MIKE_DOCS_VERSION", "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST"):
         env.pop(name, None)
     result = subprocess.run(argv, cwd=day, env=env, capture_output=True, text=True, check=False)

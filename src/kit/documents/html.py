@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -170,6 +171,27 @@ def _rewrite_links(root: HtmlElement, page_url: str, prefix: str, links: LinkCon
             a.attrib.pop("href")
 
 
+# Whitespace that HTML collapses (not the no-break spaces of French typography).
+_BLANK = re.compile(r"[ \t\n\r\f]+")
+
+
+def _collapse_blank_text(root: HtmlElement) -> None:
+    """Make each text between elements that is only collapsible whitespace one character, outside ``pre``.
+
+    It prints the same, and the document's HTML, the key of its PDF in the cache, no longer keeps
+    the blank lines that the screen furniture it lost stood between: a page whose only change is a
+    mark of a version (« Modifié dans la version 1.1 ») is not laid out again.
+    """
+    kept = {el for pre in root.iter("pre") for el in pre.iter()}
+    if root.text and _BLANK.fullmatch(root.text):
+        root.text = None  # before the first element: never printed
+    for el in root.iter():
+        if isinstance(el.tag, str) and el not in kept and el.text and _BLANK.fullmatch(el.text):
+            el.text = "\n" if "\n" in el.text else " "
+        if el.tail and el.getparent() not in kept and _BLANK.fullmatch(el.tail):
+            el.tail = "\n" if "\n" in el.tail else " "
+
+
 def print_fragment(page: PrintPage, links: LinkContext, *, prefix: str = "") -> str:
     """The content of ``page`` made ready for print, as an HTML fragment.
 
@@ -183,6 +205,7 @@ def print_fragment(page: PrintPage, links: LinkContext, *, prefix: str = "") -> 
             remove_element(el)
     for ul in root.xpath(".//ul[not(*)]"):
         remove_element(ul)
+    _collapse_blank_text(root)
     # Tick boxes of check lists: an empty box to tick with a pen.
     for label in root.xpath('.//label[contains(@class, "task-list-control")]'):
         box = lxml.html.Element("span", {"class": "kit-case", "aria-hidden": "true"})

@@ -1,13 +1,27 @@
-"""PDF files of the kit's documents, made by WeasyPrint from their print HTML."""
+"""PDF files of the kit's documents, made by WeasyPrint from their print HTML.
+
+A document's links to the site's pages are not printed: its layout is the same whatever the
+site's address. It is laid out once with its links under :data:`LINK_ROOT`, and :func:`relink`
+points them at a real address afterwards, in milliseconds. So the PDFs made for ``make serve``'s
+local address serve the publication on the intranet, and those of one version the next: mike
+gives each version an address of its own (``…/1.1/``), and only the pages that changed are laid
+out again.
+"""
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+
 from kit.documents.fetch import LocalOnlyFetcher
-from kit.documents.pdfua import finish
+from kit.documents.pdfua import finish, saved
+
+# The site's root in the links of a document laid out for any address (``.invalid`` is reserved: RFC 2606).
+LINK_ROOT = "https://adresse-du-kit.invalid/"
 
 STYLESHEET = Path(__file__).with_name("printing.css")
 # What changes from the kit's A4 layout for the other page sizes: the page, and a poster enlarged with it.
@@ -41,3 +55,23 @@ def render_pdf(html: str, *, base_url: str, fetcher: LocalOnlyFetcher,
     pdf: bytes = document.write_pdf(stylesheets=sheets, font_config=fonts, pdf_variant="pdf/ua-1",
                                     uncompressed_pdf=False)
     return finish(pdf, leaders=leaders)
+
+
+def relink(data: bytes, site_url: str) -> bytes:
+    """The PDF ``data``, laid out with its links under :data:`LINK_ROOT`, with them under ``site_url`` instead.
+
+    Only the targets of the link annotations change: the pages, their text and the structure tree
+    are the very objects of the layout, so the result is the PDF that a layout for ``site_url``
+    would have given.
+    """
+    old, new = LINK_ROOT.encode("ascii"), site_url.encode("utf-8")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for annotation in page.obj.get("/Annots", []):
+                action = annotation.get("/A")
+                if action is None or "/URI" not in action:
+                    continue
+                target = bytes(action.URI)
+                if target.startswith(old):
+                    action.URI = pikepdf.String(new + target[len(old):])
+        return saved(pdf)

@@ -352,9 +352,14 @@ def finish(data: bytes, *, leaders: bool = True) -> bytes:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if "/Outlines" in pdf.Root:
             pdf.Root.PageMode = Name.UseOutlines  # bookmarks shown on opening
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 compress_streams=True)
+        return saved(pdf)
+
+
+def saved(pdf: Pdf) -> bytes:
+    """The bytes of ``pdf``, the same for the same content (no date or random identifier in them)."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             compress_streams=True)
     return out.getvalue()
 
 

@@ -4,7 +4,8 @@ Every page of the kit (letter, note, sheets, method, run-sheet, templates)
 is also written as a PDF (PDF/UA-1, see kit.documents.pdfua), the whole kit
 as one PDF, and the templates as editable DOCX and ODT files. They are made from each page's final HTML (the article
 as the site shows it, page templates included), so that paper and screen say
-the same thing. Files are cached by content hash in ``.cache/documents`` (:mod:`kit.store`).
+the same thing. Files are cached by content hash in ``.cache/documents`` (:mod:`kit.store`); a PDF's
+layout is kept there too, for any address, and its links pointed at the site's (:func:`kit.documents.pdf.relink`).
 
 A page's own files are made as soon as the page is rendered, and their sizes
 written into its download buttons; the whole kit and the « Documents à
@@ -70,6 +71,8 @@ class _Build:
         self.resources = self.docs_dir.as_uri() + "/"
         # mike sets it to the canonical version without a final slash: links are joined to it.
         self.site_url = config.site_url.rstrip("/") + "/" if config.site_url else ""
+        # PDFs are laid out for any address and their links pointed at this one (kit.documents.pdf).
+        self.link_root = pdf.LINK_ROOT if self.site_url else ""
         self.stylesheet = pdf.STYLESHEET.read_text(encoding="utf-8")
         self.code = "".join(Path(module.__file__ or "").read_text(encoding="utf-8")
                             for module in (docx, docx_french, odt, registry, html_module, fields))
@@ -78,7 +81,7 @@ class _Build:
         self.downloads: dict[str, list[Download]] = {}
         self.documents_page: Path | None = None
         self.expected: set[str] = set()  # kit pages present in this build
-        self.made = self.reused = 0
+        self.made = self.reused = self.relinked = 0
         self.seconds = 0.0
         self.keys: list[str] = []
         # Under make serve, files not in the cache are made after the page is served (kit.site.serve).
@@ -119,9 +122,16 @@ class _Build:
             (self.out / name).write_bytes(data)
 
     def _write(self, name: str, suffix: str, key: str, make: Callable[[], bytes],
-               pages: tuple[str, ...] = ()) -> int | None:
+               pages: tuple[str, ...] = (), quick: Callable[[], bytes | None] | None = None) -> int | None:
+        """Write the file ``name.suffix`` of ``key``: from the cache, else by ``quick`` (None if it cannot),
+        else by ``make`` (deferred under ``make serve``); its size, or None while it is being made."""
         self.keys.append(key)
         data = self.cache.get(key, suffix)
+        if data is None and quick is not None:
+            data = quick()
+            if data is not None:
+                self.cache.put(key, suffix, data)
+                self.relinked += 1  # its layout reused: counted with the files from the cache
         if data is None and self.session is not None:
             # Made in the server's worker process: ``make`` and ``keep`` are sent to it (picklable).
             self.session.defer(DeferredFile(key=key, targets=(self.out / f"{name}.{suffix}",), make=make,
@@ -142,11 +152,17 @@ class _Build:
         return len(data)
 
     def pdf(self, name: str, html: str, pages: tuple[str, ...] = (), paper: str = "A4") -> int | None:
-        key = content_key(registry.FORMAT_VERSION, html, self.stylesheet, pdf.PAPER_CSS[paper], _WEASYPRINT,
-                          self.finishing, *(path.read_bytes() for path in local_resources(html)))
+        """The PDF of ``html``, whose links to the site are under ``self.link_root``."""
+        layout = content_key(registry.FORMAT_VERSION, html, self.stylesheet, pdf.PAPER_CSS[paper], _WEASYPRINT,
+                             self.finishing, *(path.read_bytes() for path in local_resources(html)))
         base_url = self.docs_dir.as_uri() + "/"
-        return self._write(name, "pdf", key, partial(pdf.render_pdf, html, base_url=base_url, fetcher=self.fetcher,
-                                                     paper=paper), pages)
+        lay_out = partial(pdf.render_pdf, html, base_url=base_url, fetcher=self.fetcher, paper=paper)
+        if not self.link_root:
+            return self._write(name, "pdf", layout, lay_out, pages)
+        self.keys.append(layout)
+        return self._write(name, "pdf", content_key(layout, self.site_url),
+                           partial(_addressed, self.cache, layout, lay_out, self.site_url), pages,
+                           quick=partial(_relinked, self.cache, layout, self.site_url))
 
     def docx(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
@@ -157,6 +173,21 @@ class _Build:
         return self._write(page.doc.slug, "odt", key, partial(odt.render_kit_odt, page), (page.doc.src_uri,))
 
 
+
+
+def _addressed(cache: ArtifactCache, layout: str, lay_out: Callable[[], bytes], site_url: str) -> bytes:
+    """The PDF laid out by ``lay_out`` (kept in the cache under ``layout``), its links pointed at ``site_url``."""
+    data = cache.get(layout, "pdf")
+    if data is None:
+        data = lay_out()
+        cache.put(layout, "pdf", data)
+    return pdf.relink(data, site_url)
+
+
+def _relinked(cache: ArtifactCache, layout: str, site_url: str) -> bytes | None:
+    """The PDF whose layout the cache holds under ``layout``, its links pointed at ``site_url``; else None."""
+    data = cache.get(layout, "pdf")
+    return None if data is None else pdf.relink(data, site_url)
 
 
 def _planned(doc: KitDocument) -> list[Download]:
@@ -222,7 +253,7 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
         build.pages[doc.src_uri] = print_page
         try:
             sizes = {f"{registry.OUTPUT_DIR}/{doc.slug}.pdf": build.pdf(
-                doc.slug, document_html(print_page, build.site_url, build.resources), (doc.src_uri,),
+                doc.slug, document_html(print_page, build.link_root, build.resources), (doc.src_uri,),
                 doc.paper)}
             if doc.editable:
                 sizes[f"{registry.OUTPUT_DIR}/{doc.slug}.docx"] = build.docx(print_page)
@@ -254,7 +285,7 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
             log.info("Documents à imprimer : construction partielle, le kit complet n'est pas refait")
         elif pages:
             # The A3 poster is the A4 one enlarged: the whole kit, in A4, has it once.
-            html = whole_kit_html([p for p in pages if p.doc.paper == "A4"], build.site_url, build.resources)
+            html = whole_kit_html([p for p in pages if p.doc.paper == "A4"], build.link_root, build.resources)
             try:
                 size = build.pdf(registry.WHOLE_KIT_SLUG, html)
             except (OSError, ValueError, TypeError) as error:
@@ -271,10 +302,11 @@ class DocumentsPlugin(BasePlugin[CachingOptions]):
             page_url = path.parent.relative_to(Path(config.site_dir)).as_posix() + "/"
             path.write_text(_LIST.sub(lambda m: _list(build, m.group(1), pages, whole, page_url), html),
                             encoding="utf-8")
-        log.info("Documents à imprimer : %s (%s en %s s, %s du cache%s)",
+        log.info("Documents à imprimer : %s (%s en %s s, %s du cache%s%s)",
                  count(build.made + build.reused + build.deferred, "fichier", "fichiers"),
                  count(build.made, "fait", "faits"), decimal(build.seconds),
                  count(build.reused, "repris", "repris"),
+                 f" ; liens de {count(build.relinked, 'PDF', 'PDF')} mis à l'adresse du site" if build.relinked else "",
                  f", {build.deferred} en préparation" if build.deferred else "")
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import socket
 import subprocess
+import uuid
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -510,14 +511,15 @@ def test_file_cache_reuses_and_prunes(tmp_path: Path) -> None:
 
 
 def test_second_build_comes_from_the_cache(site: Path, tmp_path: Path) -> None:
-    """After a build (the ``site`` fixture's, at the local address), the next one, for the intranet's
-    address, makes no file: it takes back the very same bytes, but for the PDFs' links, which it points
-    at the new address without laying a page out again."""
+    """After a build (the ``site`` fixture's, at the local address), the next one, for an address never
+    built for before, makes no file: it takes back the very same bytes, but for the PDFs' links, which it
+    points at the new address without laying a page out again."""
     made = sorted(path.name for path in (site / "documents").iterdir() if path.suffix in SUFFIXES)
     assert len(made) == len(EXISTING) + 2 * len(TEMPLATES) + 1 + MADE
     local = re.search(r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
     assert local, "la page d'accueil n'a pas de lien canonique"
-    local, intranet = local.group(1), "https://intranet.example/kit-forums/"
+    # A new version's address (mike gives each its own), new to the cache as every published version is.
+    local, intranet = local.group(1), f"https://intranet.example/kit-forums/{uuid.uuid4().hex}/"
     second = build_site(tmp_path / "two", env={"SITE_URL": intranet})
     assert second.returncode == 0, second.stderr
     pdfs = [name for name in made if name.endswith(".pdf")]

@@ -76,7 +76,8 @@ class _Build:
         self.stylesheet = pdf.STYLESHEET.read_text(encoding="utf-8")
         self.code = "".join(Path(module.__file__ or "").read_text(encoding="utf-8")
                             for module in (docx, docx_french, odt, registry, html_module, fields))
-        self.finishing = Path(pdfua.__file__ or "").read_text(encoding="utf-8") + _PIKEPDF
+        self.finishing = "".join(Path(module.__file__ or "").read_text(encoding="utf-8")
+                                 for module in (pdf, pdfua)) + _PIKEPDF
         self.pages: dict[str, PrintPage] = {}
         self.downloads: dict[str, list[Download]] = {}
         self.documents_page: Path | None = None

@@ -73,7 +73,6 @@ build: verifier
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .
-	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # A test that fails by chance shows itself here: the same selection run again and again (tools/kitdev/repeat.py).

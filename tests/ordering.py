@@ -4,9 +4,11 @@ pytest-xdist (``make test``: ``--dist loadfile``) hands the modules out one by o
 next free worker: a long module handed out last keeps one worker busy while the others wait. The
 whole suite's run records how long each module took (setup, call and teardown of its tests) in
 ``.cache/tests/durees.json``; the next run collects the modules longest first, and xdist hands them
-out in that order (by default it would sort them again, by their number of tests). Without a record
-(a fresh clone) xdist's own order stays, most tests first; a module not yet recorded comes first.
-Only the order changes: every test still runs.
+out in that order (by default it would sort them again, by their number of tests); a module not yet
+recorded comes first. Without a record (a fresh clone's first run), the modules that publish
+(``publication`` marker: they play publications one subprocess after another, the longest of any
+run) come first, then the others by their number of tests, as xdist would hand them out. Only the
+order changes: every test still runs.
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ def longest_first(nodeids: list[str], durations: dict[str, float]) -> list[int]:
     return sorted(range(len(nodeids)), key=lambda index: -durations.get(_module(nodeids[index]), unknown))
 
 
+def guessed(nodeids: list[str], publishing: set[str]) -> dict[str, float]:
+    """Without a record, a weight for each module in place of its duration: its number of tests, and
+    the modules of ``publishing`` before every other."""
+    counts = Counter(_module(nodeid) for nodeid in nodeids)
+    heaviest = max(counts.values(), default=0)
+    return {module: count + (heaviest if module in publishing else 0) for module, count in counts.items()}
+
+
 class LongestFirst:
     """The plugin: orders the collected tests, and records the whole suite's durations by module."""
 
@@ -55,15 +65,16 @@ class LongestFirst:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         # xdist's scheduler sorts the modules by their number of tests unless told to keep the collection's order.
-        if hasattr(config.option, "loadscopereorder") and recorded(self.record):
+        if hasattr(config.option, "loadscopereorder"):
             config.option.loadscopereorder = False
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        durations = recorded(self.record)
-        if durations:
-            order = longest_first([item.nodeid for item in items], durations)
-            items[:] = [items[index] for index in order]
+        nodeids = [item.nodeid for item in items]
+        durations = recorded(self.record) or guessed(
+            nodeids, {_module(item.nodeid) for item in items if item.get_closest_marker("publication")})
+        order = longest_first(nodeids, durations)
+        items[:] = [items[index] for index in order]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # Under xdist the workers' reports reach the controller through this same hook.

@@ -67,13 +67,12 @@ def _forum_xlsx(path: Path) -> Path:
 
 
 def _add_zeros(path: Path, name: str, size: int) -> Path:
-    """Entry ``name`` of ``size`` zero bytes added to the archive ``path`` (a few hundred Kio compressed)."""
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+    """Entry ``name`` of ``size`` zero bytes added to the archive ``path`` (about 4 Mio a Gio compressed: the
+    fastest level of Deflate, twice as fast as the default one for a file four times larger)."""
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         if name in archive.namelist():
             raise ValueError(name)
-        info = zipfile.ZipInfo(name)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with archive.open(info, "w", force_zip64=True) as entry:
+        with archive.open(name, "w", force_zip64=True) as entry:
             chunk = bytes(1 << 20)
             for _ in range(size // len(chunk)):
                 entry.write(chunk)

@@ -5,10 +5,10 @@ next free worker: a long module handed out last keeps one worker busy while the 
 whole suite's run records how long each module took (setup, call and teardown of its tests) in
 ``.cache/tests/durees.json``; the next run collects the modules longest first, and xdist hands them
 out in that order (by default it would sort them again, by their number of tests); a module not yet
-recorded comes first. Without a record (a fresh clone's first run), the modules that publish
-(``publication`` marker: they play publications one subprocess after another, the longest of any
-run) come first, then the others by their number of tests, as xdist would hand them out. Only the
-order changes: every test still runs.
+recorded comes first. Without a record (a fresh clone's first run), the modules marked ``slow``
+(tens of seconds: they publish, read the largest files, walk every page in Chromium) come first,
+then the others by their number of tests, as xdist would hand them out. Only the order changes:
+every test still runs.
 """
 
 from __future__ import annotations
@@ -47,12 +47,12 @@ def longest_first(nodeids: list[str], durations: dict[str, float]) -> list[int]:
     return sorted(range(len(nodeids)), key=lambda index: -durations.get(_module(nodeids[index]), unknown))
 
 
-def guessed(nodeids: list[str], publishing: set[str]) -> dict[str, float]:
+def guessed(nodeids: list[str], slow: set[str]) -> dict[str, float]:
     """Without a record, a weight for each module in place of its duration: its number of tests, and
-    the modules of ``publishing`` before every other."""
+    the modules of ``slow`` before every other."""
     counts = Counter(_module(nodeid) for nodeid in nodeids)
     heaviest = max(counts.values(), default=0)
-    return {module: count + (heaviest if module in publishing else 0) for module, count in counts.items()}
+    return {module: count + (heaviest if module in slow else 0) for module, count in counts.items()}
 
 
 class LongestFirst:
@@ -72,7 +72,7 @@ class LongestFirst:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         nodeids = [item.nodeid for item in items]
         durations = recorded(self.record) or guessed(
-            nodeids, {_module(item.nodeid) for item in items if item.get_closest_marker("publication")})
+            nodeids, {_module(item.nodeid) for item in items if item.get_closest_marker("slow")})
         order = longest_first(nodeids, durations)
         items[:] = [items[index] for index in order]
 

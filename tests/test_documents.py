@@ -7,6 +7,8 @@ import io
 import re
 import socket
 import subprocess
+import threading
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -508,6 +510,42 @@ def test_file_cache_reuses_and_prunes(tmp_path: Path) -> None:
     cache.prune(keep=["abc"], days=0)
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["abc.pdf"]
     assert content_key("a", "bc") != content_key("ab", "c")
+
+
+def _waiting_on(path: Path) -> bool:
+    """Whether a process or thread waits for the lock of ``path`` (a blocked entry of /proc/locks)."""
+    inode = f":{path.stat().st_ino} "
+    return any(line.split()[1] == "->" and inode in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_a_file_two_builds_need_at_once_is_made_once(tmp_path: Path) -> None:
+    """Two builds that need the same file at once (two test workers, a build beside make serve): the first
+    makes it, the second waits for it and takes it from the cache."""
+    calls: list[str] = []
+    making, finish = threading.Event(), threading.Event()
+
+    def make() -> bytes:
+        calls.append("fait")
+        making.set()
+        assert finish.wait(30)
+        return b"%PDF-1"
+
+    results: dict[str, tuple[bytes, bool]] = {}
+    first = threading.Thread(target=lambda: results.update(first=ArtifactCache(tmp_path).made("cle", "pdf", make)))
+    first.start()
+    assert making.wait(30)
+    second = threading.Thread(target=lambda: results.update(second=ArtifactCache(tmp_path).made("cle", "pdf", make)))
+    second.start()
+    lock = tmp_path / ".verrous" / "cle.pdf"
+    deadline = time.monotonic() + 30
+    while not _waiting_on(lock):
+        assert time.monotonic() < deadline, "le second ne s'est jamais mis à attendre le premier"
+        time.sleep(0.01)
+    finish.set()
+    first.join(30)
+    second.join(30)
+    assert calls == ["fait"]
+    assert results == {"first": (b"%PDF-1", True), "second": (b"%PDF-1", False)}
 
 
 def test_second_build_comes_from_the_cache(site: Path, tmp_path: Path) -> None:

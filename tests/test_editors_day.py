@@ -25,7 +25,7 @@ from content import calendar_rows, changelog_versions
 from editors_day import PREFECTURE_FILE, WORK_TREE, clone_env, git, make_editors_day, newest_version
 from readme_recipes import read_recipes
 
-pytestmark = pytest.mark.publication
+pytestmark = [pytest.mark.publication, pytest.mark.slow]
 
 # The modules that read the content an editor changes (the calendar, the pages, the changelog): the
 # publication gate runs them, so the day's publication below runs them on the day's content. The

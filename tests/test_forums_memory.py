@@ -31,6 +31,8 @@ from hostile_files import (
 from kit.calendar import sheets
 from workbooks import write_sparse_xlsx
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "forums.py"
 _FIGURE = re.compile(r"^\| (CSV|`\.xlsx`|`\.xls`|`\.ods`) \| ([0-9\u202f ]+) Mio \|", re.M)

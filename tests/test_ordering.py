@@ -24,12 +24,12 @@ def test_modules_come_longest_first_unknown_ones_before_and_each_keeps_its_order
     assert longest_first(nodeids, {}) == list(range(len(nodeids)))
 
 
-def test_without_a_record_the_publishing_modules_come_first_then_the_most_tests() -> None:
-    nodeids = ["tests/a.py::one", "tests/b.py::one", "tests/b.py::two", "tests/b.py::three", "tests/pub.py::one",
+def test_without_a_record_the_slow_modules_come_first_then_the_most_tests() -> None:
+    nodeids = ["tests/a.py::one", "tests/b.py::one", "tests/b.py::two", "tests/b.py::three", "tests/slow.py::one",
                "tests/c.py::one", "tests/c.py::two"]
-    weights = guessed(nodeids, {"tests/pub.py"})
+    weights = guessed(nodeids, {"tests/slow.py"})
     assert [nodeids[index] for index in longest_first(nodeids, weights)] == [
-        "tests/pub.py::one", "tests/b.py::one", "tests/b.py::two", "tests/b.py::three", "tests/c.py::one",
+        "tests/slow.py::one", "tests/b.py::one", "tests/b.py::two", "tests/b.py::three", "tests/c.py::one",
         "tests/c.py::two", "tests/a.py::one"]
 
 
@@ -44,16 +44,16 @@ def test_a_missing_or_broken_record_reads_as_empty(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("record", "expected"), [
-    ('{"test_long.py": 30.0, "test_moyen.py": 5.0, "test_court.py": 1.0, "test_pub.py": 0.5}',
-     ["test_long.py", "test_moyen.py", "test_court.py", "test_pub.py"]),
-    (None, ["test_pub.py", "test_court.py", "test_moyen.py", "test_long.py"]),
+    ('{"test_long.py": 30.0, "test_moyen.py": 5.0, "test_court.py": 1.0, "test_slow.py": 0.5}',
+     ["test_long.py", "test_moyen.py", "test_court.py", "test_slow.py"]),
+    (None, ["test_slow.py", "test_court.py", "test_moyen.py", "test_long.py"]),
 ], ids=["record", "no-record"])
 def test_xdist_hands_the_modules_out_in_the_plugins_order(tmp_path: Path, record: str | None,
                                                            expected: list[str]) -> None:
     """With one worker, the order the modules run in is the order xdist hands them out: the record's, longest
-    first; without one, the publishing modules first, then the most tests (never xdist's own sort)."""
-    for name, tests in (("test_court", 3), ("test_long", 1), ("test_moyen", 2), ("test_pub", 1)):
-        marker = "import pytest\n\npytestmark = pytest.mark.publication\n\n" if name == "test_pub" else ""
+    first; without one, the slow modules first, then the most tests (never xdist's own sort)."""
+    for name, tests in (("test_court", 3), ("test_long", 1), ("test_moyen", 2), ("test_slow", 1)):
+        marker = "import pytest\n\npytestmark = pytest.mark.slow\n\n" if name == "test_slow" else ""
         (tmp_path / f"{name}.py").write_text(marker + "".join(f"def test_{n}():\n    pass\n" for n in range(tests)),
                                               encoding="utf-8")
     durations = tmp_path / "durees.json"
@@ -62,7 +62,7 @@ def test_xdist_hands_the_modules_out_in_the_plugins_order(tmp_path: Path, record
     (tmp_path / "conftest.py").write_text(
         "from pathlib import Path\nfrom ordering import LongestFirst\n\n"
         "def pytest_configure(config):\n"
-        "    config.addinivalue_line('markers', 'publication: publishes')\n"
+        "    config.addinivalue_line('markers', 'slow: long')\n"
         f"    config.pluginmanager.register(LongestFirst(config, Path({str(durations)!r})), 'kit-longest-first')\n",
         encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "pytest", "-n", "1", "--dist", "loadfile", "-v", "-p",

@@ -45,6 +45,8 @@ from publishing import (
     write_changelog,
 )
 
+pytestmark = pytest.mark.slow
+
 # -- Refusals (no build: each stops before mike) ----------------------------------------------------
 
 

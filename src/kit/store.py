@@ -3,8 +3,8 @@
 - :func:`write_atomic`: a file is replaced whole or not at all.
 - :class:`ArtifactCache`: generated files kept by content hash
   (:func:`content_key`), reused by the next build with the same inputs, pruned
-  when no build has used them for a while. A cache that cannot be read or
-  written is skipped, never an error.
+  when no build has used them for a while; a file two builds need at once is
+  made once. A cache that cannot be read or written is skipped, never an error.
 - :class:`LinkedFiles`: files of the built site kept once by their content and
   placed by hard link, so that thousands of unchanged downloads are not created again.
 - :class:`Memo`: values kept in memory from one build to the next (``make serve``),
@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import os
@@ -104,6 +105,10 @@ def unpickled(data: bytes) -> object:
             gc.enable()
 
 
+# The cache's lock files, one for each file being made (kept empty, pruned with the files).
+_LOCKS = ".verrous"
+
+
 class ArtifactCache:
     """Generated files kept in ``folder`` as ``<key>.<suffix>``, so that unchanged ones are not redone."""
 
@@ -127,6 +132,31 @@ class ArtifactCache:
         """Whether a file was made before with ``key`` (without reading it)."""
         return self._path(key, suffix).is_file()
 
+    def made(self, key: str, suffix: str, make: Callable[[], bytes]) -> tuple[bytes, bool]:
+        """The file of ``key``: from the cache, else made by ``make`` and kept; and whether it was made now.
+
+        Two builds that need it at once (two test workers, a build beside ``make serve``) make it
+        once: the second waits for the first, then takes its file from the cache.
+        """
+        data = self.get(key, suffix)
+        if data is not None:
+            return data, False
+        try:
+            (self.folder / _LOCKS).mkdir(parents=True, exist_ok=True)
+            lock = open(self.folder / _LOCKS / f"{key}.{suffix.lstrip('.')}", "a")
+        except OSError:
+            data = make()
+            self.put(key, suffix, data)
+            return data, True
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self.get(key, suffix)
+            if data is not None:
+                return data, False
+            data = make()
+            self.put(key, suffix, data)
+            return data, True
+
     def put(self, key: str, suffix: str, data: bytes) -> None:
         """Keep ``data`` under ``key`` (complete or absent, never half-written)."""
         try:
@@ -149,12 +179,13 @@ class ArtifactCache:
         """Forget the files not in ``keep`` that no build has used for ``days`` days."""
         wanted = set(keep)
         limit = time.time() - days * 86400
-        try:
-            for path in self.folder.iterdir():
-                if path.is_file() and path.name.split(".")[0] not in wanted and path.stat().st_mtime < limit:
-                    path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        for folder in (self.folder, self.folder / _LOCKS):
+            try:
+                for path in folder.iterdir():
+                    if path.is_file() and path.name.split(".")[0] not in wanted and path.stat().st_mtime < limit:
+                        path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 class LinkedFiles:

@@ -10,6 +10,8 @@ from .conftest import AXE_JS, url_of
 from .pagetypes import PAGE_TYPES, PageType
 from .settle import fades_over
 
+pytestmark = pytest.mark.slow
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

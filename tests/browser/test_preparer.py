@@ -26,6 +26,8 @@ from content import calendar_rows
 from .conftest import url_of
 from .test_a11y import describe, run_axe
 
+pytestmark = pytest.mark.slow
+
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]

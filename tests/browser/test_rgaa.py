@@ -21,6 +21,8 @@ from .pagetypes import find
 from .settle import NAVIGATIONS_JS, install, settle, settle_async
 from .side_by_side import side_by_side
 
+pytestmark = pytest.mark.slow
+
 # --- Helpers ---------------------------------------------------------------------------------
 
 # Is the focused element hidden, in whole or in part, by something drawn over it?

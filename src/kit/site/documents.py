@@ -142,10 +142,12 @@ class _Build:
             return None
         if data is None:
             start = time.monotonic()
-            data = make()
+            data, made_now = self.cache.made(key, suffix, make)
             self.seconds += time.monotonic() - start
-            self.cache.put(key, suffix, data)
-            self.made += 1
+            if made_now:
+                self.made += 1
+            else:
+                self.reused += 1  # made meanwhile by another build
         else:
             self.reused += 1
         self.out.mkdir(parents=True, exist_ok=True)
@@ -178,11 +180,7 @@ class _Build:
 
 def _addressed(cache: ArtifactCache, layout: str, lay_out: Callable[[], bytes], site_url: str) -> bytes:
     """The PDF laid out by ``lay_out`` (kept in the cache under ``layout``), its links pointed at ``site_url``."""
-    data = cache.get(layout, "pdf")
-    if data is None:
-        data = lay_out()
-        cache.put(layout, "pdf", data)
-    return pdf.relink(data, site_url)
+    return pdf.relink(cache.made(layout, "pdf", lay_out)[0], site_url)
 
 
 def _relinked(cache: ArtifactCache, layout: str, site_url: str) -> bytes | None:

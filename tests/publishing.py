@@ -6,11 +6,16 @@ played in it, step by step and only as far as a test needs (``Season``):
 
 - 1.0 (26 February 2009): the first edition;
 - 1.1 (10 March): three prefectures' calendar files merged with
-  scripts/forums.py, one paragraph added to the note;
+  scripts/forums.py, one paragraph added to the page on sending the calendar;
 - 1.2 (24 March): a forum cancelled, a new page;
 - ``--retour 1.1``: « latest » back on 1.1, nothing rebuilt;
-- 1.3 (7 April): a theme sheet fixed, published WITH the test run (pointed at
-  one small test file with ``--tests``).
+- 1.3 (7 April): the mail merge page fixed, published WITH the test run
+  (pointed at one small test file with ``--tests``).
+
+The pages it changes are the edition's, never the ministry's 2009 texts (an
+editor corrects those only to follow the source), and none of them has a PDF:
+the documents of every version are the test site's, their links pointed at the
+version's address (kit.documents.pdf), so that no step lays a page out again.
 
 The ``published`` session fixture is the gh-pages tree right after 1.1; the
 builds are shared by every publishing test (the documents cache is shared
@@ -46,12 +51,17 @@ PREFIX = "/kit-forums/"
 # The address the season publishes for (canonical links, 404 page, PDF links); served here on 127.0.0.1.
 SITE_URL = f"https://intranet.test{PREFIX}"
 NGINX = Path("/usr/sbin/nginx")
-CHANGED_PAGE = "note.md"
+# The page 1.1 changes (with its English page, unchanged), and its address in a version.
+CHANGED_PAGE = "envoi-calendrier.md"
+CHANGED_URL = "envoi-calendrier/"
+CHANGED_URL_EN = "envoi-calendrier.en/"
 ADDED_TEXT = "Paragraphe ajouté pour la version 1.1 du kit."
 CHANGE_DAY = "2009-03-10"
 NEW_PAGE = "questions.md"
 NEW_PAGE_TITLE = "Questions fréquentes"
-FIXED_SHEET = "fiche-1.md"
+# The page 1.3 fixes.
+FIXED_PAGE = "publipostage.md"
+FIXED_URL = "publipostage/"
 FIXED_TEXT = "Précision ajoutée pour la version 1.3 du kit."
 # A small, fast test file for the test run publish.py launches (--tests).
 QUICK_TESTS = "tests/test_typography.py"
@@ -269,10 +279,10 @@ class Season:
 
     def _step_1_1(self) -> tuple[subprocess.CompletedProcess[str], str]:
         merge_received(self.repo, self.work / "recu-1.1", PREFECTURE_FILES)
-        note = self.repo / "docs" / CHANGED_PAGE
-        note.write_text(note.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{ADDED_TEXT}\n", encoding="utf-8")
+        page = self.repo / "docs" / CHANGED_PAGE
+        page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{ADDED_TEXT}\n", encoding="utf-8")
         write_changelog(self.repo, [ENTRY_1_1, FIRST_EDITION])
-        commit(self.repo, "Version 1.1: note, forums of three prefectures", CHANGE_DAY)
+        commit(self.repo, "Version 1.1: sending the calendar, forums of three prefectures", CHANGE_DAY)
         # No VERSION: the newest entry of the changelog, as the CI job does.
         return self._publish("--sans-tests"), "1.1"
 
@@ -289,19 +299,19 @@ class Season:
         return self._publish("--retour", "1.1"), "1.1"
 
     def _step_1_3(self) -> tuple[subprocess.CompletedProcess[str], str]:
-        sheet = self.repo / "docs" / FIXED_SHEET
-        sheet.write_text(sheet.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{FIXED_TEXT}\n", encoding="utf-8")
+        page = self.repo / "docs" / FIXED_PAGE
+        page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{FIXED_TEXT}\n", encoding="utf-8")
         write_changelog(self.repo, [ENTRY_1_3, ENTRY_1_2, ENTRY_1_1, FIRST_EDITION])
-        commit(self.repo, "Version 1.3: theme sheet", "2009-04-07")
+        commit(self.repo, "Version 1.3: mail merge page", "2009-04-07")
         # With the test run (pointed at a small test file), not --sans-tests.
         return self._publish("--tests", QUICK_TESTS), "1.3"
 
 
 ENTRY_1_1 = Entry(
     "1.1", "10 mars 2009", "10 March 2009",
-    (f"[Note de fond]({CHANGED_PAGE}) : un paragraphe ajouté.",
+    (f"[Envoyer le calendrier à la DICOM]({CHANGED_PAGE}) : un paragraphe ajouté.",
      "[Calendrier des forums](calendrier/index.md) : forums du Calvados, de la Manche et de l'Orne."),
-    ("[Background note](note.en.md): one paragraph added.",
+    ("[Sending the calendar to the DICOM](envoi-calendrier.en.md): one paragraph added.",
      "[Forum calendar](calendrier/index.md): forums of Calvados, Manche and Orne."),
 )
 ENTRY_1_2 = Entry(
@@ -313,8 +323,8 @@ ENTRY_1_2 = Entry(
 )
 ENTRY_1_3 = Entry(
     "1.3", "7 avril 2009", "7 April 2009",
-    (f"[Fiche thématique n° 1]({FIXED_SHEET}) : une précision ajoutée.",),
-    ("[Theme sheet no. 1](fiche-1.en.md): one clarification added.",),
+    (f"[Invitations par publipostage]({FIXED_PAGE}) : une précision ajoutée.",),
+    ("[Invitations by mail merge](publipostage.en.md): one clarification added.",),
 )
 
 

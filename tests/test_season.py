@@ -23,6 +23,7 @@ from publishing import (
     CANCELLATION,
     CONTACT,
     FIXED_TEXT,
+    FIXED_URL,
     MARK,
     NEW_PAGE,
     PREFIX,
@@ -183,7 +184,7 @@ def test_a_season_of_publications(season: Season, browser, tmp_path: Path) -> No
         if name == "1.3":
             out = step.result.stdout
             assert "Tests demandés…" in out and re.search(r"Vérifications réussies : [1-9]\d*\.", out), out
-            assert FIXED_TEXT in git(season.repo, "show", f"{step.branch}:latest/fiche-1/index.html")
+            assert FIXED_TEXT in git(season.repo, "show", f"{step.branch}:latest/{FIXED_URL}index.html")
     total = sum(timings.values())
     print("\nSaison simulée : " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + f" ; total {total:.0f} s")
 

@@ -9,7 +9,18 @@ import subprocess
 import pytest
 
 from kit.publishing import changelog
-from publishing import ADDED_TEXT, CHANGE_DAY, ENTRY_1_1, FIRST_EDITION, MARK, PREFIX, Published
+from publishing import (
+    ADDED_TEXT,
+    CHANGE_DAY,
+    CHANGED_PAGE,
+    CHANGED_URL,
+    CHANGED_URL_EN,
+    ENTRY_1_1,
+    FIRST_EDITION,
+    MARK,
+    PREFIX,
+    Published,
+)
 
 # Not in the publication gate: these tests publish a season of their own in a copy (the machinery of
 # versions, whatever the content), which CI runs on every push; the gate checks what an editor changes.
@@ -54,9 +65,9 @@ def test_latest_is_a_real_copy_not_a_symlink(published: Published) -> None:
 
 
 def test_older_version_keeps_its_text(published: Published) -> None:
-    assert ADDED_TEXT not in published.read("1.0/note/index.html")
-    assert ADDED_TEXT in published.read("1.1/note/index.html")
-    assert ADDED_TEXT in published.read("latest/note/index.html")
+    assert ADDED_TEXT not in published.read(f"1.0/{CHANGED_URL}index.html")
+    assert ADDED_TEXT in published.read(f"1.1/{CHANGED_URL}index.html")
+    assert ADDED_TEXT in published.read(f"latest/{CHANGED_URL}index.html")
     old_changelog = published.read("1.0/nouveautes/index.html")
     assert 'id="version-1-0"' in old_changelog and 'id="version-1-1"' not in old_changelog
 
@@ -89,13 +100,13 @@ def test_changed_in_marks_only_on_the_changed_pages_of_the_new_version(published
             match = MARK.search(published.read(f"{version}/{rel}"))
             if match:
                 marked[f"{version}/{rel}"] = match.groups()
-    # The first version marks nothing; 1.1 marks the note, in French and in English, and the calendar.
-    assert set(marked) == {"1.1/note/index.html", "1.1/note.en/index.html", "1.1/calendrier/index.html"}, marked
-    assert marked["1.1/note/index.html"] == ("changed", "../nouveautes/#version-1-1", "Modifié dans la version 1.1")
-    assert marked["1.1/note.en/index.html"] == ("changed", "../nouveautes.en/#version-1-1",
-                                                "Changed in version 1.1")
-    assert "un paragraphe ajouté" in published.read("1.1/note/index.html")
-    assert "one paragraph added" in published.read("1.1/note.en/index.html")
+    # The first version marks nothing; 1.1 marks the changed page, in French and in English, and the calendar.
+    french, english = f"1.1/{CHANGED_URL}index.html", f"1.1/{CHANGED_URL_EN}index.html"
+    assert set(marked) == {french, english, "1.1/calendrier/index.html"}, marked
+    assert marked[french] == ("changed", "../nouveautes/#version-1-1", "Modifié dans la version 1.1")
+    assert marked[english] == ("changed", "../nouveautes.en/#version-1-1", "Changed in version 1.1")
+    assert "un paragraphe ajouté" in published.read(french)
+    assert "one paragraph added" in published.read(english)
     # The mark's link lands on the version's heading of the changelog.
     assert 'id="version-1-1"' in published.read("1.1/nouveautes/index.html")
     assert 'id="version-1-1"' in published.read("1.1/nouveautes.en/index.html")
@@ -104,23 +115,23 @@ def test_changed_in_marks_only_on_the_changed_pages_of_the_new_version(published
 def test_changelog_links_each_change_to_its_pages(published: Published) -> None:
     html = published.read("1.1/nouveautes/index.html")
     section = html[html.index('id="version-1-1"'):html.index('id="version-1-0"')]
-    assert 'href="../note/"' in section
+    assert f'href="../{CHANGED_URL}"' in section
     # The clone's changelog has moved on since (the season goes on): 1.1's entry is unchanged.
     releases = [r.version for r in changelog.load(published.changelog)]
     assert releases.index("1.1") < releases.index("1.0")
     release = changelog.find(changelog.load(published.changelog), "1.1")
-    assert release is not None and release.changes[0].pages == ("note.md",)
+    assert release is not None and release.changes[0].pages == (CHANGED_PAGE,)
 
 
 def test_last_change_date_comes_from_git(published: Published) -> None:
-    note = published.read("1.1/note/index.html")
-    assert f'<time datetime="{CHANGE_DAY}">10 mars 2009</time>' in note
-    assert "Page de cette édition du kit mise à jour le" in note
+    page = published.read(f"1.1/{CHANGED_URL}index.html")
+    assert f'<time datetime="{CHANGE_DAY}">10 mars 2009</time>' in page
+    assert "Page de cette édition du kit mise à jour le" in page
     # The English page did not change in that commit: its own date, in English.
-    english = published.read("1.1/note.en/index.html")
+    english = published.read(f"1.1/{CHANGED_URL_EN}index.html")
     date = re.search(r'this edition of the kit last updated on <time datetime="(\d{4}-\d\d-\d\d)">(\d{1,2} [A-Z][a-z]+ \d{4})</time>', english)
     assert date and date.group(1) != CHANGE_DAY
-    assert f'datetime="{CHANGE_DAY}"' not in published.read("1.0/note/index.html")
+    assert f'datetime="{CHANGE_DAY}"' not in published.read(f"1.0/{CHANGED_URL}index.html")
 
 
 @pytest.mark.browser

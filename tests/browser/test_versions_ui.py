@@ -23,13 +23,13 @@ def versions_url(published) -> Iterator[str]:
 
 
 def test_selector_lists_the_published_versions_and_switches(published, versions_url: str, tab) -> None:
-    from publishing import ADDED_TEXT
+    from publishing import ADDED_TEXT, CHANGED_URL
 
     versions = json.loads((published.served / "versions.json").read_text(encoding="utf-8"))
     expected = [v["title"] for v in versions]
     assert {"1.0", "1.1"} <= {v["version"] for v in versions}
 
-    tab.goto(url_of(versions_url, "latest/note/"))
+    tab.goto(url_of(versions_url, f"latest/{CHANGED_URL}"))
     selector = tab.locator(".md-version")
     selector.wait_for(state="attached")
     # Each entry is the version's title, followed by its aliases (« dernière version »);
@@ -46,7 +46,7 @@ def test_selector_lists_the_published_versions_and_switches(published, versions_
         selector.locator(".md-version__link", has_text="1.0").first.click()
     landed = site_path(versions_url, tab.url)
     assert landed.startswith("1.0/"), landed
-    assert landed == "1.0/note/", f"le changement de version quitte la page : {landed}"
+    assert landed == f"1.0/{CHANGED_URL}", f"le changement de version quitte la page : {landed}"
     assert tab.get_by_text(ADDED_TEXT).count() == 0, "la version 1.0 montre le texte de 1.1"
     assert tab.locator(".md-version__current").inner_text().strip().startswith("1.0")
 

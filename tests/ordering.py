@@ -6,9 +6,9 @@ whole suite's run records how long each module took (setup, call and teardown of
 ``.cache/tests/durees.json``; the next run collects the modules longest first, and xdist hands them
 out in that order (by default it would sort them again, by their number of tests); a module not yet
 recorded comes first. Without a record (a fresh clone's first run), the modules marked ``slow``
-(tens of seconds: they publish, read the largest files, walk every page in Chromium) come first,
-then the others by their number of tests, as xdist would hand them out. Only the order changes:
-every test still runs.
+(many seconds: they publish, read the largest files, walk every page in Chromium, type-check every
+module from scratch) come first, then the others by their number of tests, as xdist would hand
+them out. Only the order changes: every test still runs.
 """
 
 from __future__ import annotations

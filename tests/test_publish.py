@@ -470,9 +470,10 @@ def test_cache_headers_and_gzip(server: str, crawled: Crawl) -> None:
 
 # The job's first lines install what this machine already has (Debian packages, the venv).
 SETUP_LINES = ("apt-get ", "make .venv/")
+# Like the season's, the job's changes are to a page of the edition without a PDF (see tests/publishing.py).
 ENTRY_1_4 = Entry("1.4", "21 avril 2009", "21 April 2009",
-                  ("[Méthode d'animation](methode.md) : une consigne précisée.",),
-                  ("[Facilitation method](methode.md): one instruction clarified (in French).",))
+                  ("[Glossaire](glossaire.md) : une définition précisée.",),
+                  ("[Glossary](glossaire.md): one definition clarified (in French).",))
 
 
 def job_lines(name: str) -> list[str]:
@@ -525,8 +526,8 @@ def test_push_to_publish_through_the_ci_job(season: Season, tmp_path: Path) -> N
 
     # A typo fixed, no changelog entry: nothing published, green job, said in French.
     before = published_head()
-    method = editor / "docs" / "methode.md"
-    method.write_text(method.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    glossary = editor / "docs" / "glossaire.md"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     commit(editor, "Typo", "2009-04-14")
     git(editor, "push", "--quiet", "origin", "main")
     idle = run_ci_job(server_repo, tmp_path / "runner", season.env)
@@ -536,8 +537,8 @@ def test_push_to_publish_through_the_ci_job(season: Season, tmp_path: Path) -> N
     assert_french(idle)
 
     # A new version in the changelog: published and pushed by the job.
-    method.write_text(method.read_text(encoding="utf-8") + "\nConsigne précisée pour la version 1.4.\n",
-                      encoding="utf-8")
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\nDéfinition précisée pour la version 1.4.\n",
+                        encoding="utf-8")
     write_changelog(editor, [ENTRY_1_4, ENTRY_1_3, ENTRY_1_2, ENTRY_1_1, FIRST_EDITION])
     commit(editor, "Version 1.4", "2009-04-21")
     git(editor, "push", "--quiet", "origin", "main")
@@ -556,8 +557,8 @@ def test_push_to_publish_through_the_ci_job(season: Season, tmp_path: Path) -> N
     with nginx(tree, free_port(), tmp_path / "nginx") as url:
         found = crawl(url, [f"{url}{PREFIX}", f"{url}{PREFIX}latest/index.en/", f"{url}{PREFIX}1.4/index.en/"])
         assert not found.broken(), list(found.broken().items())[:10]
-        assert "Consigne précisée pour la version 1.4." in found.pages[f"{url}{PREFIX}latest/methode/"]
-        assert "Modifié dans la version 1.4" in found.pages[f"{url}{PREFIX}latest/methode/"]
+        assert "Définition précisée pour la version 1.4." in found.pages[f"{url}{PREFIX}latest/glossaire/"]
+        assert "Modifié dans la version 1.4" in found.pages[f"{url}{PREFIX}latest/glossaire/"]
 
 
 def assert_french(result: subprocess.CompletedProcess[str]) -> None:

@@ -421,6 +421,25 @@ def test_a_pdf_laid_out_for_any_address_is_the_pdf_for_its_own(tmp_path: Path) -
         f"{address}note/#objet".encode(), f"{address}calendrier/".encode(), b"https://www.interieur.gouv.fr/"}
 
 
+def test_a_damaged_layout_in_the_cache_is_laid_out_again(tmp_path: Path) -> None:
+    """A layout the cache holds but that is no PDF (a disk's fault) is made again, never published or fatal."""
+    from kit.site.documents import _addressed, _relinked
+
+    cache = ArtifactCache(tmp_path / "cache")
+    cache.put("mise-en-page", "pdf", b"%PDF-1.7 tronque")
+    fetcher = LocalOnlyFetcher([tmp_path])
+    html = document_html(_print_page('<h1 id="essai">Essai</h1><p>Voir <a href="../note/">la note</a>.</p>'),
+                         pdf.LINK_ROOT)
+
+    def lay_out() -> bytes:
+        return pdf.render_pdf(html, base_url=tmp_path.as_uri() + "/", fetcher=fetcher)
+
+    assert _relinked(cache, "mise-en-page", "https://intranet.example/kit/") is None
+    made = _addressed(cache, "mise-en-page", lay_out, "https://intranet.example/kit/")
+    assert b"https://intranet.example/kit/note/" in uncompressed(made)
+    assert _relinked(cache, "mise-en-page", "https://intranet.example/kit/") == made
+
+
 def uncompressed(data: bytes) -> bytes:
     """A PDF written out without compression (to read its links as text)."""
     with pikepdf.open(io.BytesIO(data)) as document:

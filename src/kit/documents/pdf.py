@@ -62,10 +62,14 @@ def relink(data: bytes, site_url: str) -> bytes:
 
     Only the targets of the link annotations change: the pages, their text and the structure tree
     are the very objects of the layout, so the result is the PDF that a layout for ``site_url``
-    would have given.
+    would have given. ValueError if ``data`` is not a readable PDF (a damaged copy in a cache).
     """
     old, new = LINK_ROOT.encode("ascii"), site_url.encode("utf-8")
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    try:
+        opened = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as error:
+        raise ValueError(f"PDF illisible : {error}") from error
+    with opened as pdf:
         for page in pdf.pages:
             for annotation in page.obj.get("/Annots", []):
                 action = annotation.get("/A")

@@ -180,13 +180,27 @@ class _Build:
 
 def _addressed(cache: ArtifactCache, layout: str, lay_out: Callable[[], bytes], site_url: str) -> bytes:
     """The PDF laid out by ``lay_out`` (kept in the cache under ``layout``), its links pointed at ``site_url``."""
-    return pdf.relink(cache.made(layout, "pdf", lay_out)[0], site_url)
+    data, made_now = cache.made(layout, "pdf", lay_out)
+    try:
+        return pdf.relink(data, site_url)
+    except ValueError:
+        if made_now:
+            raise
+    data = lay_out()  # the cache's copy was damaged: laid out again
+    cache.put(layout, "pdf", data)
+    return pdf.relink(data, site_url)
 
 
 def _relinked(cache: ArtifactCache, layout: str, site_url: str) -> bytes | None:
-    """The PDF whose layout the cache holds under ``layout``, its links pointed at ``site_url``; else None."""
+    """The PDF whose layout the cache holds under ``layout``, its links pointed at ``site_url``; else None
+    (and None for a damaged copy, laid out again by :func:`_addressed`)."""
     data = cache.get(layout, "pdf")
-    return None if data is None else pdf.relink(data, site_url)
+    if data is None:
+        return None
+    try:
+        return pdf.relink(data, site_url)
+    except ValueError:
+        return None
 
 
 def _planned(doc: KitDocument) -> list[Download]:

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 import zipfile
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -399,6 +400,12 @@ def _objects(data: bytes) -> tuple[dict[tuple[int, int], object], dict[str, str]
     return objects, trailer
 
 
+def _laid_out(fragment: str, root: str, folder: Path) -> bytes:
+    """The PDF of a page holding ``fragment``, its links to the site under ``root``, resources from ``folder``."""
+    return pdf.render_pdf(document_html(_print_page(fragment), root), base_url=folder.as_uri() + "/",
+                          fetcher=LocalOnlyFetcher([folder]))
+
+
 def test_a_pdf_laid_out_for_any_address_is_the_pdf_for_its_own(tmp_path: Path) -> None:
     """Laid out once with its links under LINK_ROOT, then relinked to an address, a document is the one
     laid out for that address: the same objects (pages, text, structure, links), but the file's identifier."""
@@ -406,14 +413,8 @@ def test_a_pdf_laid_out_for_any_address_is_the_pdf_for_its_own(tmp_path: Path) -
             'calendrier</a>, <a href="https://www.interieur.gouv.fr/">le site du ministère</a> et '
             '<a href="#suite">la suite</a>.</p><h2 id="suite">Suite</h2><p>Fin.</p>')
     address = "https://intranet.example/kit-forums/1.2/"
-    fetcher = LocalOnlyFetcher([tmp_path])
-
-    def laid_out(root: str) -> bytes:
-        return pdf.render_pdf(document_html(_print_page(html), root), base_url=tmp_path.as_uri() + "/",
-                              fetcher=fetcher)
-
-    relinked = pdf.relink(laid_out(pdf.LINK_ROOT), address)
-    direct = laid_out(address)
+    relinked = pdf.relink(_laid_out(html, pdf.LINK_ROOT, tmp_path), address)
+    direct = _laid_out(html, address, tmp_path)
     assert _objects(relinked) == _objects(direct)
     written = uncompressed(relinked)
     assert pdf.LINK_ROOT.encode() not in written
@@ -427,13 +428,8 @@ def test_a_damaged_layout_in_the_cache_is_laid_out_again(tmp_path: Path) -> None
 
     cache = ArtifactCache(tmp_path / "cache")
     cache.put("mise-en-page", "pdf", b"%PDF-1.7 tronque")
-    fetcher = LocalOnlyFetcher([tmp_path])
-    html = document_html(_print_page('<h1 id="essai">Essai</h1><p>Voir <a href="../note/">la note</a>.</p>'),
-                         pdf.LINK_ROOT)
-
-    def lay_out() -> bytes:
-        return pdf.render_pdf(html, base_url=tmp_path.as_uri() + "/", fetcher=fetcher)
-
+    lay_out = partial(_laid_out, '<h1 id="essai">Essai</h1><p>Voir <a href="../note/">la note</a>.</p>',
+                      pdf.LINK_ROOT, tmp_path)
     assert _relinked(cache, "mise-en-page", "https://intranet.example/kit/") is None
     made = _addressed(cache, "mise-en-page", lay_out, "https://intranet.example/kit/")
     assert b"https://intranet.example/kit/note/" in uncompressed(made)

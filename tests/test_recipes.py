@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 import test_a11y_markup
 import test_texts
 import test_translations
-from conftest import ROOT, build_site, page
+from conftest import ROOT, build_site, documents_cache, page
 from editors_day import copy_of_the_repository, do_recipes, git, newest_version
 from readme_recipes import apply, read_recipes, undo
 
@@ -83,7 +83,7 @@ def edited_site(edited: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("recettes-site") / "site"
     # The PDFs and downloads of unchanged pages are taken from the repository's caches.
     result = build_site(dest, cwd=edited, env={
-        "KIT_DOCUMENTS_CACHE": str(ROOT / ".cache" / "documents"),
+        "KIT_DOCUMENTS_CACHE": str(documents_cache()),
         "KIT_CALENDAR_CACHE": str(ROOT / ".cache" / "calendar")})
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr

@@ -21,7 +21,8 @@ import pickle
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -141,21 +142,26 @@ class ArtifactCache:
         data = self.get(key, suffix)
         if data is not None:
             return data, False
-        try:
-            (self.folder / _LOCKS).mkdir(parents=True, exist_ok=True)
-            lock = open(self.folder / _LOCKS / f"{key}.{suffix.lstrip('.')}", "a")
-        except OSError:
-            data = make()
-            self.put(key, suffix, data)
-            return data, True
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._making(key, suffix):
             data = self.get(key, suffix)
             if data is not None:
                 return data, False
             data = make()
             self.put(key, suffix, data)
             return data, True
+
+    @contextmanager
+    def _making(self, key: str, suffix: str) -> Iterator[None]:
+        """Hold the lock of the file of ``key`` (none if the cache's folder cannot hold one)."""
+        try:
+            (self.folder / _LOCKS).mkdir(parents=True, exist_ok=True)
+            lock = open(self.folder / _LOCKS / f"{key}.{suffix.lstrip('.')}", "a")
+        except OSError:
+            yield
+            return
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def put(self, key: str, suffix: str, data: bytes) -> None:
         """Keep ``data`` under ``key`` (complete or absent, never half-written)."""

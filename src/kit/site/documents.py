@@ -103,15 +103,7 @@ class _Build:
             for suffix in item.suffixes:
                 key = content_key(registry.FORMAT_VERSION, item.slug, suffix, *key_sources)
                 self.keys.append(key)
-                data = self.cache.get(key, suffix)
-                if data is None:
-                    start = time.monotonic()
-                    data = made.maker(item, suffix)(territory)
-                    self.seconds += time.monotonic() - start
-                    self.cache.put(key, suffix, data)
-                    self.made += 1
-                else:
-                    self.reused += 1
+                data = self._cached(key, suffix, partial(made.maker(item, suffix), territory))
                 self.made_data[f"{item.slug}.{suffix}"] = data
                 self.made_files.setdefault(item.group, []).append(Download(
                     path=f"{registry.OUTPUT_DIR}/{item.slug}.{suffix}", format=registry.FORMATS[suffix],
@@ -141,18 +133,24 @@ class _Build:
             self.deferred += 1
             return None
         if data is None:
-            start = time.monotonic()
-            data, made_now = self.cache.made(key, suffix, make)
-            self.seconds += time.monotonic() - start
-            if made_now:
-                self.made += 1
-            else:
-                self.reused += 1  # made meanwhile by another build
+            data = self._cached(key, suffix, make)
         else:
             self.reused += 1
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / f"{name}.{suffix}").write_bytes(data)
         return len(data)
+
+    def _cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+        """The file of ``key``: from the cache, else made now by ``make`` (timed and counted), or meanwhile
+        by another build (:meth:`ArtifactCache.made`)."""
+        start = time.monotonic()
+        data, made_now = self.cache.made(key, suffix, make)
+        if made_now:
+            self.seconds += time.monotonic() - start
+            self.made += 1
+        else:
+            self.reused += 1
+        return data
 
     def pdf(self, name: str, html: str, pages: tuple[str, ...] = (), paper: str = "A4") -> int | None:
         """The PDF of ``html``, whose links to the site are under ``self.link_root``."""
@@ -174,8 +172,6 @@ class _Build:
     def odt(self, page: PrintPage) -> int | None:
         key = content_key(registry.FORMAT_VERSION, page.title, page.url, page.html, self.code)
         return self._write(page.doc.slug, "odt", key, partial(odt.render_kit_odt, page), (page.doc.src_uri,))
-
-
 
 
 def _addressed(cache: ArtifactCache, layout: str, lay_out: Callable[[], bytes], site_url: str) -> bytes:

@@ -15,6 +15,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
+# Python keeps the modules it compiles (__pycache__/, ignored by git), as it does by default, even
+# where the environment asks otherwise: each test process then reads the kit's modules and the
+# rewritten test modules compiled (collecting the tests: 2.1 s of processor time a process against 4.5 s).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: serve build verifier test repeter bench clean verrou
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
-from .conftest import AXE_JS, url_of
+from .conftest import AXE_JS, AXE_PATH, url_of
 from .pagetypes import PAGE_TYPES, PageType
 from .settle import fades_over
 
@@ -15,12 +16,20 @@ pytestmark = pytest.mark.slow
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def run_axe(tab) -> list[dict]:
-    """Inject axe-core (from node_modules/) into the page and return its violations, the page's fades over."""
+def run_axe(tab, *, served: bool = False) -> list[dict]:
+    """Inject axe-core (from node_modules/) into the page and return its violations, the page's fades over.
+
+    ``served``: the page comes from the test server (``base_url``), which serves axe-core beside the
+    site (:data:`AXE_PATH`); the page then loads it as a script, kept compiled by the tab's cache.
+    Otherwise its text is injected.
+    """
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS} est absent : « make test » l'installe depuis npm (npm ci).")
     fades_over(tab)  # colours are judged once they no longer change (a search list fading in)
-    tab.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    if served:
+        tab.add_script_tag(url=urljoin(tab.url, AXE_PATH))
+    else:
+        tab.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = tab.evaluate(
         """async (tags) => {
              const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
@@ -53,19 +62,19 @@ def test_axe_comes_from_npm_not_published(site: Path) -> None:
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda p: p.id)
-def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, tab) -> None:
+def test_no_wcag_violation(page_type: PageType, site: Path, base_url: str, reader) -> None:
     url = page_type.find(site)
     if url is None:
         pytest.fail(f"pas de page « {page_type.key} » en {page_type.lang} dans le site")
-    tab.goto(url_of(base_url, url), wait_until="load")
-    lang = tab.evaluate("document.documentElement.lang")
+    reader.goto(url_of(base_url, url), wait_until="load")
+    lang = reader.evaluate("document.documentElement.lang")
     assert lang.startswith(page_type.lang), f"{url} : <html lang> vaut {lang!r}"
-    violations = run_axe(tab)
+    violations = run_axe(reader, served=True)
     assert not violations, f"{url} ({page_type.lang}) :\n{describe(violations)}"
 
 
 @pytest.mark.parametrize("page_type", [p for p in PAGE_TYPES if p.lang == "fr"], ids=lambda p: p.id)
-def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, context) -> None:
+def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, reader) -> None:
     """WCAG 1.4.10: at 320 CSS pixels wide (400 % zoom), the page never scrolls sideways.
 
     Wide tables may scroll inside their own frame, as Material's do.
@@ -73,10 +82,9 @@ def test_reflow_at_320_pixels(page_type: PageType, site: Path, base_url: str, co
     url = page_type.find(site)
     if url is None:
         pytest.fail(f"pas de page « {page_type.key} » dans le site")
-    narrow = context.new_page()
-    narrow.set_viewport_size({"width": 320, "height": 640})
-    narrow.goto(url_of(base_url, url), wait_until="load")
-    widths = narrow.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    reader.set_viewport_size({"width": 320, "height": 640})
+    reader.goto(url_of(base_url, url), wait_until="load")
+    widths = reader.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"{url} : la page défile de côté à 320 px ({widths[0]} px de large)"
 
 
@@ -89,7 +97,7 @@ def test_no_wcag_violation_with_search_results_open(url: str, site: Path, base_u
         pytest.fail(f"{url} pas construite")
     tab.goto(url_of(base_url, url))
     assert search(tab, "sécurité" if not url else "security"), "aucun résultat"
-    violations = run_axe(tab)
+    violations = run_axe(tab, served=True)
     assert not violations, f"{url or 'accueil'}, recherche ouverte :\n{describe(violations)}"
 
 
@@ -100,5 +108,5 @@ def test_no_wcag_violation_with_language_menu_open(site: Path, base_url: str, ta
         pytest.fail("pas de menu des langues")
     menu.first.hover()
     menu.first.locator(".md-select__link").first.wait_for(state="visible")
-    violations = run_axe(tab)
+    violations = run_axe(tab, served=True)
     assert not violations, f"menu des langues ouvert :\n{describe(violations)}"

@@ -75,12 +75,12 @@ def test_untranslated_page_switches_to_a_real_page(switch: str, site: Path, base
 
 
 @pytest.mark.parametrize("url", ["", "lettre/", "lettre.en/", "glossaire/"])
-def test_language_names_are_marked_with_their_language(url: str, site: Path, base_url: str, tab) -> None:
+def test_language_names_are_marked_with_their_language(url: str, site: Path, base_url: str, reader) -> None:
     """RGAA 8.7: « English » on a French page is read as English (header menu and list)."""
     if not (site / url / "index.html").is_file() or not any(site.glob("*.en/index.html")):
         pytest.fail(f"{url} ou l'anglais pas construits")
-    tab.goto(url_of(base_url, url))
-    links = tab.eval_on_selector_all(
+    reader.goto(url_of(base_url, url))
+    links = reader.eval_on_selector_all(
         ".md-select__link[hreflang], .kit-lang a[hreflang]",
         "els => els.map(a => [a.textContent.trim(), a.getAttribute('hreflang'), a.closest('[lang]').lang])")
     assert links, f"{url} : aucun lien de changement de langue"

@@ -266,7 +266,7 @@ def test_notice_of_a_postponed_forum_downloads_filled(suffix: str, forum: dict[s
 @pytest.mark.parametrize("document", ["Communiqué de presse", "Invitation à fusionner"])
 def test_filled_page_has_no_wcag_violation(document: str, forum: dict[str, str], base_url: str, tab) -> None:
     open_document(tab, base_url, forum, document)
-    violations = run_axe(tab)
+    violations = run_axe(tab, served=True)
     assert not violations, describe(violations)
 
 

@@ -137,8 +137,8 @@ def check_forum_blocks(rows: list[dict], where: str) -> None:
 
 @pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize("key", ["calendrier", "departement"])
-def test_calendar_forums_are_blocks_on_narrow_screens(key: str, width: int, site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
-    narrow = context.new_page()
+def test_calendar_forums_are_blocks_on_narrow_screens(key: str, width: int, site: Path, base_url: str, reader) -> None:  # type: ignore[no-untyped-def]
+    narrow = reader
     narrow.set_viewport_size({"width": width, "height": 700})
     url = page_url(site, key)
     narrow.goto(url_of(base_url, url))
@@ -153,8 +153,8 @@ def test_calendar_forums_are_blocks_in_print(site: Path, base_url: str, tab) -> 
     check_forum_blocks(tab.evaluate(_ROWS, 30), f"{url} à l'impression")
 
 
-def test_overseas_labels_stay_readable_at_320_pixels(site: Path, base_url: str, context) -> None:  # type: ignore[no-untyped-def]
-    narrow = context.new_page()
+def test_overseas_labels_stay_readable_at_320_pixels(site: Path, base_url: str, reader) -> None:  # type: ignore[no-untyped-def]
+    narrow = reader
     narrow.set_viewport_size({"width": 320, "height": 700})
     narrow.goto(url_of(base_url, page_url(site, "couverture")))
     labels = narrow.evaluate("""() => {
@@ -473,18 +473,18 @@ def test_a_quick_escape_keeps_the_coming_tooltip_hidden_until_the_focus_moves(si
     tab.wait_for_function(visible)
 
 
-def test_glossary_tells_how_to_show_the_tooltips_without_a_mouse(site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
-    tab.goto(url_of(base_url, page_url(site, "glossaire")))
-    intro = tab.locator(".md-content h1 ~ p").first.inner_text()
+def test_glossary_tells_how_to_show_the_tooltips_without_a_mouse(site: Path, base_url: str, reader) -> None:  # type: ignore[no-untyped-def]
+    reader.goto(url_of(base_url, page_url(site, "glossaire")))
+    intro = reader.locator(".md-content h1 ~ p").first.inner_text()
     assert "Tabulation" in intro and "Échap" in intro, intro
 
 
 # --- 8.7, 6.1: languages and names in the text ---------------------------------------------------
 
 @pytest.mark.parametrize("key", ["accueil", "lettre", "note", "fiche", "fiche-2"])
-def test_french_quotations_on_english_pages_are_marked(key: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
-    tab.goto(url_of(base_url, page_url(site, key, "en")))
-    unmarked = tab.evaluate("""() => {
+def test_french_quotations_on_english_pages_are_marked(key: str, site: Path, base_url: str, reader) -> None:  # type: ignore[no-untyped-def]
+    reader.goto(url_of(base_url, page_url(site, key, "en")))
+    unmarked = reader.evaluate("""() => {
       const out = [];
       const walker = document.createTreeWalker(document.querySelector('.md-content'), NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -500,16 +500,16 @@ def test_french_quotations_on_english_pages_are_marked(key: str, site: Path, bas
     ("en", "Note 1", "Back to note 1 in the text", "Link to this section"),
 ])
 def test_footnotes_and_permalinks_have_names_in_the_page_language(
-        lang: str, ref: str, back: str, permalink: str, site: Path, base_url: str, tab) -> None:  # type: ignore[no-untyped-def]
-    tab.goto(url_of(base_url, page_url(site, "note", lang)))
-    assert tab.get_by_role("link", name=ref, exact=True).count() == 1
-    assert tab.get_by_role("link", name=back, exact=True).count() >= 1
-    backref = tab.locator(".footnote-backref").first
+        lang: str, ref: str, back: str, permalink: str, site: Path, base_url: str, reader) -> None:  # type: ignore[no-untyped-def]
+    reader.goto(url_of(base_url, page_url(site, "note", lang)))
+    assert reader.get_by_role("link", name=ref, exact=True).count() == 1
+    assert reader.get_by_role("link", name=back, exact=True).count() >= 1
+    backref = reader.locator(".footnote-backref").first
     assert backref.get_attribute("title") == back
-    assert tab.get_by_role("link", name=permalink, exact=True).count() >= 2
-    assert tab.get_by_role("heading", name=re.compile(r"#\s*$")).count() == 0, "un titre se lit « … # »"
+    assert reader.get_by_role("link", name=permalink, exact=True).count() >= 2
+    assert reader.get_by_role("heading", name=re.compile(r"#\s*$")).count() == 0, "un titre se lit « … # »"
     other = "Jump back|footnote|Link to this" if lang == "fr" else "Revenir|Lien vers"
-    titles = tab.eval_on_selector_all("[title], [aria-label]", "els => els.map(e => e.title + ' ' + (e.getAttribute('aria-label') || ''))")
+    titles = reader.eval_on_selector_all("[title], [aria-label]", "els => els.map(e => e.title + ' ' + (e.getAttribute('aria-label') || ''))")
     assert not [t for t in titles if re.search(other, t)], f"textes d'interface dans l'autre langue : {titles[:5]}"
 
 

@@ -11,13 +11,12 @@ fields are matched by data source name and table, as in OpenOffice.org.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 
-from clients.tools import SOFFICE
+from clients.tools import SOFFICE, libreoffice_profile, soffice
 
 CALC_DRIVER_HINT = ("Le pilote de base de données « classeur » de LibreOffice est absent : "
                     "« apt-get install libreoffice-base-drivers » (c'est ce que fait .ci/run).")
@@ -99,19 +98,18 @@ def require_calc_driver() -> None:
 
 def mail_merge(guests: Path, letter: Path, outdir: Path, *, source: str, table: str) -> list[Path]:
     """Merge ``letter`` with every row of the sheet ``table`` of ``guests``: the letters written, in order."""
-    assert SOFFICE is not None
     outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lo-merge-") as profile:
-        base = [SOFFICE, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                "--nolockcheck"]
-        subprocess.run([*base, "--terminate_after_init"], capture_output=True, timeout=300, check=False)
-        module = Path(profile) / "user" / "basic" / "Standard" / "Module1.xba"
+    with libreoffice_profile() as profile:
+        module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+        if not module.parent.is_dir():  # a new profile: LibreOffice writes it, then stops
+            subprocess.run([*soffice(profile), "--terminate_after_init"], capture_output=True, timeout=300,
+                           check=False)
         assert module.parent.is_dir(), "LibreOffice n'a pas créé son profil"
         module.write_text(_MODULE.format(_MACRO.replace('"', "&quot;")), encoding="utf-8")
         arguments = ",".join(f'"{value}"' for value in (guests.resolve().as_uri(), letter.resolve().as_uri(),
                                                         outdir.resolve().as_uri(), escape(source), table))
-        result = subprocess.run([*base, f"macro:///Standard.Module1.Merge({arguments})"], capture_output=True,
-                                text=True, timeout=120, check=False)
+        result = subprocess.run([*soffice(profile), f"macro:///Standard.Module1.Merge({arguments})"],
+                                capture_output=True, text=True, timeout=120, check=False)
     report = outdir / "compte-rendu.txt"
     assert report.is_file(), f"la macro de publipostage n'a pas tourné : {result.stdout} {result.stderr}"
     assert report.read_text(encoding="utf-8").strip() == "ok", report.read_text(encoding="utf-8")

@@ -4,7 +4,8 @@ Used by the browser tests and by the page-weight measures of ``bench.py``:
 a small threaded ``http.server`` that maps ``/<prefix>/…`` onto a folder,
 answers 404 to anything outside the prefix (so a link that escapes the
 sub-path is caught), optionally compresses text with gzip and sends cache
-headers like the intranet's nginx (deploy/nginx.conf).
+headers like the intranet's nginx (deploy/nginx.conf). A test may also have
+files of its own served beside the site, outside the prefix (``aside``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from functools import partial
@@ -43,6 +44,8 @@ class ServeOptions:
     prefix: str = DEFAULT_PREFIX
     # Compress text as the intranet server does (gzip on, from 1 KB).
     gzip: bool = False
+    # Files served beside the site, outside its prefix, by absolute URL path (a test's own scripts).
+    aside: Mapping[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,11 +79,15 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _in_prefix(self) -> bool:
         path = unquote(urlsplit(self.path).path)
+        if path in self.options.aside:
+            return True
         return path.startswith(self.options.prefix) or path + "/" == self.options.prefix
 
     def translate_path(self, path: str) -> str:
         """Map ``/<prefix>/a/b`` onto ``<directory>/a/b``."""
         url_path = urlsplit(path).path
+        if url_path in self.options.aside:
+            return os.fspath(self.options.aside[url_path])
         prefix = self.options.prefix.rstrip("/")
         rest = url_path[len(prefix):] if url_path.startswith(prefix) else url_path
         return super().translate_path(rest or "/")

@@ -140,7 +140,7 @@ def reader(shared_tab: SharedTab, requests_log: RequestLog):  # type: ignore[no-
 
     Such a test gets the same page in its own context (:func:`tab`) or here; here, the module's tests
     take one tab in turn, which saves each a renderer started and Material's scripts compiled again
-    (about 0.15 s of processor time a test, and 0.16 s more where axe-core is injected again).
+    (about 0.15 s of processor time a test, and 0.13 s more where axe-core is loaded).
     What a fresh context would not have is undone between two tests: the tab is back at the desktop
     size, its storage and cookies are empty, and it leaves the test's page for a blank one, so that
     no request of one test's page reaches the next test's log. A tab that cannot be cleaned (a test

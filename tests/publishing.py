@@ -52,16 +52,18 @@ PREFIX = "/kit-forums/"
 SITE_URL = f"https://intranet.test{PREFIX}"
 NGINX = Path("/usr/sbin/nginx")
 # The page 1.1 changes (with its English page, unchanged), and their addresses in a version.
-CHANGED_PAGE = "envoi-calendrier.md"
-CHANGED_URL = CHANGED_PAGE.removesuffix(".md") + "/"
-CHANGED_URL_EN = CHANGED_PAGE.removesuffix(".md") + ".en/"
+CHANGED_STEM = "envoi-calendrier"
+CHANGED_PAGE = f"{CHANGED_STEM}.md"
+CHANGED_URL = f"{CHANGED_STEM}/"
+CHANGED_URL_EN = f"{CHANGED_STEM}.en/"
 ADDED_TEXT = "Paragraphe ajouté pour la version 1.1 du kit."
 CHANGE_DAY = "2009-03-10"
 NEW_PAGE = "questions.md"
 NEW_PAGE_TITLE = "Questions fréquentes"
 # The page 1.3 fixes.
-FIXED_PAGE = "publipostage.md"
-FIXED_URL = FIXED_PAGE.removesuffix(".md") + "/"
+FIXED_STEM = "publipostage"
+FIXED_PAGE = f"{FIXED_STEM}.md"
+FIXED_URL = f"{FIXED_STEM}/"
 FIXED_TEXT = "Précision ajoutée pour la version 1.3 du kit."
 # A small, fast test file for the test run publish.py launches (--tests).
 QUICK_TESTS = "tests/test_typography.py"
@@ -311,7 +313,7 @@ ENTRY_1_1 = Entry(
     "1.1", "10 mars 2009", "10 March 2009",
     (f"[Envoyer le calendrier à la DICOM]({CHANGED_PAGE}) : un paragraphe ajouté.",
      "[Calendrier des forums](calendrier/index.md) : forums du Calvados, de la Manche et de l'Orne."),
-    (f"[Sending the calendar to the DICOM]({CHANGED_PAGE.removesuffix('.md')}.en.md): one paragraph added.",
+    (f"[Sending the calendar to the DICOM]({CHANGED_STEM}.en.md): one paragraph added.",
      "[Forum calendar](calendrier/index.md): forums of Calvados, Manche and Orne."),
 )
 ENTRY_1_2 = Entry(
@@ -324,7 +326,7 @@ ENTRY_1_2 = Entry(
 ENTRY_1_3 = Entry(
     "1.3", "7 avril 2009", "7 April 2009",
     (f"[Invitations par publipostage]({FIXED_PAGE}) : une précision ajoutée.",),
-    (f"[Invitations by mail merge]({FIXED_PAGE.removesuffix('.md')}.en.md): one clarification added.",),
+    (f"[Invitations by mail merge]({FIXED_STEM}.en.md): one clarification added.",),
 )
 
 

@@ -27,6 +27,10 @@ Il n'échoue pas sur un objectif manqué : il donne des chiffres.
     python -m kitdev.bench --syntheses compilation de 100 synthèses départementales fictives (dix pages
                                        chacune, dont des en retard, des désordonnées et deux PDF) :
                                        temps et mémoire (pic) de « scripts/syntheses.py compile »
+    python -m kitdev.bench --suite    la commande de test du README sur un clone neuf : installation, puis
+                                       « make test » deux fois (caches des tests vides, puis remplis) : durée,
+                                       temps de processeur, objectif des 3 minutes, les dix tests les plus
+                                       longs, et une sonde de la vitesse de la machine
     python -m kitdev.bench --limites  « forums.py check » sur les plus gros fichiers acceptés de chaque
                                        format et sur les fichiers hostiles des tests : temps de
                                        processeur et pic de mémoire, puis le pic le plus haut par format
@@ -56,8 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="temps et mémoire de « forums.py check » sur les plus gros fichiers acceptés")
     parser.add_argument("--syntheses", action="store_true",
                         help="compilation de 100 synthèses départementales fictives : temps et mémoire")
+    parser.add_argument("--suite", action="store_true",
+                        help="installation et « make test » sur un clone neuf : durées et tests les plus longs")
     args = parser.parse_args(argv)
     # Each section's module is imported only when asked for (the Chromium and office tools are heavy).
+    if args.suite:
+        from kitdev.bench_suite import main_suite
+
+        return main_suite()
     if args.syntheses:
         from kitdev.bench_syntheses import main_syntheses
 

@@ -1,0 +1,192 @@
+"""The README's test command on a fresh clone: install, first run, second run (--suite).
+
+A fresh clone of this checkout's last commit is made in a temporary folder; its tools are installed
+as a newcomer does (``make .venv/.installed-test node_modules/.installed``, pip's and npm's download
+caches reused), then ``make test`` runs twice: once as on a machine that has never run the tests
+(every cache of the tests empty), once with the caches the first run filled. Each step gives its
+wall-clock time and the machine's processor time (read from /proc/stat: the machine should be doing
+nothing else), and the ten slowest tests of the second run.
+
+The same work takes longer on a slower machine: a fixed piece of pure Python, timed before the
+runs (the « sonde »), tells how fast this machine is, so that two measures taken on different days
+can be told apart from a change of the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.french import elapsed
+from kitdev.figures import ROOT, Timing, fr, size
+
+# The README's target for `make test` on the project's machine (2 cores).
+TARGET_SECONDS = 180
+INSTALL = ["make", ".venv/.installed-test", "node_modules/.installed"]
+TEST = ["make", "test"]
+
+
+def machine_busy() -> float:
+    """Seconds the machine's processors have spent busy since it started (all cores, /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(run: Callable[[], object]) -> Timing:
+    """The wall-clock and machine processor time of ``run()``."""
+    busy, start = machine_busy(), time.perf_counter()
+    run()
+    return Timing(time.perf_counter() - start, machine_busy() - busy)
+
+
+def probe(rounds: int = 5) -> float:
+    """Median seconds of a fixed piece of pure Python (integer arithmetic, no allocation to speak of)."""
+    def once() -> float:
+        start = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number % 7
+        return time.perf_counter() - start
+
+    return statistics.median(once() for _ in range(rounds))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What pytest's JUnit report says of a run: counts, and each test's seconds (setup, call, teardown)."""
+
+    passed: int
+    failed: int
+    skipped: int
+    seconds: dict[str, float]
+
+    def slowest(self, count: int = 10) -> list[tuple[str, float]]:
+        return sorted(self.seconds.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+def node_id(classname: str, name: str) -> str:
+    """pytest's id of a test from its JUnit names: « tests.browser.test_a11y » → « tests/browser/test_a11y.py »."""
+    parts = classname.split(".") if classname else []
+    classes: list[str] = []
+    while parts and parts[-1][:1].isupper():  # a test class, not a module
+        classes.insert(0, parts.pop())
+    return "::".join([f"{'/'.join(parts)}.py"] * bool(parts) + classes + [name])
+
+
+def read_junit(path: Path) -> Outcome:
+    """The counts and durations of a JUnit report written by ``pytest --junitxml``."""
+    seconds: dict[str, float] = {}
+    failed = skipped = 0
+    for case in ET.parse(path).getroot().iter("testcase"):
+        name = node_id(case.get("classname") or "", case.get("name") or "")
+        seconds[name] = seconds.get(name, 0.0) + float(case.get("time") or 0)
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None:
+            skipped += 1
+    return Outcome(len(seconds) - failed - skipped, failed, skipped, seconds)
+
+
+@dataclass(frozen=True)
+class Run:
+    timing: Timing
+    outcome: Outcome
+    returncode: int
+
+
+def run_tests(checkout: Path, report: Path, env: dict[str, str], log: Path) -> Run:
+    """``make test`` in ``checkout``, its JUnit report in ``report`` and its output in ``log``."""
+    env = {**env, "PYTEST_ADDOPTS": f"{env.get('PYTEST_ADDOPTS', '')} --junitxml={report}".strip()}
+    result: list[int] = []
+
+    def make_test() -> None:
+        with log.open("w", encoding="utf-8") as output:
+            result.append(subprocess.run(TEST, cwd=checkout, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                         check=False).returncode)
+
+    timing = timed(make_test)
+    outcome = read_junit(report) if report.is_file() else Outcome(0, 0, 0, {})
+    return Run(timing, outcome, result[0])
+
+
+def seconds_and_cpu(timing: Timing) -> str:
+    return f"{elapsed(timing.wall)} ({fr(timing.wall, 1)} s ; {fr(timing.cpu, 1)} s de processeur)"
+
+
+def counts(outcome: Outcome) -> str:
+    said = [f"{size(outcome.passed)} réussis"]
+    if outcome.failed:
+        said.append(f"{size(outcome.failed)} en échec")
+    if outcome.skipped:
+        said.append(f"{size(outcome.skipped)} ignoré{'s' if outcome.skipped > 1 else ''}")
+    return ", ".join(said)
+
+
+def verdict(wall: float) -> str:
+    if wall < TARGET_SECONDS:
+        return f"atteint ({elapsed(TARGET_SECONDS - wall)} de marge)"
+    return f"manqué de {elapsed(wall - TARGET_SECONDS)}"
+
+
+def report(commit: str, sonde: float, install: Timing, first: Run, second: Run) -> str:
+    """The figures, in French, as the bench prints them."""
+    lines = [
+        f"Suite de tests d'un clone neuf de {commit} ({os.cpu_count()} cœurs)",
+        f"  sonde de la machine : {fr(sonde, 3)} s (boucle Python fixe, médiane de 5 ; plus petit = plus rapide)",
+        f"  installation ({' '.join(INSTALL)}) : {seconds_and_cpu(install)}",
+        f"  make test, premier passage (caches des tests vides) : {seconds_and_cpu(first.timing)}, "
+        f"{counts(first.outcome)}",
+        f"  make test, deuxième passage (caches remplis) : {seconds_and_cpu(second.timing)}, "
+        f"{counts(second.outcome)}",
+        f"  objectif : make test en moins de {elapsed(TARGET_SECONDS)} : premier passage "
+        f"{verdict(first.timing.wall)}, deuxième passage {verdict(second.timing.wall)}",
+        "Les dix tests les plus longs du deuxième passage (préparation, test et nettoyage, en secondes) :",
+    ]
+    lines += [f"  {fr(seconds, 1):>6}  {name}" for name, seconds in second.outcome.slowest()]
+    return "\n".join(lines)
+
+
+def main_suite() -> int:
+    """Clone, install, run the suite twice, print the figures; non-zero when a step failed."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST", "VIRTUAL_ENV")}
+    print("… sonde de la machine", file=sys.stderr, flush=True)
+    sonde = probe()
+    with tempfile.TemporaryDirectory(prefix="kit-bench-suite-") as tmp:
+        checkout = Path(tmp) / "kit"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(checkout)], check=True)
+        print(f"… installation dans un clone neuf de {commit}", file=sys.stderr, flush=True)
+        installed: list[int] = []
+        install = timed(lambda: installed.append(subprocess.run(INSTALL, cwd=checkout, env=env, check=False,
+                                                                capture_output=True).returncode))
+        if installed[0] != 0:
+            print(f"L'installation a échoué ({' '.join(INSTALL)}) : relancez-la dans un clone pour lire "
+                  "son message.", file=sys.stderr)
+            return 1
+        runs = []
+        for number in (1, 2):
+            print(f"… make test, passage {number} sur 2", file=sys.stderr, flush=True)
+            log = Path(tmp) / f"make-test-{number}.log"
+            runs.append(run_tests(checkout, Path(tmp) / f"junit-{number}.xml", env, log))
+            if runs[-1].returncode != 0:
+                kept = ROOT / ".cache" / "bench" / log.name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(log, kept)
+                print(f"make test a échoué au passage {number} : sa sortie est dans "
+                      f"{kept.relative_to(ROOT)}.", file=sys.stderr)
+                return 1
+    print(report(commit, sonde, install, runs[0], runs[1]))
+    return 0

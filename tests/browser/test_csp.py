@@ -23,7 +23,6 @@ from publishing import PREFIX, Published, free_port, nginx
 
 from .conftest import CONTEXT_OPTIONS, TIMEOUT_MS
 from .pagetypes import PAGE_TYPES
-from .settle import init_scripts
 from .visits import visit
 
 pytestmark = [pytest.mark.publication, pytest.mark.nginx]
@@ -63,16 +62,9 @@ def served(published: Published, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def watched(browser) -> Iterator[tuple[object, Watch]]:  # type: ignore[no-untyped-def]
-    """A French browser context that records console messages and policy violations.
-
-    Its pages have the tests' watchers (tests/browser/settle.py), as the ``context`` fixture's do:
-    Material's search worker gets its index when the search box first takes the focus, not at each
-    page of the walk. The worker's own files (its script, the language files it imports once it
-    has its index) are checked under the policy where a test searches.
-    """
+    """A French browser context that records console messages and policy violations."""
     context = browser.new_context(**CONTEXT_OPTIONS)
     watch = Watch()
-    init_scripts(context)
     context.add_init_script(_LISTEN)
     context.on("console", lambda message: watch.record(message.page, f"{message.type}: {message.text}"))
     context.on("page", lambda tab: tab.on("pageerror", lambda error: watch.record(tab, f"pageerror: {error}")))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kitdev.bench_suite import TARGET_SECONDS, Outcome, Run, node_id, read_junit, report
+from kitdev.bench_suite import TARGET_SECONDS, Outcome, Run, node_id, read_junit, report, timed
 from kitdev.figures import Timing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +80,14 @@ def test_the_report_gives_every_figure_in_french() -> None:
     assert slow[1].split() == ["0,4", "tests/test_b.py::test_rapide"]
     english = re.compile(r"\b(passed|failed|skipped|seconds|target|install)\b")
     assert not english.search(text.replace("make .venv/.installed-test", "")), text
+
+
+def test_a_step_keeps_its_output_and_exit_code(tmp_path: Path) -> None:
+    log = tmp_path / "etape.log"
+    timing, code = timed(["sh", "-c", "echo sortie; echo erreur >&2; exit 3"], tmp_path, {"PATH": "/usr/bin:/bin"}, log)
+    assert code == 3
+    assert log.read_text(encoding="utf-8").split() == ["sortie", "erreur"]
+    assert timing.wall > 0 and timing.cpu >= 0
 
 
 def test_the_bench_offers_the_suite() -> None:

@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +42,13 @@ def machine_busy() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(run: Callable[[], object]) -> Timing:
-    """The wall-clock and machine processor time of ``run()``."""
+def timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[Timing, int]:
+    """Run ``command``, its output written to ``log``: its wall-clock and machine processor time, its exit code."""
     busy, start = machine_busy(), time.perf_counter()
-    run()
-    return Timing(time.perf_counter() - start, machine_busy() - busy)
+    with log.open("w", encoding="utf-8") as output:
+        code = subprocess.run(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT,
+                              check=False).returncode
+    return Timing(time.perf_counter() - start, machine_busy() - busy), code
 
 
 def probe(rounds: int = 5) -> float:
@@ -108,16 +109,9 @@ class Run:
 def run_tests(checkout: Path, report: Path, env: dict[str, str], log: Path) -> Run:
     """``make test`` in ``checkout``, its JUnit report in ``report`` and its output in ``log``."""
     env = {**env, "PYTEST_ADDOPTS": f"{env.get('PYTEST_ADDOPTS', '')} --junitxml={report}".strip()}
-    result: list[int] = []
-
-    def make_test() -> None:
-        with log.open("w", encoding="utf-8") as output:
-            result.append(subprocess.run(TEST, cwd=checkout, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                         check=False).returncode)
-
-    timing = timed(make_test)
+    timing, code = timed(TEST, checkout, env, log)
     outcome = read_junit(report) if report.is_file() else Outcome(0, 0, 0, {})
-    return Run(timing, outcome, result[0])
+    return Run(timing, outcome, code)
 
 
 def seconds_and_cpu(timing: Timing) -> str:
@@ -157,6 +151,15 @@ def report(commit: str, sonde: float, install: Timing, first: Run, second: Run) 
     return "\n".join(lines)
 
 
+def failed(what: str, log: Path) -> int:
+    """Say which step failed and keep its output (the clone is removed) in .cache/bench/."""
+    kept = ROOT / ".cache" / "bench" / log.name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(log, kept)
+    print(f"{what} : sa sortie est dans {kept.relative_to(ROOT)}.", file=sys.stderr)
+    return 1
+
+
 def main_suite() -> int:
     """Clone, install, run the suite twice, print the figures; non-zero when a step failed."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -169,24 +172,16 @@ def main_suite() -> int:
         checkout = Path(tmp) / "kit"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(checkout)], check=True)
         print(f"… installation dans un clone neuf de {commit}", file=sys.stderr, flush=True)
-        installed: list[int] = []
-        install = timed(lambda: installed.append(subprocess.run(INSTALL, cwd=checkout, env=env, check=False,
-                                                                capture_output=True).returncode))
-        if installed[0] != 0:
-            print(f"L'installation a échoué ({' '.join(INSTALL)}) : relancez-la dans un clone pour lire "
-                  "son message.", file=sys.stderr)
-            return 1
+        log = Path(tmp) / "installation.log"
+        install, code = timed(INSTALL, checkout, env, log)
+        if code != 0:
+            return failed(f"L'installation ({' '.join(INSTALL)}) a échoué", log)
         runs = []
         for number in (1, 2):
             print(f"… make test, passage {number} sur 2", file=sys.stderr, flush=True)
             log = Path(tmp) / f"make-test-{number}.log"
             runs.append(run_tests(checkout, Path(tmp) / f"junit-{number}.xml", env, log))
             if runs[-1].returncode != 0:
-                kept = ROOT / ".cache" / "bench" / log.name
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(log, kept)
-                print(f"make test a échoué au passage {number} : sa sortie est dans "
-                      f"{kept.relative_to(ROOT)}.", file=sys.stderr)
-                return 1
+                return failed(f"make test a échoué au passage {number}", log)
     print(report(commit, sonde, install, runs[0], runs[1]))
     return 0

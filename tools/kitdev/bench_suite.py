@@ -28,7 +28,7 @@ from pathlib import Path
 from kit.french import elapsed
 from kitdev.figures import ROOT, Timing, fr, size
 
-# The README's target for `make test` on the project's machine (2 cores).
+# The suite's target: `make test` in under three minutes on the project's machine (2 cores).
 TARGET_SECONDS = 180
 INSTALL = ["make", ".venv/.installed-test", "node_modules/.installed"]
 TEST = ["make", "test"]

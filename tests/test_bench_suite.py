@@ -25,6 +25,14 @@ def test_fails():
 def test_skipped():
     pass
 
+@pytest.fixture
+def breaks_at_teardown():
+    yield
+    raise RuntimeError("nettoyage")
+
+def test_fails_then_breaks(breaks_at_teardown):
+    assert 1 == 2
+
 class TestGroup:
     @pytest.mark.parametrize("value", [1, 2])
     def test_in_a_class(self, value):
@@ -42,10 +50,10 @@ def test_a_real_pytest_report_is_read_whole(tmp_path: Path) -> None:
                     "-c", "/dev/null", "tests/test_echantillon.py"],
                    cwd=tmp_path, capture_output=True, text=True, check=False)
     outcome = read_junit(report_file)
-    assert (outcome.passed, outcome.failed, outcome.skipped) == (3, 1, 1)
+    assert (outcome.passed, outcome.failed, outcome.skipped) == (3, 2, 1)
     assert set(outcome.seconds) == {
         "tests/test_echantillon.py::test_passes", "tests/test_echantillon.py::test_fails",
-        "tests/test_echantillon.py::test_skipped",
+        "tests/test_echantillon.py::test_skipped", "tests/test_echantillon.py::test_fails_then_breaks",
         "tests/test_echantillon.py::TestGroup::test_in_a_class[1]",
         "tests/test_echantillon.py::TestGroup::test_in_a_class[2]",
     }

@@ -53,7 +53,8 @@ def libreoffice_profile() -> Iterator[Path]:
 
     Each worker has its own (``PYTEST_XDIST_WORKER``), so parallel workers never share one, and a
     lock makes two runs in one clone take it in turn. It is kept: a start on an empty profile
-    first writes it, then starts LibreOffice again (about 0.15 s of processor time each time).
+    first writes it, then starts LibreOffice again (a text file converted to PDF: 1.10 s of processor
+    time on a new profile, 0.98 s on a kept one, medians of 5 on 2 cores).
     """
     PROFILES.mkdir(parents=True, exist_ok=True)
     name = os.environ.get("PYTEST_XDIST_WORKER", "principal")

@@ -88,15 +88,18 @@ def node_id(classname: str, name: str) -> str:
 def read_junit(path: Path) -> Outcome:
     """The counts and durations of a JUnit report written by ``pytest --junitxml``."""
     seconds: dict[str, float] = {}
-    failed = skipped = 0
+    failed: set[str] = set()
+    skipped: set[str] = set()
     for case in ET.parse(path).getroot().iter("testcase"):
+        # A test may have two entries (a failed call, then an error at teardown): counted once.
         name = node_id(case.get("classname") or "", case.get("name") or "")
         seconds[name] = seconds.get(name, 0.0) + float(case.get("time") or 0)
         if case.find("failure") is not None or case.find("error") is not None:
-            failed += 1
+            failed.add(name)
         elif case.find("skipped") is not None:
-            skipped += 1
-    return Outcome(len(seconds) - failed - skipped, failed, skipped, seconds)
+            skipped.add(name)
+    skipped -= failed
+    return Outcome(len(seconds) - len(failed) - len(skipped), len(failed), len(skipped), seconds)
 
 
 @dataclass(frozen=True)

@@ -64,10 +64,17 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The test modules run longest first, from the last whole run's durations (tests/ordering.py)."""
+    """The test modules run longest first, from the last whole run's durations (tests/ordering.py).
+
+    Every build of the run, whatever copy of the kit it builds, takes back the theme's templates that
+    an earlier build compiled (kit-templates, ``KIT_TEMPLATES_CACHE``): the copies' own cache folders
+    would each start empty. A template is keyed by its file and checked against its source, so a copy's
+    ``overrides/`` is compiled for that copy.
+    """
     from ordering import LongestFirst
 
     config.pluginmanager.register(LongestFirst(config), "kit-longest-first")
+    os.environ.setdefault("KIT_TEMPLATES_CACHE", str(ROOT / ".cache" / "templates"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -41,7 +41,7 @@ def mkdocs_config(tmp_path: Path) -> Iterator[MkDocsConfig]:
 def test_plugins_run_in_the_order_of_mkdocs_yml(mkdocs_config: MkDocsConfig) -> None:
     names = [name for name in mkdocs_config.plugins if name.startswith("kit-")]
     assert names == ["kit-messages", "kit-letter", "kit-films", "kit-typography", "kit-i18n", "kit-versions",
-                     "kit-calendar", "kit-documents", "kit-a11y"]
+                     "kit-calendar", "kit-documents", "kit-a11y", "kit-templates"]
     # MkDocs' warnings are said in French before any plugin can log one (kit-messages' on_config runs first).
     assert type(mkdocs_config.plugins.events["config"][0].__self__).__module__ == "kit.site.messages"
     # MkDocs dispatches on_page_content to the kit's plugins in that order; the calendar's comes last

@@ -14,10 +14,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from kit.calendar.datafile import forum_cells
 from kit.calendar.model import (
@@ -31,6 +29,9 @@ from kit.calendar.model import (
 )
 from kit.french import END_UNKNOWN, french_duration, french_time
 from kit.territory import Departement, Territory
+
+if TYPE_CHECKING:
+    import icalendar
 
 UID_DOMAIN = "forums-securite-2009.interieur.gouv.fr"
 PRODID = "-//Ministère de l'Intérieur//Forums sécurité 2009//FR"
@@ -170,6 +171,8 @@ def vtimezone(tzid: str, first: date, last: date) -> icalendar.Timezone:
     offset in force before it (RFC 5545, 3.6.5): summer time of 2009 in
     Europe/Paris starts at 20090329T020000.
     """
+    import icalendar
+
     component = icalendar.Timezone()
     component.add("tzid", tzid)
     for onset, before, after, name, summer in _observances(tzid, first, last):
@@ -210,6 +213,10 @@ def _head(name: str, zones: tuple[str, ...], years: tuple[int, int]) -> bytes:
     Shared by every file with the same name, zones and years: the one-forum
     files (thousands of them) serialise it once.
     """
+    # Imported where a calendar file is written: a build that takes its files back from the cache
+    # never loads icalendar (0.05 s).
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -236,6 +243,8 @@ def _vevent(forum: Forum, territory: Territory) -> bytes:
     cached = _VEVENTS.get(key)
     if cached is not None:
         return cached
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"{forum.uid}@{UID_DOMAIN}")
     # The revision's time (kept in the data by `merge`), never the build's: builds stay byte-stable.

@@ -17,16 +17,15 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from kit.calendar.datafile import forum_cells
 from kit.calendar.model import Forum, sort_key
 from kit.territory import Territory
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # Column (as in the data file), French header, kind of cell.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -99,6 +98,11 @@ def _width(header: str, kind: str, values: Sequence[CellValue]) -> float:
 
 def to_xlsx(forums: Iterable[Forum], territory: Territory | None = None) -> bytes:
     """The forums as an .xlsx workbook: one sheet, one row per forum, sorted by date."""
+    # Imported here: a build that takes its workbook back from the cache never loads openpyxl (0.13 s).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

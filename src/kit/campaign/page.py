@@ -17,9 +17,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from kit.calendar.exports import neutralise
 from kit.calendar.locations import SECTION
@@ -136,6 +133,11 @@ def _cell_text(value: str | int | date | None) -> str:
 
 def to_xlsx(progress: Progress) -> bytes:
     """The table by département as a workbook: dates and numbers in real cells, no formula."""
+    # Imported here: a build that takes its workbook back from the cache never loads openpyxl (0.13 s).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

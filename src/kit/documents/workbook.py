@@ -21,12 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl import Workbook as OpenpyxlWorkbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from kit.calendar.xlsx import FIXED_DATE, without_clock
 
 # Fixed dates in the files, so that the same workbook gives the same bytes.
@@ -92,12 +86,21 @@ class Workbook:
 # XLSX ---------------------------------------------------------------------------
 
 def _xlsx_range(named: NamedRange) -> str:
+    from openpyxl.utils import get_column_letter
+
     letter = get_column_letter(named.column + 1)
     return f"'{named.sheet}'!${letter}${named.first_row}:${letter}${named.last_row}"
 
 
 def to_xlsx(book: Workbook) -> bytes:
     """The workbook as an Excel 2007+ file."""
+    # Imported here: a build that takes its workbooks back from the cache never loads openpyxl (0.13 s).
+    from openpyxl import Workbook as OpenpyxlWorkbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = OpenpyxlWorkbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -180,6 +183,8 @@ def _ods_quote(text: str) -> str:
 
 
 def _ods_range(named: NamedRange) -> str:
+    from openpyxl.utils import get_column_letter
+
     letter = get_column_letter(named.column + 1)
     return f"$'{named.sheet}'.${letter}${named.first_row}:.${letter}${named.last_row}"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import as_data_file
+from conftest import as_data_file, documents_cache
+from kit.store import LOCKS
 from kitdev.editor_loop import ServedKit, copy_project, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,9 +52,23 @@ def _env(work: Path) -> dict[str, str]:
     return env
 
 
+def _documents_made(work: Path) -> None:
+    """The served copy's documents cache starts with the layouts the test site's build made (hard links).
+
+    A PDF is laid out for any address (kit.documents.pdf): the session worker of `make serve` only points
+    the links of each at the served address, instead of laying out every PDF of the kit again (WeasyPrint,
+    about 20 s of processor time). What the copy writes stays in its own folder: the shared files are
+    replaced whole, never written in place (kit.store.write_atomic).
+    """
+    if documents_cache().is_dir():
+        shutil.copytree(documents_cache(), work / "cache" / "documents", copy_function=os.link,
+                        ignore=shutil.ignore_patterns(LOCKS))
+
+
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedKit]:
+def kit(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Iterator[ServedKit]:
     work = tmp_path_factory.mktemp("serve")
+    _documents_made(work)
     copy_project(work / "kit")
     (work / "kit" / "data" / "forums.csv").write_bytes(as_data_file(CALENDAR))
     methode = work / "kit" / "docs" / "methode.md"

@@ -107,7 +107,7 @@ def unpickled(data: bytes) -> object:
 
 
 # The cache's lock files, one for each file being made (kept empty, pruned with the files).
-_LOCKS = ".verrous"
+LOCKS = ".verrous"
 
 
 class ArtifactCache:
@@ -154,8 +154,8 @@ class ArtifactCache:
     def _making(self, key: str, suffix: str) -> Iterator[None]:
         """Hold the lock of the file of ``key`` (none if the cache's folder cannot hold one)."""
         try:
-            (self.folder / _LOCKS).mkdir(parents=True, exist_ok=True)
-            lock = open(self.folder / _LOCKS / f"{key}.{suffix.lstrip('.')}", "a")
+            (self.folder / LOCKS).mkdir(parents=True, exist_ok=True)
+            lock = open(self.folder / LOCKS / f"{key}.{suffix.lstrip('.')}", "a")
         except OSError:
             yield
             return
@@ -185,7 +185,7 @@ class ArtifactCache:
         """Forget the files not in ``keep`` that no build has used for ``days`` days."""
         wanted = set(keep)
         limit = time.time() - days * 86400
-        for folder in (self.folder, self.folder / _LOCKS):
+        for folder in (self.folder, self.folder / LOCKS):
             try:
                 for path in folder.iterdir():
                     if path.is_file() and path.name.split(".")[0] not in wanted and path.stat().st_mtime < limit:

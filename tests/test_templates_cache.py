@@ -17,12 +17,16 @@ def compiled(folder: Path) -> dict[str, int]:
     return {path.name: path.stat().st_mtime_ns for path in folder.glob("__jinja2_*.cache")}
 
 
+def project_with_own_overrides(root: Path) -> Path:
+    """A small project whose overrides/ is a copy (one template can be edited); its mkdocs.yml."""
+    config = small_project(root)
+    (root / "overrides").unlink()
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    return config
+
+
 def test_a_build_takes_back_the_templates_an_earlier_build_compiled(tmp_path: Path) -> None:
-    project = tmp_path / "projet"
-    config = small_project(project)
-    # The small project's overrides/ is a copy here, so that one template can be edited.
-    (project / "overrides").unlink()
-    shutil.copytree(ROOT / "overrides", project / "overrides")
+    config = project_with_own_overrides(tmp_path / "projet")
     cache = tmp_path / "gabarits"
     env = {"KIT_TEMPLATES_CACHE": str(cache)}
 
@@ -37,13 +41,18 @@ def test_a_build_takes_back_the_templates_an_earlier_build_compiled(tmp_path: Pa
     assert not recompiled, f"la 2e construction a recompilé des gabarits inchangés : {recompiled}"
     assert (tmp_path / "second" / "calendrier" / "index.html").is_file()
 
-    # An edited template is compiled again; the others are taken back as they were.
-    main = project / "overrides" / "main.html"
+    # The same kit in another folder takes back the same entries: nothing compiled, nothing added.
+    elsewhere = project_with_own_overrides(tmp_path / "ailleurs")
+    build_here(elsewhere, tmp_path / "troisieme", env=env)
+    assert compiled(cache) == second
+
+    # An edited template is compiled again, under a key of its own; the others are taken back as they were.
+    main = tmp_path / "projet" / "overrides" / "main.html"
     main.write_text(main.read_text(encoding="utf-8") + "\n{# modifié #}\n", encoding="utf-8")
-    build_here(config, tmp_path / "troisieme", env=env)
-    third = compiled(cache)
-    rewritten = {name for name, written in third.items() if second.get(name) != written}
-    assert len(rewritten) == 1, rewritten
+    build_here(config, tmp_path / "quatrieme", env=env)
+    fourth = compiled(cache)
+    assert {name: fourth[name] for name in second} == second
+    assert len(fourth) == len(second) + 1, sorted(set(fourth) - set(second))
 
 
 def test_a_cache_already_given_is_kept() -> None:

@@ -68,8 +68,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     Every build of the run, whatever copy of the kit it builds, takes back the theme's templates that
     an earlier build compiled (kit-templates, ``KIT_TEMPLATES_CACHE``): the copies' own cache folders
-    would each start empty. A template is keyed by its file and checked against its source, so a copy's
-    ``overrides/`` is compiled for that copy.
+    would each start empty. A compiled template is keyed by its name and source, so the copies share
+    one entry for each template, and a copy whose ``overrides/`` differs has its own.
     """
     from ordering import LongestFirst
 

@@ -59,8 +59,9 @@ def _documents_made(work: Path) -> None:
     the links of each at the served address, instead of laying out every PDF of the kit again with
     WeasyPrint (this module alone took 27.0 s of processor time that way, 21.5 s now, the test site's
     build included). The ``kit`` fixture asks for ``site`` for that build, which makes the layouts.
-    What the copy writes stays in its own folder: the shared files are replaced whole, never written
-    in place (kit.store.write_atomic).
+    What the copy writes stays in its own folder (its PDFs addressed to a new port at each run would
+    otherwise stay in the shared cache for 14 days, kit.store.CACHE_DAYS): the shared files are
+    replaced whole, never written in place (kit.store.write_atomic).
     """
     if documents_cache().is_dir():
         shutil.copytree(documents_cache(), work / "cache" / "documents", copy_function=os.link,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from xml.sax.saxutils import escape, quoteattr
 
+from kit.calendar.limits import column_letter
 from kit.calendar.xlsx import FIXED_DATE, without_clock
 
 # Fixed dates in the files, so that the same workbook gives the same bytes.
@@ -86,9 +87,7 @@ class Workbook:
 # XLSX ---------------------------------------------------------------------------
 
 def _xlsx_range(named: NamedRange) -> str:
-    from openpyxl.utils import get_column_letter
-
-    letter = get_column_letter(named.column + 1)
+    letter = column_letter(named.column)
     return f"'{named.sheet}'!${letter}${named.first_row}:${letter}${named.last_row}"
 
 
@@ -183,9 +182,7 @@ def _ods_quote(text: str) -> str:
 
 
 def _ods_range(named: NamedRange) -> str:
-    from openpyxl.utils import get_column_letter
-
-    letter = get_column_letter(named.column + 1)
+    letter = column_letter(named.column)
     return f"$'{named.sheet}'.${letter}${named.first_row}:.${letter}${named.last_row}"
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kitdev.bench_suite import TARGET_SECONDS, Outcome, Run, node_id, read_junit, report, timed
+from kitdev.bench_suite import TARGET_SECONDS, Outcome, Run, budget, node_id, read_junit, report, shares, timed
 from kitdev.figures import Timing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,18 +76,34 @@ def test_the_report_gives_every_figure_in_french() -> None:
     seconds = {"tests/test_a.py::test_lent": 42.5, "tests/test_b.py::test_rapide": 0.4}
     first = Run(Timing(TARGET_SECONDS + 65.2, 400.0), Outcome(1271, 0, 1, seconds), 0)
     second = Run(Timing(TARGET_SECONDS - 12.0, 350.5), Outcome(1271, 0, 1, seconds), 0)
-    text = report("abc1234", 0.3312, Timing(26.4, 19.3), first, second)
-    assert "clone neuf de abc1234" in text
+    text = report("abc1234", 0.3312, Timing(26.4, 19.3), first, second, cores=2)
+    assert "clone neuf de abc1234 (2 cœurs)" in text
     assert "sonde de la machine : 0,331 s" in text
     assert "installation (make .venv/.installed-test node_modules/.installed) : 26 s (26,4 s ; 19,3 s de processeur)" in text
     assert "premier passage (caches des tests vides) : 4 min 05 s (245,2 s ; 400,0 s de processeur), " \
            "1\u202f271 réussis, 1 ignoré" in text
     assert "premier passage manqué de 1 min 05 s, deuxième passage atteint (12 s de marge)" in text
+    assert "le deuxième passage en a demandé 350 s ; en 3 min, 2 cœurs en donnent 360 s au plus : " \
+           "l'objectif tient dans ce que la machine donne" in text
+    assert "part de chaque dossier dans la durée des tests du deuxième passage : tests 100 %" in text
     slow = text.splitlines()[-2:]
     assert slow[0].split() == ["42,5", "tests/test_a.py::test_lent"]
     assert slow[1].split() == ["0,4", "tests/test_b.py::test_rapide"]
     english = re.compile(r"\b(passed|failed|skipped|seconds|target|install)\b")
     assert not english.search(text.replace("make .venv/.installed-test", "")), text
+
+
+def test_the_budget_says_how_much_work_the_target_leaves() -> None:
+    """Two cores give 360 s of processor time in three minutes: a run that needed 720 s is twice too much."""
+    assert budget(720.0, 2).endswith("2 cœurs en donnent 360 s au plus : il faudrait en demander 50 % de moins")
+    assert budget(360.0, 2).endswith("l'objectif tient dans ce que la machine donne")
+    assert "4 cœurs en donnent 720 s" in budget(720.0, 4)
+
+
+def test_each_folder_gets_its_share_of_the_tests_seconds() -> None:
+    seconds = {"tests/browser/test_a.py::test_x": 30.0, "tests/browser/test_b.py::test_y": 10.0,
+               "tests/test_c.py::test_z": 60.0, "test_seul": 0.0}
+    assert shares(Outcome(4, 0, 0, seconds)) == [("tests", 0.6), ("tests/browser", 0.4), (".", 0.0)]
 
 
 def test_a_step_keeps_its_output_and_exit_code(tmp_path: Path) -> None:

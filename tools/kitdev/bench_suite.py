@@ -5,7 +5,9 @@ as a newcomer does (``make .venv/.installed-test node_modules/.installed``, pip'
 caches reused), then ``make test`` runs twice: once as on a machine that has never run the tests
 (every cache of the tests empty), once with the caches the first run filled. Each step gives its
 wall-clock time and the machine's processor time (read from /proc/stat: the machine should be doing
-nothing else), and the ten slowest tests of the second run.
+nothing else), and the ten slowest tests of the second run. The second run's processor time is set
+against what the target gives (this machine's cores × 180 s: however the tests are shared out, no
+more can be done in three minutes), and each folder of tests gets its share of the tests' seconds.
 
 The same work takes longer on a slower machine: a fixed piece of pure Python, timed before the
 runs (the « sonde »), tells how fast this machine is, so that two measures taken on different days
@@ -136,10 +138,35 @@ def verdict(wall: float) -> str:
     return f"manqué de {elapsed(wall - TARGET_SECONDS)}"
 
 
-def report(commit: str, sonde: float, install: Timing, first: Run, second: Run) -> str:
-    """The figures, in French, as the bench prints them."""
+def budget(cpu: float, cores: int) -> str:
+    """What the target leaves of processor time, against what a run needed.
+
+    However the tests are shared out, ``cores`` processors give at most ``cores`` × 180 s of
+    processor time in three minutes: a run that needs more cannot meet the target on this machine.
+    """
+    given = cores * TARGET_SECONDS
+    said = (f"  processeur : le deuxième passage en a demandé {fr(cpu, 0)} s ; en {TARGET_SECONDS // 60} min, "
+            f"{cores} cœurs en donnent {size(given)} s au plus")
+    if cpu <= given:
+        return f"{said} : l'objectif tient dans ce que la machine donne"
+    return f"{said} : il faudrait en demander {round(100 * (cpu - given) / cpu)} % de moins"
+
+
+def shares(outcome: Outcome) -> list[tuple[str, float]]:
+    """Each folder of tests (« tests/browser », « tests ») and its share of the tests' summed seconds."""
+    total: dict[str, float] = {}
+    for name, seconds in outcome.seconds.items():
+        folder = name.split("::")[0].rpartition("/")[0] or "."
+        total[folder] = total.get(folder, 0.0) + seconds
+    whole = sum(total.values()) or 1.0
+    return sorted(((folder, seconds / whole) for folder, seconds in total.items()), key=lambda item: (-item[1], item[0]))
+
+
+def report(commit: str, sonde: float, install: Timing, first: Run, second: Run, cores: int = 0) -> str:
+    """The figures, in French, as the bench prints them (``cores``: this machine's, unless given)."""
+    cores = cores or len(os.sched_getaffinity(0))
     lines = [
-        f"Suite de tests d'un clone neuf de {commit} ({os.cpu_count()} cœurs)",
+        f"Suite de tests d'un clone neuf de {commit} ({cores} cœurs)",
         f"  sonde de la machine : {fr(sonde, 3)} s (boucle Python fixe, médiane de 5 ; plus petit = plus rapide)",
         f"  installation ({' '.join(INSTALL)}) : {seconds_and_cpu(install)}",
         f"  make test, premier passage (caches des tests vides) : {seconds_and_cpu(first.timing)}, "
@@ -148,6 +175,9 @@ def report(commit: str, sonde: float, install: Timing, first: Run, second: Run) 
         f"{counts(second.outcome)}",
         f"  objectif : make test en moins de {TARGET_SECONDS // 60} min : premier passage "
         f"{verdict(first.timing.wall)}, deuxième passage {verdict(second.timing.wall)}",
+        budget(second.timing.cpu, cores),
+        "  part de chaque dossier dans la durée des tests du deuxième passage : "
+        + " ; ".join(f"{folder} {round(100 * share)} %" for folder, share in shares(second.outcome)),
         "Les dix tests les plus longs du deuxième passage (préparation, test et nettoyage, en secondes) :",
     ]
     lines += [f"  {fr(seconds, 1):>6}  {name}" for name, seconds in second.outcome.slowest()]

@@ -98,6 +98,8 @@ def test_the_budget_says_how_much_work_the_target_leaves() -> None:
     assert budget(720.0, 2).endswith("2 cœurs en donnent 360 s au plus : il faudrait en demander 50 % de moins")
     assert budget(360.0, 2).endswith("l'objectif tient dans ce que la machine donne")
     assert "4 cœurs en donnent 720 s" in budget(720.0, 4)
+    # Just over: still some work to take out, never « 0 % de moins ».
+    assert budget(361.0, 2).endswith("il faudrait en demander 1 % de moins")
 
 
 def test_each_folder_gets_its_share_of_the_tests_seconds() -> None:

@@ -16,6 +16,7 @@ can be told apart from a change of the suite.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import statistics
@@ -149,7 +150,8 @@ def budget(cpu: float, cores: int) -> str:
             f"{cores} cœurs en donnent {size(given)} s au plus")
     if cpu <= given:
         return f"{said} : l'objectif tient dans ce que la machine donne"
-    return f"{said} : il faudrait en demander {round(100 * (cpu - given) / cpu)} % de moins"
+    # Rounded up: a run just over the budget still has to ask for 1 % less, never « 0 % ».
+    return f"{said} : il faudrait en demander {math.ceil(100 * (cpu - given) / cpu)} % de moins"
 
 
 def shares(outcome: Outcome) -> list[tuple[str, float]]:
@@ -162,9 +164,9 @@ def shares(outcome: Outcome) -> list[tuple[str, float]]:
     return sorted(((folder, seconds / whole) for folder, seconds in total.items()), key=lambda item: (-item[1], item[0]))
 
 
-def report(commit: str, sonde: float, install: Timing, first: Run, second: Run, cores: int = 0) -> str:
+def report(commit: str, sonde: float, install: Timing, first: Run, second: Run, cores: int | None = None) -> str:
     """The figures, in French, as the bench prints them (``cores``: this machine's, unless given)."""
-    cores = cores or len(os.sched_getaffinity(0))
+    cores = cores if cores is not None else len(os.sched_getaffinity(0))
     lines = [
         f"Suite de tests d'un clone neuf de {commit} ({cores} cœurs)",
         f"  sonde de la machine : {fr(sonde, 3)} s (boucle Python fixe, médiane de 5 ; plus petit = plus rapide)",
